@@ -1,0 +1,128 @@
+import Fastify from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.ts';
+import type { DatabaseHandle } from './db/database.ts';
+import { modules } from './modules/index.ts';
+import { sharedSecret } from './platform/auth/secrets.ts';
+import { registerAuthRoutes } from './platform/auth/routes.ts';
+import { registerAssets, buildAssets } from './platform/http/assets.ts';
+import type { App, Deps } from './platform/http/deps.ts';
+import { registerErrorHandlers } from './platform/http/errors.tsx';
+import { postgresRateLimitStore } from './platform/http/rate-limit-store.ts';
+import { registerRequestContext } from './platform/http/request-context.ts';
+import { createWorker, type Worker } from './platform/jobs/worker.ts';
+import { createMailer } from './platform/notify/mailer.ts';
+import { platformJobs } from './platform/jobs/handlers.ts';
+import { diskStorage } from './platform/files/storage.ts';
+import { registerOps } from './platform/ops/ops.ts';
+import { registerOpenApi } from './platform/ops/openapi.ts';
+import { registerPlatformPages } from './platform/pages.ts';
+import { hostMap } from './platform/tenancy/municipality.repo.ts';
+import { RESERVED_SLUGS } from './platform/http/request-context.ts';
+
+export interface BuiltApp {
+  app: App;
+  deps: Deps;
+  worker: Worker;
+  /** Re-reads which host names serve which municipality. */
+  refreshHosts(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Builds the whole web application on an open, migrated database. */
+export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle): Promise<BuiltApp> {
+  const { db } = handle;
+  let hosts = await hostMap(db);
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    // A municipality on its own host: `/uk/…` there means `/uk/<slug>/…`.
+    rewriteUrl(req) {
+      const url = req.url ?? '/';
+      const host = (req.headers.host ?? '').split(':')[0]!.toLowerCase();
+      const slug = hosts.get(host);
+      if (!slug) return url;
+      const m = /^\/([A-Za-z-]+)(\/[^/?]*)?(.*)$/.exec(url);
+      if (!m) return url;
+      const second = (m[2] ?? '').slice(1);
+      if (second === slug || RESERVED_SLUGS.includes(second)) return url;
+      return `/${m[1]}/${slug}${m[2] ?? '/'}${m[3] ?? ''}`;
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  const deps: Deps = {
+    config,
+    db,
+    dialect: handle.dialect,
+    mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db, log: (line) => app.log.info(line) }),
+    storage: diskStorage(`${config.dataDir}/files`),
+  };
+
+  await app.register(cookie, { secret: await sharedSecret(db, 'cookie') });
+  await app.register(formbody);
+  await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 5, fields: 50 } });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'img-src': ["'self'", 'data:', new URL(config.tileUrl.replace(/[{}]/g, '')).origin],
+        'upgrade-insecure-requests': config.baseUrl.startsWith('https:') ? [] : null,
+      },
+    },
+    hsts: config.baseUrl.startsWith('https:'),
+  });
+  await app.register(rateLimit, {
+    global: false,
+    store: postgresRateLimitStore(db),
+    skipOnError: false,
+    ...(config.rateLimits ? {} : { allowList: () => true }),
+  });
+  await app.register(csrf, {
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: config.baseUrl.startsWith('https:') },
+    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+  });
+
+  registerRequestContext(app, deps);
+  // Every unsafe request carries a CSRF token unless its route opts out (API keys, OIDC callbacks).
+  app.addHook('preHandler', (req, reply, done) => {
+    const config_ = req.routeOptions.config as { csrf?: boolean } | undefined;
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || config_?.csrf === false) return done();
+    app.csrfProtection(req, reply, done);
+  });
+
+  await buildAssets();
+  await registerOpenApi(app);
+  registerOps(app, deps);
+  registerAssets(app);
+  registerErrorHandlers(app, deps);
+  await registerAuthRoutes(app, deps);
+  await registerPlatformPages(app, deps);
+  for (const mod of modules) await mod.routes?.(app, deps);
+
+  const handlers = { ...platformJobs, ...Object.assign({}, ...modules.map((m) => m.jobs ?? {})) };
+  const worker = createWorker(deps, handlers, app.log);
+  const timer = setInterval(() => {
+    hostMap(db).then((h) => (hosts = h)).catch((err) => app.log.warn({ err }, 'host map refresh failed'));
+  }, 30_000);
+  timer.unref();
+
+  return {
+    app,
+    deps,
+    worker,
+    refreshHosts: async () => {
+      hosts = await hostMap(db);
+    },
+    async close() {
+      clearInterval(timer);
+      await worker.stop();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import path from 'node:path';
+
+/** One OpenID Connect identity provider (BankID, Diia, an eID gateway). */
+export interface OidcProviderConfig {
+  id: string;
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Claim holding the official code (KOATUU/KATOTTH, matični broj, TERYT) of the residence. */
+  residenceClaim: string;
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  baseUrl: string;
+  smtpUrl: string | null;
+  mailFrom: string;
+  logLevel: string;
+  trustProxy: boolean;
+  runWorker: boolean;
+  tileUrl: string;
+  uploadMaxBytes: number;
+  oidcProviders: OidcProviderConfig[];
+  /** Development outbox readable by anyone (only when no SMTP and not production). */
+  publicOutbox: boolean;
+  rateLimits: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, problems: string[], min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  problems.push(`${name} must be true or false (got "${env[name]}")`);
+  return fallback;
+}
+
+function url(env: Env, name: string, protocols: string[], problems: string[]): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  try {
+    const u = new URL(raw);
+    if (!protocols.includes(u.protocol)) problems.push(`${name} must start with ${protocols.join(' or ')} (got "${u.protocol}")`);
+  } catch {
+    problems.push(`${name} is not a valid URL`);
+  }
+  return raw;
+}
+
+function oidc(env: Env, problems: string[]): OidcProviderConfig[] {
+  const raw = env.OIDC_PROVIDERS;
+  if (!raw) return [];
+  try {
+    const list = JSON.parse(raw) as Partial<OidcProviderConfig>[];
+    if (!Array.isArray(list)) throw new Error('not an array');
+    return list.map((p, i) => {
+      for (const key of ['id', 'name', 'issuer', 'clientId', 'clientSecret'] as const) {
+        if (typeof p[key] !== 'string' || !p[key]) problems.push(`OIDC_PROVIDERS[${i}].${key} is required`);
+      }
+      if (p.id && !/^[a-z0-9-]+$/.test(p.id)) problems.push(`OIDC_PROVIDERS[${i}].id may hold only a-z, 0-9 and -`);
+      return { residenceClaim: 'residence_code', ...p } as OidcProviderConfig;
+    });
+  } catch (e) {
+    problems.push(`OIDC_PROVIDERS must be a JSON array of {id,name,issuer,clientId,clientSecret} (${(e as Error).message})`);
+    return [];
+  }
+}
+
+/** Reads the environment once; lists every problem at once instead of failing on the first. */
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const problems: string[] = [];
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV must be development, production or test (got "${nodeEnv}")`);
+  }
+  const port = int(env, 'PORT', 3000, problems, 0, 65535);
+  const host = env.HOST || '0.0.0.0';
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems);
+  const baseUrl = (url(env, 'BASE_URL', ['http:', 'https:'], problems) ?? `http://localhost:${port}`).replace(/\/$/, '');
+  const smtpUrl = url(env, 'SMTP_URL', ['smtp:', 'smtps:'], problems);
+  const env_ = (['development', 'production', 'test'].includes(nodeEnv) ? nodeEnv : 'development') as Config['env'];
+  const config: Config = {
+    env: env_,
+    port,
+    host,
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl,
+    baseUrl,
+    smtpUrl,
+    mailFrom: env.MAIL_FROM || 'Hromada <no-reply@localhost>',
+    logLevel: env.LOG_LEVEL || (env_ === 'test' ? 'silent' : 'info'),
+    trustProxy: bool(env, 'TRUST_PROXY', false, problems),
+    runWorker: bool(env, 'RUN_WORKER', true, problems),
+    tileUrl: env.TILE_URL || 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+    uploadMaxBytes: int(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, problems, 1024),
+    oidcProviders: oidc(env, problems),
+    publicOutbox: !smtpUrl && env_ !== 'production' && bool(env, 'PUBLIC_OUTBOX', true, problems),
+    rateLimits: bool(env, 'RATE_LIMITS', true, problems),
+  };
+  if (env_ === 'production' && !env.BASE_URL) problems.push('BASE_URL is required when NODE_ENV=production');
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,231 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A text stored per locale: `{ "uk": "Жовква", "en": "Zhovkva" }`. */
+export type LocalizedText = Partial<Record<string, string>>;
+type Json<T> = ColumnType<T, string, string>;
+type JsonDefault<T> = ColumnType<T, string | undefined, string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface AssociationTable {
+  id: Generated<number>;
+  names: Json<LocalizedText>;
+  created_at: CreatedAt;
+}
+
+export interface MunicipalityTable {
+  id: Generated<number>;
+  slug: string;
+  names: Json<LocalizedText>;
+  official_code: string;
+  population: Generated<number>;
+  center_lat: number;
+  center_lng: number;
+  zoom: Generated<number>;
+  enabled_modules: JsonDefault<string[]>;
+  settings: JsonDefault<Record<string, Record<string, unknown>>>;
+  default_locale: string;
+  currency: string;
+  time_zone: Generated<string>;
+  logo_file_id: ColumnType<string | null, string | null | undefined, string | null>;
+  host: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+}
+
+export interface DepartmentTable {
+  id: Generated<number>;
+  municipality_id: number;
+  slug: string;
+  names: Json<LocalizedText>;
+  email: string | null;
+  created_at: CreatedAt;
+}
+
+export type PlatformRole = 'platform_admin' | 'association_admin';
+
+export interface UserTable {
+  id: Generated<number>;
+  email: string | null;
+  password_hash: string | null;
+  full_name: string;
+  locale: string;
+  email_verified_at: Timestamp | null;
+  identity_verified_at: Timestamp | null;
+  identity_provider: string | null;
+  identity_subject: string | null;
+  residence_municipality_id: number | null;
+  platform_role: PlatformRole | null;
+  deleted_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export type MunicipalRole = 'moderator' | 'official' | 'admin';
+
+export interface MembershipTable {
+  municipality_id: number;
+  user_id: number;
+  role: MunicipalRole;
+  created_at: CreatedAt;
+}
+
+export interface OfficialDepartmentTable {
+  municipality_id: number;
+  user_id: number;
+  department_id: number;
+}
+
+export interface ResidentVerificationTable {
+  municipality_id: number;
+  user_id: number;
+  method: 'official' | 'census';
+  verified_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface CensusEntryTable {
+  municipality_id: number;
+  identifier: string;
+  uploaded_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: number;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'setup';
+
+export interface TokenTable {
+  id: string;
+  user_id: number | null;
+  purpose: TokenPurpose;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'dead';
+
+export interface JobTable {
+  id: Generated<number>;
+  kind: string;
+  payload: Json<Record<string, unknown>>;
+  municipality_id: number | null;
+  state: Generated<JobState>;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  run_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NotificationTable {
+  id: Generated<number>;
+  user_id: number;
+  municipality_id: number | null;
+  kind: string;
+  params: Json<Record<string, string | number>>;
+  link: string | null;
+  read_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface NotificationPreferenceTable {
+  user_id: number;
+  kind: string;
+  email: boolean;
+  in_app: boolean;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  created_at: CreatedAt;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  municipality_id: number | null;
+  actor_id: number | null;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+  ip: string | null;
+  created_at: CreatedAt;
+}
+
+export interface FileTable {
+  id: string;
+  municipality_id: number | null;
+  owner_id: number | null;
+  mime: string;
+  size: number;
+  sha256: string;
+  original_name: string;
+  storage_key: string;
+  created_at: CreatedAt;
+}
+
+export interface LedgerEntryTable {
+  id: Generated<number>;
+  municipality_id: number;
+  chain: string;
+  seq: number;
+  kind: string;
+  payload: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+  created_at: CreatedAt;
+}
+
+export interface RateLimitTable {
+  key: string;
+  count: number;
+  reset_at: Timestamp;
+}
+
+export interface SecretTable {
+  name: string;
+  value: string;
+}
+
+export interface DB {
+  association: AssociationTable;
+  municipalities: MunicipalityTable;
+  departments: DepartmentTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  official_departments: OfficialDepartmentTable;
+  resident_verifications: ResidentVerificationTable;
+  census_entries: CensusEntryTable;
+  sessions: SessionTable;
+  tokens: TokenTable;
+  jobs: JobTable;
+  notifications: NotificationTable;
+  notification_preferences: NotificationPreferenceTable;
+  outbox: OutboxTable;
+  audit_log: AuditLogTable;
+  files: FileTable;
+  ledger_entries: LedgerEntryTable;
+  rate_limits: RateLimitTable;
+  secrets: SecretTable;
+}
+
+export type Municipality = Selectable<MunicipalityTable>;
+export type NewMunicipality = Insertable<MunicipalityTable>;
+export type MunicipalityUpdate = Updateable<MunicipalityTable>;
+export type Department = Selectable<DepartmentTable>;
+export type User = Selectable<UserTable>;

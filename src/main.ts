@@ -1,0 +1,86 @@
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { createAdmin } from './platform/cli/create-admin.ts';
+import { runDemo } from './platform/cli/demo.ts';
+import { issueSetupToken } from './platform/tenancy/setup.service.ts';
+import { enqueue } from './platform/jobs/queue.ts';
+
+const USAGE = `Usage: hromada <command>
+
+  start          serve the platform (runs migrations; runs a job worker unless RUN_WORKER=false)
+  worker         run a job worker only
+  migrate        bring the database schema up to date and exit
+  demo           start on a fresh demo database (DATA_DIR defaults to ./data-demo)
+  create-admin   create a platform administrator: create-admin <email> <full name>  (password from HROMADA_ADMIN_PASSWORD or prompted)
+`;
+
+async function serve(opts: { web: boolean; worker: boolean; env?: Record<string, string | undefined>; afterStart?: (baseUrl: string) => Promise<void> }) {
+  const config = loadConfig(opts.env);
+  const handle = await openDatabase(config);
+  await migrateToLatest(handle.db);
+  const built = await buildApp(config, handle);
+  const { app, worker } = built;
+  if (opts.worker) worker.start();
+  if (opts.web) {
+    await app.listen({ port: config.port, host: config.host });
+    const token = await issueSetupToken(handle.db);
+    if (token) {
+      console.log(`\n  First run: open ${config.baseUrl}/${'uk'}/setup?token=${token}\n  to create the platform administrator and the first municipality.\n`);
+    }
+    await enqueue(handle.db, 'platform.cleanup', {}, { dedupeKey: 'platform.cleanup' });
+    await opts.afterStart?.(config.baseUrl);
+  } else {
+    await app.ready();
+    app.log.info('worker running');
+  }
+  // Graceful shutdown: stop taking requests, let running jobs finish, close the database.
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    try {
+      await built.close();
+      await handle.close();
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'start':
+      return serve({ web: true, worker: loadConfig().runWorker });
+    case 'worker':
+      return serve({ web: false, worker: true });
+    case 'migrate': {
+      const handle = await openDatabase(loadConfig());
+      const done = await migrateToLatest(handle.db);
+      console.log(done.length ? `Applied: ${done.join(', ')}` : 'Schema is up to date.');
+      return handle.close();
+    }
+    case 'demo':
+      return runDemo(serve);
+    case 'create-admin':
+      return createAdmin(args);
+    default:
+      console.log(USAGE);
+      if (command && command !== 'help' && command !== '--help') process.exitCode = 1;
+  }
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

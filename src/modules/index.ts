@@ -1,0 +1,4 @@
+import type { ModuleManifest } from '../platform/module.ts';
+
+/** Every feature module of the platform, in navigation order. Each lives in its own folder. */
+export const modules: ModuleManifest[] = [];

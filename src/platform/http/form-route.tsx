@@ -1,0 +1,58 @@
+import type { FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { ComponentChildren } from 'preact';
+import type { Static, TSchema } from 'typebox';
+import type { FormErrors, FormValues } from '../views/components.tsx';
+import { parseBody } from './forms.ts';
+import { render } from './render.tsx';
+import type { App, Deps } from './deps.ts';
+
+export interface FormView {
+  errors: FormErrors;
+  values: FormValues;
+}
+
+export interface FormRouteSpec<S extends TSchema> {
+  url: string;
+  schema: S;
+  /** Page title (translated). */
+  title(req: FastifyRequest): string;
+  /** The page with its form, given errors and the values typed so far. */
+  view(req: FastifyRequest, form: FormView): ComponentChildren | Promise<ComponentChildren>;
+  /** Runs before GET and POST; return a reply to stop (redirect to sign-in, 403…). */
+  guard?(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> | FastifyReply | void;
+  /** Initial values on GET. */
+  initial?(req: FastifyRequest): FormValues | Promise<FormValues>;
+  /** Does the work; returns a reply (usually a 303 redirect) or field errors to show on the form. */
+  handle(value: Static<S>, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | FormErrors>;
+  /** Extra route options for the POST (rate limits). */
+  postOptions?: RouteShorthandOptions;
+}
+
+/**
+ * GET shows a form; POST validates it against the schema and either does the work or shows the form again
+ * (status 400) with an error summary, field messages and what the user typed. Nothing is written on bad input.
+ */
+export function formRoute<S extends TSchema>(app: App, deps: Deps, spec: FormRouteSpec<S>): void {
+  const show = async (req: FastifyRequest, reply: FastifyReply, form: FormView, status: number) =>
+    render(deps, req, reply, { title: spec.title(req), status, body: await spec.view(req, form) });
+
+  app.get(spec.url, { schema: { hide: true } }, async (req, reply) => {
+    const stop = await spec.guard?.(req, reply);
+    if (stop) return stop;
+    return show(req, reply, { errors: {}, values: (await spec.initial?.(req)) ?? {} }, 200);
+  });
+
+  app.post(spec.url, { ...(spec.postOptions ?? {}), schema: { hide: true } }, async (req, reply) => {
+    const stop = await spec.guard?.(req, reply);
+    if (stop) return stop;
+    const parsed = parseBody(spec.schema, req.body, req.t);
+    if (!parsed.ok) return show(req, reply, { errors: parsed.errors, values: parsed.values }, 400);
+    const result = await spec.handle(parsed.value, req, reply);
+    if (isReply(result)) return result;
+    return show(req, reply, { errors: result, values: parsed.value as FormValues }, 400);
+  });
+}
+
+function isReply(x: unknown): x is FastifyReply {
+  return typeof x === 'object' && x !== null && 'sent' in x && 'code' in x;
+}

@@ -1,0 +1,67 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ComponentChildren, VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { localized } from '../i18n/i18n.ts';
+import { enabledModules } from '../modules-registry.ts';
+import { ViewCtx, type Flash, type ViewContext } from '../views/context.ts';
+import { Layout } from '../views/layout.tsx';
+import { takeFlash } from './flash.ts';
+import type { Deps } from './deps.ts';
+import { assetUrls } from './assets.ts';
+import { associationNames } from '../tenancy/municipality.repo.ts';
+import { unreadCount } from '../notify/notify.repo.ts';
+
+let associationCache: { at: number; names: Awaited<ReturnType<typeof associationNames>> } | null = null;
+
+async function associationName(deps: Deps, req: FastifyRequest): Promise<string> {
+  if (!associationCache || Date.now() - associationCache.at > 5000) {
+    associationCache = { at: Date.now(), names: await associationNames(deps.db) };
+  }
+  return localized(associationCache.names, req.locale) || 'Hromada';
+}
+
+/** Builds the view context of this request. */
+export async function viewContext(deps: Deps, req: FastifyRequest, reply: FastifyReply, flash?: Flash | null): Promise<ViewContext> {
+  const m = req.municipality;
+  const path = req.url.split('?')[0]!;
+  const nav = m
+    ? enabledModules(m).map((mod) => ({ href: `/${req.locale}/${m.slug}/${mod.id}`, label: req.t(mod.nameKey) }))
+    : [];
+  return {
+    locale: req.locale,
+    t: req.t,
+    fmt: req.fmt,
+    user: req.user,
+    municipality: m,
+    municipalityName: m ? localized(m.names, req.locale) : '',
+    associationName: await associationName(deps, req),
+    nav,
+    pathAfterLocale: path.replace(/^\/[^/]+/, '') || '/',
+    currentPath: path,
+    csrfToken: reply.generateCsrf(),
+    flash: flash === undefined ? takeFlash(req, reply) : flash,
+    unreadNotifications: req.user ? await unreadCount(deps.db, req.user.id) : 0,
+    assets: assetUrls(),
+    oidcProviders: deps.config.oidcProviders.map((p) => ({ id: p.id, name: p.name })),
+  };
+}
+
+/** Renders a page inside the layout and sends it. */
+export async function render(
+  deps: Deps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  page: { title: string; body: ComponentChildren; status?: number; wide?: boolean },
+): Promise<FastifyReply> {
+  const ctx = await viewContext(deps, req, reply);
+  const tree: VNode = (
+    <ViewCtx.Provider value={ctx}>
+      <Layout title={page.title} wide={page.wide}>{page.body}</Layout>
+    </ViewCtx.Provider>
+  );
+  return reply
+    .code(page.status ?? 200)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(`<!doctype html>${renderToString(tree)}`);
+}

@@ -1,0 +1,12 @@
+import type { Deps } from '../http/deps.ts';
+
+/** Job: forgets expired sessions, used links, old rate-limit windows and finished jobs. */
+export async function cleanupJob(_payload: Record<string, unknown>, deps: Deps): Promise<void> {
+  const { db } = deps;
+  const now = new Date();
+  const weekAgo = new Date(Date.now() - 7 * 86400_000);
+  await db.deleteFrom('sessions').where('expires_at', '<', now).execute();
+  await db.deleteFrom('tokens').where('expires_at', '<', weekAgo).execute();
+  await db.deleteFrom('rate_limits').where('reset_at', '<', now).execute();
+  await db.deleteFrom('jobs').where('state', '=', 'done').where('updated_at', '<', weekAgo).execute();
+}

@@ -1,0 +1,30 @@
+import type { TSchema } from 'typebox';
+import type { Database } from '../db/database.ts';
+import type { Municipality } from '../db/schema.ts';
+import type { App, Deps } from './http/deps.ts';
+import type { JobHandler } from './jobs/queue.ts';
+
+/** What a feature module tells the platform about itself, through its index.ts. */
+export interface ModuleManifest {
+  /** URL segment and settings key, e.g. `petitions`. */
+  id: string;
+  /** Message key of the module's name in navigation. */
+  nameKey: string;
+  /** Message key of one sentence shown on the municipality home. */
+  summaryKey: string;
+  /** Registers routes; municipality pages live under `/:locale/:municipality/<id>`. */
+  routes?(app: App, deps: Deps): void | Promise<void>;
+  jobs?: Record<string, JobHandler>;
+  /** Per-municipality settings with defaults, edited on the admin settings page. */
+  settings?: TSchema;
+  /** Fills a municipality with realistic demo content. */
+  demo?(db: Database, municipality: Municipality, people: DemoPeople): Promise<void>;
+}
+
+/** The demo accounts a module may attach content to. */
+export interface DemoPeople {
+  residents: number[];
+  officials: number[];
+  moderators: number[];
+  admin: number;
+}

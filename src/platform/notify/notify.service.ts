@@ -1,0 +1,50 @@
+import type { Database } from '../../db/database.ts';
+import { isLocale, translator } from '../i18n/i18n.ts';
+import type { Deps } from '../http/deps.ts';
+import { enqueue } from '../jobs/queue.ts';
+import { insertNotification, preferencesOf } from './notify.repo.ts';
+
+/** Notification kinds residents can tune; modules add theirs. Message keys: `notify.<kind>.title|body`. */
+const kinds = new Set<string>(['account.security']);
+
+export function registerNotificationKinds(...names: string[]): void {
+  for (const n of names) kinds.add(n);
+}
+
+export function notificationKinds(): string[] {
+  return [...kinds];
+}
+
+export interface Notice {
+  userId: number;
+  municipalityId: number | null;
+  kind: string;
+  params: Record<string, string | number>;
+  /** Local path, without locale: `/zhovkva/petitions/12`. */
+  link: string | null;
+}
+
+/**
+ * Notifies a user in-app and by e-mail, as their preferences say (both on by default).
+ * Call inside the transaction of the write it reports, so neither is lost without the other.
+ */
+export async function notify(db: Database, n: Notice): Promise<void> {
+  const prefs = (await preferencesOf(db, n.userId)).find((p) => p.kind === n.kind);
+  if (prefs?.in_app !== false) await insertNotification(db, n);
+  if (prefs?.email !== false) await enqueue(db, 'notify.email', { ...n });
+}
+
+/** Job: renders the notice in the recipient's language and sends it. */
+export async function sendNotificationEmail(payload: Record<string, unknown>, deps: Deps): Promise<void> {
+  const n = payload as unknown as Notice;
+  const user = await deps.db.selectFrom('users').select(['email', 'locale', 'deleted_at', 'email_verified_at']).where('id', '=', n.userId).executeTakeFirst();
+  if (!user?.email || user.deleted_at) return;
+  const locale = isLocale(user.locale) ? user.locale : 'uk';
+  const t = translator(locale);
+  const link = n.link ? `\n\n${deps.config.baseUrl}/${locale}${n.link}` : '';
+  await deps.mailer.send({
+    to: user.email,
+    subject: t(`notify.${n.kind}.title`, n.params),
+    text: `${t(`notify.${n.kind}.body`, n.params)}${link}\n\n${t('platform.mail.preferences', { url: `${deps.config.baseUrl}/${locale}/account/notifications/settings` })}`,
+  });
+}

@@ -1,0 +1,17 @@
+import type { App, Deps } from './http/deps.ts';
+import { registerHomePages } from './tenancy/home.web.tsx';
+import { registerSetupPage } from './tenancy/setup.web.tsx';
+import { registerAdminPages } from './tenancy/admin.web.tsx';
+import { registerStaffPages } from './tenancy/staff.web.tsx';
+import { registerNotificationPages } from './notify/notify.web.tsx';
+import { registerOperatorPages } from './ops/operator.web.tsx';
+
+/** The platform's own pages: homes, setup, administration, notifications. */
+export async function registerPlatformPages(app: App, deps: Deps): Promise<void> {
+  registerHomePages(app, deps);
+  registerSetupPage(app, deps);
+  registerAdminPages(app, deps);
+  registerStaffPages(app, deps);
+  registerNotificationPages(app, deps);
+  registerOperatorPages(app, deps);
+}

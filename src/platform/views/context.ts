@@ -1,0 +1,53 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Municipality } from '../../db/schema.ts';
+import type { CurrentUser } from '../auth/current-user.ts';
+import type { Locale, Translate, formatters } from '../i18n/i18n.ts';
+
+export interface Flash {
+  kind: 'success' | 'info' | 'warning' | 'error';
+  message: string;
+}
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+/** Everything a view needs about the request, passed down once instead of through every prop. */
+export interface ViewContext {
+  locale: Locale;
+  t: Translate;
+  fmt: ReturnType<typeof formatters>;
+  user: CurrentUser | null;
+  municipality: Municipality | null;
+  municipalityName: string;
+  associationName: string;
+  nav: NavItem[];
+  /** Path after the locale segment, for the locale switcher. */
+  pathAfterLocale: string;
+  currentPath: string;
+  csrfToken: string;
+  flash: Flash | null;
+  unreadNotifications: number;
+  assets: { css: string; js: string };
+  oidcProviders: { id: string; name: string }[];
+}
+
+export const ViewCtx = createContext<ViewContext | null>(null);
+
+/** The current request's view context; views are only ever rendered inside one. */
+export function useView(): ViewContext {
+  const ctx = useContext(ViewCtx);
+  if (!ctx) throw new Error('View rendered outside of a request');
+  return ctx;
+}
+
+/** Builds locale-prefixed links: `href('/account')` → `/uk/account`, `mHref('/petitions')` → `/uk/zhovkva/petitions`. */
+export function useLinks() {
+  const { locale, municipality } = useView();
+  return {
+    href: (path: string) => `/${locale}${path}`,
+    mHref: (path: string, slug = municipality?.slug) => `/${locale}/${slug}${path}`,
+  };
+}

@@ -1,0 +1,111 @@
+import type { ComponentChildren } from 'preact';
+import { LOCALES } from '../i18n/i18n.ts';
+import { Banner } from './components.tsx';
+import { useLinks, useView } from './context.ts';
+
+/** Self-names of the locales, shown in the switcher in their own language. */
+const LOCALE_NAMES: Record<string, string> = {
+  uk: 'Українська', 'sr-Cyrl': 'Српски', 'sr-Latn': 'Srpski', pl: 'Polski', en: 'English',
+};
+
+function LocaleSwitch() {
+  const { locale, pathAfterLocale, t } = useView();
+  return (
+    <nav class="locales" aria-label={t('platform.layout.language')}>
+      <ul>
+        {LOCALES.map((l) => (
+          <li key={l}>
+            {l === locale
+              ? <span aria-current="true" lang={l}>{LOCALE_NAMES[l]}</span>
+              : <a href={`/${l}${pathAfterLocale}`} hreflang={l} lang={l}>{LOCALE_NAMES[l]}</a>}
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function AccountMenu() {
+  const { user, t, unreadNotifications, csrfToken } = useView();
+  const { href } = useLinks();
+  if (!user) {
+    return (
+      <ul class="account">
+        <li><a href={href('/account/sign-in')}>{t('platform.layout.signIn')}</a></li>
+        <li><a href={href('/account/register')}>{t('platform.layout.register')}</a></li>
+      </ul>
+    );
+  }
+  return (
+    <ul class="account">
+      <li><a href={href('/account')}>{user.fullName}</a></li>
+      <li>
+        <a href={href('/account/notifications')}>
+          {t('platform.layout.notifications')}
+          {unreadNotifications > 0 && <span class="badge">{' '}{t('platform.layout.unread', { count: unreadNotifications })}</span>}
+        </a>
+      </li>
+      {(user.platformRole || Object.keys(user.roles).length > 0) && <li><a href={href('/admin')}>{t('platform.layout.admin')}</a></li>}
+      <li>
+        <form method="post" action={href('/account/sign-out')} class="inline">
+          <input type="hidden" name="_csrf" value={csrfToken} />
+          <button type="submit" class="link-button">{t('platform.layout.signOut')}</button>
+        </form>
+      </li>
+    </ul>
+  );
+}
+
+/** The page shell every HTML page is rendered in. */
+export function Layout(props: { title: string; children: ComponentChildren; wide?: boolean }) {
+  const v = useView();
+  const { href, mHref } = useLinks();
+  const site = v.municipality ? v.municipalityName : v.associationName;
+  return (
+    <html lang={v.locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · ${site}`}</title>
+        <link rel="stylesheet" href={v.assets.css} />
+        <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
+        <script type="module" src={v.assets.js} defer />
+      </head>
+      <body>
+        <a href="#main" class="skip-link">{v.t('platform.layout.skip')}</a>
+        <header class="header">
+          <div class="header__inner">
+            <div class="brand">
+              <a href={v.municipality ? mHref('/') : href('/')} class="brand__name">{site}</a>
+              {v.municipality && <a href={href('/')} class="brand__association">{v.associationName}</a>}
+            </div>
+            <AccountMenu />
+          </div>
+          {v.nav.length > 0 && (
+            <nav class="nav" aria-label={v.t('platform.layout.services')}>
+              <ul>
+                {v.nav.map((item) => (
+                  <li key={item.href}>
+                    <a href={item.href} aria-current={v.currentPath.startsWith(item.href) ? 'page' : undefined}>{item.label}</a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+        </header>
+        <main id="main" class={props.wide ? 'main main--wide' : 'main'} tabIndex={-1}>
+          {v.flash && <Banner kind={v.flash.kind}>{v.flash.message}</Banner>}
+          {props.children}
+        </main>
+        <footer class="footer">
+          <LocaleSwitch />
+          <ul class="footer__links">
+            <li><a href={href('/')}>{v.associationName}</a></li>
+            <li><a href="/api/docs">{v.t('platform.layout.api')}</a></li>
+          </ul>
+          <p>{v.t('platform.layout.footer')}</p>
+        </footer>
+      </body>
+    </html>
+  );
+}
