@@ -35,6 +35,9 @@ export async function savePreference(db: Database, userId: number, kind: string,
     .onConflict((oc) => oc.columns(['user_id', 'kind']).doUpdateSet({ email, in_app: inApp })).execute();
 }
 
-export async function listOutbox(db: Database, limit = 50) {
-  return db.selectFrom('outbox').select(['id', 'to_address', 'subject', 'text_body', 'created_at']).orderBy('id', 'desc').limit(limit).execute();
+/** The development outbox, newest first; `to` narrows it to one recipient. */
+export async function listOutbox(db: Database, limit = 50, to?: string) {
+  let q = db.selectFrom('outbox').select(['id', 'to_address', 'subject', 'text_body', 'created_at']);
+  if (to) q = q.where('to_address', '=', to.toLowerCase());
+  return q.orderBy('id', 'desc').limit(limit).execute();
 }

@@ -2,7 +2,7 @@ import type { Database } from '../../db/database.ts';
 import { isLocale, translator } from '../i18n/i18n.ts';
 import type { Deps } from '../http/deps.ts';
 import { enqueue } from '../jobs/queue.ts';
-import { insertNotification, preferencesOf } from './notify.repo.ts';
+import { insertNotification, preferencesOf, savePreference } from './notify.repo.ts';
 
 /** Notification kinds residents can tune; modules add theirs. Message keys: `notify.<kind>.title|body`. */
 const kinds = new Set<string>(['account.security']);
@@ -46,5 +46,25 @@ export async function sendNotificationEmail(payload: Record<string, unknown>, de
     to: user.email,
     subject: t(`notify.${n.kind}.title`, n.params),
     text: `${t(`notify.${n.kind}.body`, n.params)}${link}\n\n${t('platform.mail.preferences', { url: `${deps.config.baseUrl}/${locale}/account/notifications/settings` })}`,
+  });
+}
+
+export interface NotificationSetting {
+  kind: string;
+  inApp: boolean;
+  email: boolean;
+}
+
+/** The user's choice for every known kind; a kind never chosen is on both ways, as `notify` treats it. */
+export async function notificationSettings(db: Database, userId: number): Promise<NotificationSetting[]> {
+  const saved = new Map((await preferencesOf(db, userId)).map((p) => [p.kind, p]));
+  return notificationKinds().map((kind) => ({ kind, inApp: saved.get(kind)?.in_app ?? true, email: saved.get(kind)?.email ?? true }));
+}
+
+/** Saves the choices for known kinds together; unknown kinds are ignored. */
+export async function saveNotificationSettings(db: Database, userId: number, settings: NotificationSetting[]): Promise<void> {
+  const known = new Set(notificationKinds());
+  await db.transaction().execute(async (trx) => {
+    for (const s of settings) if (known.has(s.kind)) await savePreference(trx, userId, s.kind, s.email, s.inApp);
   });
 }

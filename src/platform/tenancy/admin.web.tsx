@@ -1,3 +1,193 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Municipality } from '../../db/schema.ts';
 import type { App, Deps } from '../http/deps.ts';
+import { forbidden } from '../http/errors.tsx';
+import { redirectWithFlash } from '../http/flash.ts';
+import { formRoute } from '../http/form-route.tsx';
+import { parseBody } from '../http/forms.ts';
+import { render } from '../http/render.tsx';
+import { redirectToSignIn } from '../http/request-context.ts';
+import { LOCALES, localized } from '../i18n/i18n.ts';
+import { allModules } from '../modules-registry.ts';
+import { Button, ButtonLink, Checkboxes, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../views/components.tsx';
+import { createMunicipality, updateMunicipality } from './admin.service.ts';
+import { listMunicipalities } from './municipality.repo.ts';
+import { CURRENCIES, MunicipalitySchema, TIME_ZONES } from './municipality.schemas.ts';
+import { can, type Subject } from './policy.ts';
 
-export function registerAdminPages(_app: App, _deps: Deps): void {}
+/** Stops the request unless the user may do `action` (sign-in redirect, or 403). */
+export function requirePermission(deps: Deps, req: FastifyRequest, reply: FastifyReply, action: string, subject: Subject) {
+  if (!req.user) return redirectToSignIn(req, reply);
+  if (!can(req.user, action, subject)) return forbidden(deps, req, reply);
+  return undefined;
+}
+
+function MunicipalityFields({ req, errors, values, isNew }: { req: FastifyRequest; errors: FormErrors; values: FormValues; isNew: boolean }) {
+  const t = req.t;
+  const f = { errors, values };
+  return (
+    <>
+      <Field name="nameUk" label={t('field.nameUk')} {...f} />
+      <Field name="nameSrCyrl" label={t('field.nameSrCyrl')} {...f} />
+      <Field name="nameSrLatn" label={t('field.nameSrLatn')} {...f} />
+      <Field name="namePl" label={t('field.namePl')} {...f} />
+      <Field name="nameEn" label={t('field.nameEn')} required {...f} />
+      {isNew
+        ? <Field name="slug" label={t('field.slug')} hint={t('admin.slugHint')} required {...f} />
+        : <input type="hidden" name="slug" value={String(values.slug ?? '')} />}
+      <Field name="officialCode" label={t('field.officialCode')} hint={t('admin.officialCodeHint')} required {...f} />
+      <Field name="population" label={t('field.population')} inputMode="numeric" required {...f} />
+      <Field name="centerLat" label={t('field.centerLat')} hint={t('admin.coordinatesHint')} inputMode="decimal" required {...f} />
+      <Field name="centerLng" label={t('field.centerLng')} inputMode="decimal" required {...f} />
+      <Field name="zoom" label={t('field.zoom')} inputMode="numeric" required {...f} />
+      <Select name="defaultLocale" label={t('field.defaultLocale')} value={String(values.defaultLocale ?? req.locale)} errors={errors}
+        options={LOCALES.map((l) => ({ value: l, label: t(`locale.${l}`) }))} />
+      <Select name="currency" label={t('field.currency')} value={String(values.currency ?? 'UAH')} errors={errors}
+        options={CURRENCIES.map((c) => ({ value: c, label: c }))} />
+      <Select name="timeZone" label={t('field.timeZone')} value={String(values.timeZone ?? 'Europe/Kyiv')} errors={errors}
+        options={TIME_ZONES.map((z) => ({ value: z, label: z }))} />
+      <Field name="host" label={t('field.host')} hint={t('admin.hostHint')} {...f} />
+    </>
+  );
+}
+
+function formValues(m: Municipality): FormValues {
+  const n = m.names as Record<string, string>;
+  return {
+    nameUk: n.uk, nameSrCyrl: n['sr-Cyrl'], nameSrLatn: n['sr-Latn'], namePl: n.pl, nameEn: n.en ?? localized(m.names, 'en'),
+    slug: m.slug, officialCode: m.official_code, population: m.population, centerLat: m.center_lat, centerLng: m.center_lng,
+    zoom: m.zoom, defaultLocale: m.default_locale, currency: m.currency, timeZone: m.time_zone, host: m.host ?? '',
+    modules: m.enabled_modules,
+  };
+}
+
+function asList(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
+}
+
+/** Administration home, new municipality and municipality settings. */
+export function registerAdminPages(app: App, deps: Deps): void {
+  app.get('/:locale/admin', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.user) return redirectToSignIn(req, reply);
+    const t = req.t;
+    const mine = (await listMunicipalities(deps.db)).filter((m) => can(req.user, 'municipality.manage', { municipalityId: m.id })
+      || (req.user!.roles[m.id]?.length ?? 0) > 0);
+    const operator = can(req.user, 'platform.operate', { municipalityId: null });
+    return render(deps, req, reply, {
+      title: t('admin.title'),
+      body: (
+        <>
+          <h1>{t('admin.title')}</h1>
+          {mine.length === 0 && !operator && <p>{t('admin.nothing')}</p>}
+          {mine.length > 0 && (
+            <>
+              <h2>{t('admin.municipalities')}</h2>
+              <ul>{mine.map((m) => <li key={m.id}><a href={`/${req.locale}/${m.slug}/admin`}>{localized(m.names, req.locale)}</a></li>)}</ul>
+            </>
+          )}
+          {can(req.user, 'municipality.create', { municipalityId: null }) && (
+            <p><ButtonLink href={`/${req.locale}/admin/municipalities/new`}>{t('admin.newMunicipality')}</ButtonLink></p>
+          )}
+          {operator && (
+            <>
+              <h2>{t('admin.platform')}</h2>
+              <ul>
+                <li><a href={`/${req.locale}/admin/jobs`}>{t('admin.jobs')}</a></li>
+                <li><a href={`/${req.locale}/admin/audit`}>{t('admin.auditAll')}</a></li>
+                <li><a href={`/${req.locale}/dev/outbox`}>{t('admin.outbox')}</a></li>
+              </ul>
+            </>
+          )}
+        </>
+      ),
+    });
+  });
+
+  formRoute(app, deps, {
+    url: '/:locale/admin/municipalities/new',
+    schema: MunicipalitySchema,
+    title: (req) => req.t('admin.newMunicipality'),
+    guard: (req, reply) => requirePermission(deps, req, reply, 'municipality.create', { municipalityId: null }),
+    initial: (req) => ({ defaultLocale: req.locale, zoom: 13, population: 0 }),
+    view: (req, { errors, values }) => (
+      <>
+        <h1>{req.t('admin.newMunicipality')}</h1>
+        <ErrorSummary errors={errors} />
+        <Form action={`/${req.locale}/admin/municipalities/new`}>
+          <MunicipalityFields req={req} errors={errors} values={values} isNew />
+          <Button>{req.t('admin.create')}</Button>
+        </Form>
+      </>
+    ),
+    handle: async (value, req, reply): Promise<FastifyReply | FormErrors> => {
+      const r = await createMunicipality(deps, { id: req.user!.id, ip: req.ip }, value);
+      if (r.kind === 'slug_taken') return { slug: req.t('admin.slugTaken') };
+      if (r.kind === 'host_taken') return { host: req.t('admin.hostTaken') };
+      return redirectWithFlash(reply, `/${req.locale}/${r.municipality.slug}/admin`, { kind: 'success', message: req.t('admin.created') });
+    },
+  });
+
+  const showSettings = (req: FastifyRequest, reply: FastifyReply, errors: FormErrors, values: FormValues, status = 200) => {
+    const m = req.municipality!;
+    const t = req.t;
+    const modules = allModules();
+    return render(deps, req, reply, {
+      title: t('admin.settings'),
+      status,
+      body: (
+        <>
+          <h1>{t('admin.settingsOf', { name: localized(m.names, req.locale) })}</h1>
+          <AdminNav req={req} />
+          <ErrorSummary errors={errors} />
+          <Form action={`/${req.locale}/${m.slug}/admin`}>
+            <MunicipalityFields req={req} errors={errors} values={values} isNew={false} />
+            {modules.length > 0
+              ? <Checkboxes name="modules" legend={t('admin.modules')} checked={asList(values.modules)}
+                  options={modules.map((mod) => ({ value: mod.id, label: t(mod.nameKey) }))} />
+              : <p class="muted">{t('admin.noModulesInstalled')}</p>}
+            <Button>{t('admin.save')}</Button>
+          </Form>
+        </>
+      ),
+    });
+  };
+
+  app.get('/:locale/:municipality/admin', { schema: { hide: true } }, async (req, reply) => {
+    const stop = requirePermission(deps, req, reply, 'municipality.manage', { municipalityId: req.municipality!.id });
+    return stop ?? showSettings(req, reply, {}, formValues(req.municipality!));
+  });
+
+  app.post('/:locale/:municipality/admin', { schema: { hide: true } }, async (req, reply) => {
+    const m = req.municipality!;
+    const stop = requirePermission(deps, req, reply, 'municipality.manage', { municipalityId: m.id });
+    if (stop) return stop;
+    const body: Record<string, unknown> = { ...(req.body as Record<string, unknown>), slug: m.slug };
+    const modules = asList((req.body as Record<string, unknown>).modules);
+    delete body.modules;
+    const parsed = parseBody(MunicipalitySchema, body, req.t);
+    if (!parsed.ok) return showSettings(req, reply, parsed.errors, { ...parsed.values, modules }, 400);
+    const r = await updateMunicipality(deps, { id: req.user!.id, ip: req.ip }, m, parsed.value, modules);
+    if (r.kind === 'host_taken') return showSettings(req, reply, { host: req.t('admin.hostTaken') }, { ...body, modules }, 400);
+    return redirectWithFlash(reply, `/${req.locale}/${m.slug}/admin`, { kind: 'success', message: req.t('admin.saved') });
+  });
+}
+
+/** Links between the municipal administration pages. */
+export function AdminNav({ req }: { req: FastifyRequest }) {
+  const base = `/${req.locale}/${req.municipality!.slug}/admin`;
+  const links: [string, string][] = [
+    [base, req.t('admin.settings')],
+    [`${base}/departments`, req.t('admin.departments')],
+    [`${base}/staff`, req.t('admin.staff')],
+    [`${base}/residents`, req.t('admin.residents')],
+    [`${base}/audit`, req.t('admin.audit')],
+  ];
+  const path = req.url.split('?')[0];
+  return (
+    <nav aria-label={req.t('admin.sections')} class="subnav">
+      <ul class="actions">
+        {links.map(([href, label]) => <li key={href}><a href={href} aria-current={path === href ? 'page' : undefined}>{label}</a></li>)}
+      </ul>
+    </nav>
+  );
+}

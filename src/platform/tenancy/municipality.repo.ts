@@ -55,3 +55,13 @@ export async function setPlatformRole(db: Database, userId: number, role: 'platf
 export async function deleteSetupTokens(db: Database): Promise<void> {
   await db.deleteFrom('tokens').where('purpose', '=', 'setup').execute();
 }
+
+export async function updateMunicipalityRow(db: Database, id: number, values: import('../../db/schema.ts').MunicipalityUpdate): Promise<Municipality> {
+  return db.updateTable('municipalities').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function hostTaken(db: Database, host: string, exceptId: number | null): Promise<boolean> {
+  let q = db.selectFrom('municipalities').select('id').where('host', '=', host);
+  if (exceptId !== null) q = q.where('id', '<>', exceptId);
+  return !!(await q.executeTakeFirst());
+}
