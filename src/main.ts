@@ -6,6 +6,7 @@ import { createAdmin } from './platform/cli/create-admin.ts';
 import { runDemo } from './platform/cli/demo.ts';
 import { issueSetupToken } from './platform/tenancy/setup.service.ts';
 import { enqueue } from './platform/jobs/queue.ts';
+import type { Deps } from './platform/http/deps.ts';
 
 const USAGE = `Usage: hromada <command>
 
@@ -16,12 +17,22 @@ const USAGE = `Usage: hromada <command>
   create-admin   create a platform administrator: create-admin <email> <full name>  (password from HROMADA_ADMIN_PASSWORD or prompted)
 `;
 
-async function serve(opts: { web: boolean; worker: boolean; env?: Record<string, string | undefined>; afterStart?: (baseUrl: string) => Promise<void> }) {
+export interface ServeOptions {
+  web: boolean;
+  worker: boolean;
+  env?: Record<string, string | undefined>;
+  /** Runs on the migrated database before the server listens (demo data). */
+  seed?: (deps: Deps) => Promise<void>;
+  afterStart?: (baseUrl: string) => Promise<void>;
+}
+
+async function serve(opts: ServeOptions) {
   const config = loadConfig(opts.env);
   const handle = await openDatabase(config);
   await migrateToLatest(handle.db);
   const built = await buildApp(config, handle);
   const { app, worker } = built;
+  await opts.seed?.(built.deps);
   if (opts.worker) worker.start();
   if (opts.web) {
     await app.listen({ port: config.port, host: config.host });

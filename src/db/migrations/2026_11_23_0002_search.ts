@@ -15,6 +15,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // (љ → lj, ћ → ć, …) and then unaccented (ć → c): "Београд", "Beograd" and "BEOGRAD" all meet.
   // Ukrainian text goes through the same fold; letters only Ukrainian has (і, ї, є, ґ, й) are kept,
   // and since documents and queries are folded alike, Ukrainian words still match only each other.
+  // Cyrillic capitals are lowered here too, so matching does not hang on the server's LC_CTYPE
+  // (a plain "C" locale lowers ASCII only).
   // CREATE OR REPLACE keeps the migration safe to re-run in tests.
   await runStatements(db, `
     CREATE OR REPLACE FUNCTION hromada_unaccent(input text) RETURNS text
@@ -23,8 +25,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       SELECT public.unaccent('public.unaccent'::regdictionary,
         replace(replace(replace(replace(replace(replace(
           translate(input,
-            'абвгдђежзијклмнопрстћуфхцчшАБВГДЂЕЖЗИЈКЛМНОПРСТЋУФХЦЧШ',
-            'abvgdđežzijklmnoprstćufhcčšabvgdđežzijklmnoprstćufhcčš'),
+            'абвгдђежзијклмнопрстћуфхцчшАБВГДЂЕЖЗИЈКЛМНОПРСТЋУФХЦЧШІЇЄҐЙЬЮЯЩЁЪЫЭ',
+            'abvgdđežzijklmnoprstćufhcčšabvgdđežzijklmnoprstćufhcčšіїєґйьюящёъыэ'),
           'љ', 'lj'), 'Љ', 'lj'), 'њ', 'nj'), 'Њ', 'nj'), 'џ', 'dž'), 'Џ', 'dž'))
     $fn$;
   `);

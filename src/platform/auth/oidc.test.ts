@@ -23,6 +23,7 @@ const PEOPLE: Record<string, Record<string, unknown>> = {
   olena: { email: 'olena@example.org', email_verified: true, name: 'Олена Коваленко', residence_code: RESIDENCE_CODE },
   taras: { email: 'taras@example.org', email_verified: true, given_name: 'Taras', family_name: 'Melnyk' },
   marta: { email: 'marta@example.org', email_verified: true, name: 'Marta Shevchenko', residence_code: 'UNKNOWN-CODE' },
+  petro: { email: 'petro@example.org', email_verified: true, name: 'Petro Bondar' },
   squatted: { email: 'squatted@example.org', email_verified: true, name: 'Real Owner', residence_code: RESIDENCE_CODE },
 };
 
@@ -127,6 +128,7 @@ describe('OpenID Connect sign-in against a local oidc-provider', () => {
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name'], residence_code: null },
       features: { devInteractions: { enabled: true }, claimsParameter: { enabled: true } },
       cookies: { keys: ['test-cookie-key'] },
+      ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
     });
     idp.on('request', provider.callback());
 
@@ -283,9 +285,11 @@ describe('OpenID Connect sign-in against a local oidc-provider', () => {
 
     const b = new Browser();
     b.set(appUrl, SESSION_COOKIE, await createSession(db.db, holder.id, null, null));
-    const refused = await b.fetch((await throughProvider(b, 'olena')).href);
-    assert.equal(refused.headers.get('location'), '/en/account');
+    const refused = await b.follow((await throughProvider(b, 'petro')).href);
+    assert.equal(refused.url, `${appUrl}/en/account`);
+    assert.match(refused.body, /holder@example\.org/, 'still signed in as themselves');
     const unchanged = await db.db.selectFrom('users').selectAll().where('id', '=', holder.id).executeTakeFirstOrThrow();
     assert.equal(unchanged.identity_subject, 'someone-else');
+    assert.equal((await db.db.selectFrom('users').select('id').where('identity_subject', '=', 'petro').execute()).length, 0);
   });
 });

@@ -88,7 +88,8 @@ export function registerNotificationPages(app: App, deps: Deps): void {
         <>
           <div class="page-header">
             <h1>{t('notify.list.title')}</h1>
-            <p class="lead">{t('notify.list.summary', { total, unread })}</p>
+            <p class="lead">{t('notify.list.lead')}</p>
+            {total > 0 && <p>{t('notify.list.unreadCount', { count: unread })}</p>}
           </div>
           {unread > 0 && (
             <Form action={`${base}/read`}>

@@ -71,7 +71,7 @@ function jobRow(req: FastifyRequest, job: JobRow, state: JobState): ComponentChi
   ];
   if (state === 'dead') {
     row.push(
-      <Form action={`/${req.locale}/admin/jobs/${job.id}/retry`} aria-label={req.t('ops.jobs.retryLabel', { id: job.id, kind: job.kind })}>
+      <Form action={`/${req.locale}/admin/jobs/${job.id}/retry`} aria-label={req.t('ops.jobs.retryLabel', { id: String(job.id), kind: job.kind })}>
         <Button variant="secondary">{req.t('ops.jobs.retry')}</Button>
       </Form>,
     );
@@ -137,7 +137,7 @@ export function registerOperatorPages(app: App, deps: Deps): void {
       return true;
     });
     return redirectWithFlash(reply, back, retried
-      ? { kind: 'success', message: req.t('ops.jobs.retried', { id: id! }) }
+      ? { kind: 'success', message: req.t('ops.jobs.retried', { id: String(id) }) }
       : { kind: 'warning', message: req.t('ops.jobs.notRetried') });
   });
 
@@ -181,7 +181,7 @@ export function registerOperatorPages(app: App, deps: Deps): void {
             ? <Banner kind="info">{t('ops.outbox.smtp')}</Banner>
             : (
               <>
-                {deps.config.publicOutbox && <Banner kind="warning" title={t('ops.outbox.warningTitle')}>{t('ops.outbox.warning')}</Banner>}
+                <Banner kind="warning" title={t('ops.outbox.warningTitle')}>{t(deps.config.publicOutbox ? 'ops.outbox.warning' : 'ops.outbox.private')}</Banner>
                 <p class="lead">{t('ops.outbox.lead', { count: messages.length })}</p>
                 {messages.length === 0
                   ? <EmptyState title={t('ops.outbox.empty')} />

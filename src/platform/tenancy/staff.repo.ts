@@ -71,3 +71,10 @@ export async function countCensus(db: Database, municipalityId: number): Promise
   const row = await db.selectFrom('census_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('municipality_id', '=', municipalityId).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** Records an identity-provider verification (used by the demo and by OpenID Connect sign-in). */
+export async function setIdentity(db: Database, userId: number, provider: string, subject: string, residenceMunicipalityId: number | null) {
+  await db.updateTable('users').set({
+    identity_provider: provider, identity_subject: subject, identity_verified_at: new Date(), residence_municipality_id: residenceMunicipalityId,
+  }).where('id', '=', userId).execute();
+}
