@@ -15,8 +15,6 @@ export const DEMO_PASSWORD = 'hromada-demo-2026';
 
 export interface DemoAccount { email: string; name: string; what: string }
 
-const latin = (s: string) => s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ł/g, 'l').replace(/[^a-z]/g, '');
-
 /** Fills an empty platform with an association, four municipalities, their staff, residents and module content. */
 export async function seedDemo(deps: Deps): Promise<DemoAccount[]> {
   if ((await listMunicipalities(deps.db)).length > 0) throw new Error('The database already has municipalities: the demo needs an empty one.');
@@ -50,8 +48,10 @@ export async function seedDemo(deps: Deps): Promise<DemoAccount[]> {
     }
     const depts = await listDepartments(deps.db, m.id);
     const people = { residents: [] as number[], officials: [] as number[], moderators: [] as number[], admin: 0 };
+    const seen: Record<string, number> = {};
     for (const p of d.people) {
-      const email = `${p.role}.${latin(p.name.split(' ')[1] ?? p.name)}@${d.slug}.example`;
+      const n = (seen[p.role] = (seen[p.role] ?? 0) + 1);
+      const email = `${p.role}${n > 1 ? n : ''}@${d.slug}.example`;
       const id = await account(email, p.name, d.locale, `${p.role}, ${d.slug}`);
       const departmentId = p.department ? depts.find((x) => x.slug === p.department)?.id : undefined;
       await addStaff(deps, actor, m, { email, role: p.role, ...(departmentId ? { departmentId } : {}) });

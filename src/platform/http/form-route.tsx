@@ -18,7 +18,7 @@ export interface FormRouteSpec<S extends TSchema> {
   title(req: FastifyRequest): string;
   /** The page with its form, given errors and the values typed so far. */
   view(req: FastifyRequest, form: FormView): ComponentChildren | Promise<ComponentChildren>;
-  /** Runs before GET and POST; return a reply to stop (redirect to sign-in, 403…). */
+  /** Runs before GET and POST; sending a response (redirect to sign-in, 403…) stops the route. */
   guard?(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> | FastifyReply | void;
   /** Initial values on GET. */
   initial?(req: FastifyRequest): FormValues | Promise<FormValues>;
@@ -37,22 +37,19 @@ export function formRoute<S extends TSchema>(app: App, deps: Deps, spec: FormRou
     render(deps, req, reply, { title: spec.title(req), status, body: await spec.view(req, form) });
 
   app.get(spec.url, { schema: { hide: true } }, async (req, reply) => {
-    const stop = await spec.guard?.(req, reply);
-    if (stop) return stop;
+    await spec.guard?.(req, reply);
+    if (reply.sent) return reply;
     return show(req, reply, { errors: {}, values: (await spec.initial?.(req)) ?? {} }, 200);
   });
 
   app.post(spec.url, { ...(spec.postOptions ?? {}), schema: { hide: true } }, async (req, reply) => {
-    const stop = await spec.guard?.(req, reply);
-    if (stop) return stop;
+    await spec.guard?.(req, reply);
+    if (reply.sent) return reply;
     const parsed = parseBody(spec.schema, req.body, req.t);
     if (!parsed.ok) return show(req, reply, { errors: parsed.errors, values: parsed.values }, 400);
+    // A FastifyReply is thenable: awaiting one waits until it is sent and yields undefined, so "sent" is the signal.
     const result = await spec.handle(parsed.value, req, reply);
-    if (isReply(result)) return result;
-    return show(req, reply, { errors: result, values: parsed.value as FormValues }, 400);
+    if (reply.sent || !result) return reply;
+    return show(req, reply, { errors: result as FormErrors, values: parsed.value as FormValues }, 400);
   });
-}
-
-function isReply(x: unknown): x is FastifyReply {
-  return typeof x === 'object' && x !== null && 'sent' in x && 'code' in x;
 }

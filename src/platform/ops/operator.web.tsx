@@ -20,11 +20,20 @@ const OUTBOX_SHOWN = 50;
 
 type JobRow = Awaited<ReturnType<typeof listJobs>>[number];
 
-/** Lets platform operators through; sends others to sign in (anonymous) or answers 403. */
-async function guardOperator(deps: Deps, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | null> {
-  if (!req.user) return redirectToSignIn(req, reply);
-  if (!can(req.user, 'platform.operate', { municipalityId: null })) return forbidden(deps, req, reply);
-  return null;
+/**
+ * True for platform operators; anyone else has been answered already (anonymous: sign in; others: 403).
+ * A boolean, not the reply: a Fastify reply is thenable, so awaiting one yields undefined.
+ */
+async function allowOperator(deps: Deps, req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  if (!req.user) {
+    await redirectToSignIn(req, reply);
+    return false;
+  }
+  if (!can(req.user, 'platform.operate', { municipalityId: null })) {
+    await forbidden(deps, req, reply);
+    return false;
+  }
+  return true;
 }
 
 function pageParam(req: FastifyRequest): number {
@@ -98,8 +107,7 @@ export function linkify(text: string): ComponentChildren[] {
 /** Platform operation: the job queue, the platform-wide audit log and the development outbox. */
 export function registerOperatorPages(app: App, deps: Deps): void {
   app.get('/:locale/admin/jobs', { schema: { hide: true } }, async (req, reply) => {
-    const stop = await guardOperator(deps, req, reply);
-    if (stop) return stop;
+    if (!(await allowOperator(deps, req, reply))) return reply;
     const t = req.t;
     const asked = (req.query as { state?: string } | undefined)?.state;
     const state: JobState = JOB_STATES.find((s) => s === asked) ?? 'dead';
@@ -125,8 +133,7 @@ export function registerOperatorPages(app: App, deps: Deps): void {
   });
 
   app.post('/:locale/admin/jobs/:id/retry', { schema: { hide: true } }, async (req, reply) => {
-    const stop = await guardOperator(deps, req, reply);
-    if (stop) return stop;
+    if (!(await allowOperator(deps, req, reply))) return reply;
     const raw = (req.params as { id: string }).id;
     const id = /^\d{1,15}$/.test(raw) ? Number(raw) : null;
     const back = `/${req.locale}/admin/jobs?state=dead`;
@@ -142,8 +149,7 @@ export function registerOperatorPages(app: App, deps: Deps): void {
   });
 
   app.get('/:locale/admin/audit', { schema: { hide: true } }, async (req, reply) => {
-    const stop = await guardOperator(deps, req, reply);
-    if (stop) return stop;
+    if (!(await allowOperator(deps, req, reply))) return reply;
     const t = req.t;
     const total = await countAudit(deps.db, null);
     const pages = Math.max(1, Math.ceil(total / AUDIT_PER_PAGE));
@@ -164,10 +170,7 @@ export function registerOperatorPages(app: App, deps: Deps): void {
   });
 
   app.get('/:locale/dev/outbox', { schema: { hide: true } }, async (req, reply) => {
-    if (!deps.config.publicOutbox) {
-      const stop = await guardOperator(deps, req, reply);
-      if (stop) return stop;
-    }
+    if (!deps.config.publicOutbox && !(await allowOperator(deps, req, reply))) return reply;
     const t = req.t;
     const to = (req.query as { to?: unknown } | undefined)?.to;
     const messages = deps.mailer.outbox ? await listOutbox(deps.db, OUTBOX_SHOWN, typeof to === 'string' ? to : undefined) : [];

@@ -47,7 +47,8 @@ describe(`search helpers (${process.env.TEST_DB ?? 'pglite'})`, () => {
     assert.deepEqual(await find('ЇЖАК', false), [1]);
     assert.deepEqual(await find('ґанок єдність', false), [1]);
     assert.deepEqual(await find('майданчик', false), [2]);
-    assert.deepEqual(await find('ремонт', false), [1]);
+    // The fold is script-blind: Cyrillic "ремонт" and Polish "remont" are one word to it.
+    assert.deepEqual(await find('ремонт', false), [1, 6]);
   });
 
   test('finds Serbian in either script, typed in either script, with or without diacritics', async () => {
@@ -57,7 +58,7 @@ describe(`search helpers (${process.env.TEST_DB ?? 'pglite'})`, () => {
     assert.deepEqual(await find('cuprija džep', false), [3]);
     assert.deepEqual(await find('igrališta', false), [4]);
     assert.deepEqual(await find('игралишта', false), [4]);
-    assert.deepEqual((await find('Đurđevu', false)).sort(), [3, 4].filter((id) => id === 4));
+    assert.deepEqual(await find('Đurđevu', false), [4]);
     assert.deepEqual(await find('ђурђево', false), [3]);
   });
 
@@ -95,8 +96,8 @@ describe(`search helpers (${process.env.TEST_DB ?? 'pglite'})`, () => {
     }
     assert.deepEqual(await find(''), []);
     assert.deepEqual(await find("'; DROP TABLE docs; --"), []);
-    assert.deepEqual(await find('\u0000ремонт\u0000', false), [1]);
-    assert.deepEqual(await find('ремонт:*', false), [1]);
+    assert.deepEqual(await find('\u0000водопостачання\u0000', false), [1]);
+    assert.deepEqual(await find('водопостачання:*', false), [1]);
     const count = await db.selectFrom('docs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     assert.equal(Number(count.n), DOCS.length);
   });

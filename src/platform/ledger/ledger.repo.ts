@@ -1,0 +1,59 @@
+import { sql } from 'kysely';
+import type { Database } from '../../db/database.ts';
+
+/** One stored entry as published: everything needed to recompute its hash, plus when it was written. */
+export interface LedgerRow {
+  chain: string;
+  seq: number;
+  kind: string;
+  payload: Record<string, unknown>;
+  prev: string;
+  hash: string;
+  createdAt: Date;
+}
+
+/** Serialises appends to one chain until the caller's transaction ends (commit or rollback). */
+export async function lockChain(trx: Database, municipalityId: number, chain: string): Promise<void> {
+  // The 'ledger:' prefix keeps these keys apart from other users of hashtext-based advisory locks;
+  // a collision between two chains would only make them wait for each other, never break a chain.
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`ledger:${municipalityId}:${chain}`}))`.execute(trx);
+}
+
+/** The last entry of a chain (seq and hash), or undefined for a chain not yet started. */
+export async function chainHead(db: Database, municipalityId: number, chain: string): Promise<{ seq: number; hash: string } | undefined> {
+  const row = await db.selectFrom('ledger_entries').select(['seq', 'hash'])
+    .where('municipality_id', '=', municipalityId).where('chain', '=', chain)
+    .orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
+}
+
+/** Inserts entries already hashed by the caller. */
+export async function insertEntries(db: Database, municipalityId: number, rows: Omit<LedgerRow, 'createdAt'>[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('ledger_entries').values(rows.map((r) => ({
+    municipality_id: municipalityId,
+    chain: r.chain,
+    seq: r.seq,
+    kind: r.kind,
+    payload: JSON.stringify(r.payload),
+    prev_hash: r.prev,
+    hash: r.hash,
+  }))).execute();
+}
+
+/** A page of a chain in order, starting after `afterSeq`. */
+export async function selectEntries(db: Database, municipalityId: number, chain: string, afterSeq: number, limit: number): Promise<LedgerRow[]> {
+  const rows = await db.selectFrom('ledger_entries')
+    .select(['chain', 'seq', 'kind', 'payload', 'prev_hash', 'hash', 'created_at'])
+    .where('municipality_id', '=', municipalityId).where('chain', '=', chain).where('seq', '>', afterSeq)
+    .orderBy('seq').limit(limit).execute();
+  return rows.map((r) => ({
+    chain: r.chain,
+    seq: Number(r.seq),
+    kind: r.kind,
+    payload: r.payload,
+    prev: r.prev_hash,
+    hash: r.hash,
+    createdAt: r.created_at,
+  }));
+}

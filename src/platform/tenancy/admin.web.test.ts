@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Municipality } from '../../db/schema.ts';
+import { createMunicipality, createUser, startTestApp, type TestApp, type TestClient } from '../testing/http.ts';
+
+let t: TestApp;
+let a: Municipality;
+let b: Municipality;
+let adminA: TestClient;
+let officialA: TestClient;
+let resident: TestClient;
+let operator: TestClient;
+
+const municipalityFields = (over: Record<string, string | number> = {}) => ({
+  nameUk: 'Сомбор', nameEn: 'Sombor', slug: 'sombor', officialCode: '80438', population: 77500, centerLat: 45.77,
+  centerLng: 19.11, zoom: 13, defaultLocale: 'sr-Latn', currency: 'RSD', timeZone: 'Europe/Belgrade', ...over,
+});
+
+before(async () => {
+  t = await startTestApp();
+  a = await createMunicipality(t.db, { slug: 'zhovkva' });
+  b = await createMunicipality(t.db, { slug: 'vlasotince' });
+  await createUser(t.db, { email: 'admin-a@example.org', password: 'admin a password', roles: [{ municipalityId: a.id, role: 'admin' }] });
+  await createUser(t.db, { email: 'official-a@example.org', password: 'official password', roles: [{ municipalityId: a.id, role: 'official' }] });
+  await createUser(t.db, { email: 'resident@example.org', password: 'resident password', fullName: 'Марія Шевчук' });
+  await createUser(t.db, { email: 'operator@example.org', password: 'operator password', platformRole: 'platform_admin' });
+  adminA = t.client('en');
+  await adminA.signIn('admin-a@example.org', 'admin a password');
+  officialA = t.client('en');
+  await officialA.signIn('official-a@example.org', 'official password');
+  resident = t.client('en');
+  await resident.signIn('resident@example.org', 'resident password');
+  operator = t.client('en');
+  await operator.signIn('operator@example.org', 'operator password');
+});
+after(() => t.close());
+
+const count = async (table: 'audit_log' | 'departments' | 'memberships' | 'municipalities' | 'resident_verifications') =>
+  Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+describe('every administrative write is refused outside one’s role and municipality', () => {
+  const writes: [string, Record<string, string | number>][] = [
+    ['', municipalityFields({ slug: 'vlasotince' })],
+    ['/departments', { slug: 'roads', nameEn: 'Roads' }],
+    ['/staff', { email: 'resident@example.org', role: 'official' }],
+    ['/staff/remove', { userId: 1, role: 'admin' }],
+    ['/residents', { email: 'resident@example.org' }],
+    ['/residents/census', { census: 'resident@example.org' }],
+  ];
+  for (const [path, fields] of writes) {
+    test(`POST /en/vlasotince/admin${path}`, async () => {
+      const before = await Promise.all([count('audit_log'), count('departments'), count('memberships'), count('resident_verifications')]);
+      for (const [who, c] of [['admin of another municipality', adminA], ['official of another municipality', officialA], ['resident', resident]] as const) {
+        const res = await c.post(`/en/${b.slug}/admin${path}`, fields);
+        assert.equal(res.statusCode, 403, `${who} must be refused`);
+      }
+      const anonymous = await t.client('en').post(`/en/${b.slug}/admin${path}`, fields);
+      assert.equal(anonymous.statusCode, 303, 'a visitor is sent to sign in');
+      const after = await Promise.all([count('audit_log'), count('departments'), count('memberships'), count('resident_verifications')]);
+      assert.deepEqual(after, before, 'nothing changed');
+    });
+  }
+
+  test('an official cannot change settings or staff of their own municipality', async () => {
+    assert.equal((await officialA.post(`/en/${a.slug}/admin/departments`, { slug: 'roads', nameEn: 'Roads' })).statusCode, 403);
+    assert.equal((await officialA.post(`/en/${a.slug}/admin/staff`, { email: 'resident@example.org', role: 'admin' })).statusCode, 403);
+    assert.equal((await officialA.get(`/en/${a.slug}/admin`)).statusCode, 403);
+  });
+
+  test('only platform or association administrators add municipalities', async () => {
+    const before = await count('municipalities');
+    assert.equal((await adminA.post('/en/admin/municipalities/new', municipalityFields())).statusCode, 403);
+    assert.equal(await count('municipalities'), before);
+  });
+});
+
+describe('municipal administration', () => {
+  test('a municipal admin adds a department and gives the official role with it', async () => {
+    const bad = await adminA.post(`/en/${a.slug}/admin/departments`, { slug: 'Bad Slug!', nameEn: '' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#f-slug"/);
+    const ok = await adminA.post(`/en/${a.slug}/admin/departments`, { slug: 'communal', nameEn: 'Communal services', nameUk: 'Комунальний відділ' });
+    assert.equal(ok.statusCode, 303);
+    const dup = await adminA.post(`/en/${a.slug}/admin/departments`, { slug: 'communal', nameEn: 'Again' });
+    assert.equal(dup.statusCode, 400);
+    const dept = await t.db.selectFrom('departments').select('id').where('municipality_id', '=', a.id).where('slug', '=', 'communal').executeTakeFirstOrThrow();
+    const unknown = await adminA.post(`/en/${a.slug}/admin/staff`, { email: 'ghost@example.org', role: 'official' });
+    assert.equal(unknown.statusCode, 400);
+    assert.match(unknown.body, /No account uses this email address/);
+    const given = await adminA.post(`/en/${a.slug}/admin/staff`, { email: 'resident@example.org', role: 'official', departmentId: dept.id });
+    assert.equal(given.statusCode, 303);
+    const page = await adminA.get(`/en/${a.slug}/admin/staff`);
+    assert.match(page.body, /Марія Шевчук/);
+    const audit = await t.db.selectFrom('audit_log').select(['action', 'actor_id']).where('municipality_id', '=', a.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    assert.equal(audit.action, 'staff.add');
+  });
+
+  test('a department of another municipality cannot be given', async () => {
+    const other = await t.db.insertInto('departments').values({ municipality_id: b.id, slug: 'x', names: JSON.stringify({ en: 'X' }), email: null }).returning('id').executeTakeFirstOrThrow();
+    const res = await adminA.post(`/en/${a.slug}/admin/staff`, { email: 'official-a@example.org', role: 'official', departmentId: other.id });
+    assert.equal(res.statusCode, 400);
+    assert.equal(await t.db.selectFrom('official_departments').select('user_id').where('department_id', '=', other.id).executeTakeFirst(), undefined);
+  });
+
+  test('the last administrator cannot be removed', async () => {
+    const admin = await t.db.selectFrom('users').select('id').where('email', '=', 'admin-a@example.org').executeTakeFirstOrThrow();
+    const res = await adminA.post(`/en/${a.slug}/admin/staff/remove`, { userId: admin.id, role: 'admin' });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /last administrator/);
+  });
+
+  test('settings: names per locale, modules, host; the slug never changes', async () => {
+    const res = await adminA.post(`/en/${a.slug}/admin`, municipalityFields({ slug: 'hijack', nameUk: 'Жовківська громада', nameEn: 'Zhovkva', host: 'e.zhovkva.example', defaultLocale: 'uk', currency: 'UAH', timeZone: 'Europe/Kyiv' }));
+    assert.equal(res.statusCode, 303);
+    const m = await t.db.selectFrom('municipalities').selectAll().where('id', '=', a.id).executeTakeFirstOrThrow();
+    assert.equal(m.slug, 'zhovkva');
+    assert.equal((m.names as Record<string, string>).uk, 'Жовківська громада');
+    assert.equal(m.host, 'e.zhovkva.example');
+    const bad = await adminA.post(`/en/${a.slug}/admin`, municipalityFields({ centerLat: 123, population: -1 }));
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#f-centerLat"/);
+    assert.match(bad.body, /href="#f-population"/);
+  });
+
+  test('a municipality on its own host name is served at /{locale}/', async () => {
+    await t.built.refreshHosts();
+    const res = await t.client('uk').get('/uk/', { host: 'e.zhovkva.example' });
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /Жовківська громада/);
+  });
+
+  test('an official confirms a resident; a census list verifies others', async () => {
+    await createUser(t.db, { email: 'census1@example.org', password: 'census password' });
+    assert.equal((await officialA.post(`/en/${a.slug}/admin/residents`, { email: 'resident@example.org' })).statusCode, 303);
+    const census = await officialA.post(`/en/${a.slug}/admin/residents/census`, { census: 'census1@example.org\nnot-an-address\nunknown@example.org' });
+    assert.equal(census.statusCode, 303);
+    const rows = await t.db.selectFrom('resident_verifications').select(['method']).where('municipality_id', '=', a.id).orderBy('method').execute();
+    assert.deepEqual(rows.map((r) => r.method), ['census', 'official']);
+  });
+
+  test('platform administrator adds a municipality; duplicates are refused', async () => {
+    const res = await operator.post('/en/admin/municipalities/new', municipalityFields());
+    assert.equal(res.statusCode, 303);
+    const again = await operator.post('/en/admin/municipalities/new', municipalityFields());
+    assert.equal(again.statusCode, 400);
+    assert.match(again.body, /already uses this address name/);
+    const list = await t.client().get('/api/v1/municipalities');
+    const slugs = (JSON.parse(list.body) as { data: { slug: string }[] }).data.map((m) => m.slug);
+    assert.ok(slugs.includes('sombor'));
+  });
+});
