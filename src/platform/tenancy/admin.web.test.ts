@@ -149,3 +149,13 @@ describe('municipal administration', () => {
     assert.ok(slugs.includes('sombor'));
   });
 });
+
+describe('municipal audit log', () => {
+  test('an admin reads their municipality’s audit log; others cannot', async () => {
+    const page = await adminA.get(`/en/${a.slug}/admin/audit`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /staff\.add|department\.create/);
+    assert.equal((await resident.get(`/en/${a.slug}/admin/audit`)).statusCode, 403);
+    assert.equal((await adminA.get(`/en/${b.slug}/admin/audit`)).statusCode, 403);
+  });
+});

@@ -12,6 +12,9 @@ import { addDepartment, addStaff, importCensus, removeStaff, verifyResidentByEma
 import { listDepartments } from './municipality.repo.ts';
 import { DepartmentSchema, StaffSchema } from './municipality.schemas.ts';
 import { countCensus, listResidentVerifications, listStaff } from './staff.repo.ts';
+import { countAudit, listAudit } from '../audit/audit.ts';
+import { AuditTable } from '../audit/audit.view.tsx';
+import { Pagination } from '../views/components.tsx';
 
 const RemoveSchema = Type.Object({ userId: Type.Integer({ minimum: 1 }), role: Type.Enum(['moderator', 'official', 'admin']) });
 const ResidentSchema = Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }) });
@@ -144,6 +147,18 @@ export function registerStaffPages(app: App, deps: Deps): void {
     const r = await verifyResidentByEmail(deps, actor(req), req.municipality!, v.email);
     return r === 'no_user' ? { email: req.t('admin.noSuchUser') } : req.t('admin.residentVerified');
   });
+  page('audit', 'audit.view', 'admin.audit', async (req) => {
+    const m = req.municipality!;
+    const pageNo = Math.max(1, Number((req.query as { page?: string }).page) || 1);
+    const [rows, total] = await Promise.all([listAudit(deps.db, m.id, 50, (pageNo - 1) * 50), countAudit(deps.db, m.id)]);
+    return (
+      <>
+        <AuditTable rows={rows} caption={req.t('admin.audit')} />
+        <Pagination page={pageNo} pages={Math.ceil(total / 50)} hrefFor={(n) => `?page=${n}`} />
+      </>
+    );
+  });
+
   post('residents/census', 'residents.verify', CensusSchema, residents, async (v, req) => {
     const r = await importCensus(deps, actor(req), req.municipality!, v.census);
     return req.t('admin.censusImported', { entries: r.entries, verified: r.verified });

@@ -1,0 +1,66 @@
+import type { FastifyRequest } from 'fastify';
+import type {} from '@fastify/multipart';
+import type { App, Deps } from '../http/deps.ts';
+import { downloadName, readUpload } from './uploads.ts';
+
+/** The first file of a multipart form, with the plain fields sent before it. */
+export type MultipartRead =
+  | { kind: 'file'; filename: string; data: Buffer; fields: Record<string, string> }
+  | { kind: 'too_large' }
+  | null;
+
+/**
+ * Reads the first file of a multipart request into memory (the size limit is the one multipart
+ * was registered with: UPLOAD_MAX_BYTES). Null when the request is not multipart or no file was
+ * chosen; pass `data` and `filename` on to saveUpload, which checks the content.
+ */
+export async function readMultipartFile(req: FastifyRequest): Promise<MultipartRead> {
+  if (!req.isMultipart()) return null;
+  try {
+    const part = await req.file();
+    if (!part) return null;
+    const data = await part.toBuffer();
+    // A browser sends an empty, nameless part for a file input left empty.
+    if (data.length === 0 && !part.filename) return null;
+    const fields: Record<string, string> = {};
+    for (const [name, value] of Object.entries(part.fields)) {
+      const first = Array.isArray(value) ? value[0] : value;
+      if (first?.type === 'field' && typeof first.value === 'string') fields[name] = first.value;
+    }
+    return { kind: 'file', filename: part.filename, data, fields };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return { kind: 'too_large' };
+    throw error;
+  }
+}
+
+/** RFC 8187 encoding for filename*: encodeURIComponent leaves ' ( ) * unescaped, which the header grammar does not allow. */
+function encodeHeaderValue(value: string): string {
+  return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** content-disposition with an ASCII fallback for old clients and the exact UTF-8 name for the rest. */
+export function contentDisposition(name: string): string {
+  const ascii = name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '').trim() || 'file';
+  return `inline; filename="${ascii}"; filename*=UTF-8''${encodeHeaderValue(name)}`;
+}
+
+/** GET /files/:id: serves an uploaded file. Ids are random UUIDs and files never change, so caching is long. */
+export function registerFileRoutes(app: App, deps: Deps): void {
+  app.get<{ Params: { id: string } }>('/files/:id', async (req, reply) => {
+    const found = await readUpload(deps, req.params.id);
+    if (!found) return reply.callNotFound();
+    const { row, body } = found;
+    const etag = `"${row.sha256}"`;
+    reply
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('etag', etag)
+      .header('x-content-type-options', 'nosniff');
+    if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+    return reply
+      .type(row.mime)
+      .header('content-length', body.length)
+      .header('content-disposition', contentDisposition(downloadName(row.original_name, row.mime)))
+      .send(body);
+  });
+}

@@ -1,0 +1,140 @@
+import crypto from 'node:crypto';
+import { fileTypeFromBuffer } from 'file-type';
+import type { Deps } from '../http/deps.ts';
+import { findFile, insertFile, type FileRow } from './files.repo.ts';
+
+/** Which kinds of file an upload field takes. */
+export type AllowedUpload = 'image' | 'document' | 'image-or-document';
+
+/** What was stored: enough to reference, describe and serve the file. */
+export interface SavedFile {
+  id: string;
+  mime: string;
+  size: number;
+  sha256: string;
+}
+
+export type SaveUploadResult =
+  | { kind: 'saved'; file: SavedFile }
+  | { kind: 'too_large' }
+  | { kind: 'bad_type' }
+  | { kind: 'empty' };
+
+export interface UploadInput {
+  municipalityId: number | null;
+  ownerId: number | null;
+  filename: string;
+  data: Buffer;
+  allowed: AllowedUpload;
+}
+
+// Only formats a browser shows by itself and none that can carry script into our origin (no SVG, no HTML).
+const IMAGES: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' };
+const DOCUMENTS: Record<string, string> = { 'application/pdf': 'pdf' };
+const ALLOWED: Record<AllowedUpload, Record<string, string>> = {
+  image: IMAGES,
+  document: DOCUMENTS,
+  'image-or-document': { ...IMAGES, ...DOCUMENTS },
+};
+// file-type tells animated PNG apart; browsers show it as image/png, and that is how it is stored.
+const SAME_AS: Record<string, string> = { 'image/apng': 'image/png' };
+// Extensions a name may already carry for each type, so "scan.jpeg" is not renamed on download.
+const NAME_EXTENSIONS: Record<string, string[]> = {
+  'image/jpeg': ['jpg', 'jpeg', 'jpe', 'jfif'],
+  'image/png': ['png', 'apng'],
+  'image/webp': ['webp'],
+  'image/gif': ['gif'],
+  'application/pdf': ['pdf'],
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** True for strings shaped like a file id, so junk never reaches the database. */
+export function isFileId(id: string): boolean {
+  return UUID.test(id);
+}
+
+/** Where a stored file is served. */
+export function fileUrl(id: string): string {
+  return `/files/${id}`;
+}
+
+/**
+ * A user-supplied file name made safe to keep and to send back: no directories, no control or
+ * bidirectional-override characters (which can disguise "gpj.exe" as "exe.jpg"), at most 200 characters.
+ */
+export function cleanFilename(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return Array.from(cleaned).slice(0, 200).join('').trim() || 'file';
+}
+
+/** The name to offer on download: the original one, with an extension that matches what the file really is. */
+export function downloadName(originalName: string, mime: string): string {
+  const name = cleanFilename(originalName);
+  const known = NAME_EXTENSIONS[mime];
+  if (!known) return name;
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+  if (known.includes(ext)) return name;
+  const stem = dot > 0 && ext.length <= 5 ? name.slice(0, dot) : name;
+  return `${stem}.${known[0]}`;
+}
+
+/** What the bytes are, judged by their content alone; undefined for anything not allowed. */
+async function detectType(data: Buffer, allowed: AllowedUpload): Promise<{ mime: string; ext: string } | undefined> {
+  const detected = await fileTypeFromBuffer(data);
+  if (!detected) return undefined;
+  const mime = SAME_AS[detected.mime] ?? detected.mime;
+  const ext = ALLOWED[allowed][mime];
+  return ext ? { mime, ext } : undefined;
+}
+
+/**
+ * Checks an upload by size and content and stores it. A refused upload writes nothing. The bytes
+ * are stored before the row, so a row always points at bytes; if the row cannot be written the
+ * bytes are removed again.
+ */
+export async function saveUpload(deps: Deps, input: UploadInput): Promise<SaveUploadResult> {
+  const { data } = input;
+  if (data.length === 0) return { kind: 'empty' };
+  if (data.length > deps.config.uploadMaxBytes) return { kind: 'too_large' };
+  const type = await detectType(data, input.allowed);
+  if (!type) return { kind: 'bad_type' };
+
+  const id = crypto.randomUUID();
+  const now = new Date();
+  const month = String(now.getUTCMonth() + 1).padStart(2, '0');
+  const key = `${input.municipalityId ?? 'platform'}/${now.getUTCFullYear()}/${month}/${id}.${type.ext}`;
+  const sha256 = crypto.createHash('sha256').update(data).digest('hex');
+
+  await deps.storage.put(key, data);
+  try {
+    await insertFile(deps.db, {
+      id,
+      municipality_id: input.municipalityId,
+      owner_id: input.ownerId,
+      mime: type.mime,
+      size: data.length,
+      sha256,
+      original_name: cleanFilename(input.filename),
+      storage_key: key,
+    });
+  } catch (error) {
+    await deps.storage.delete(key).catch(() => {});
+    throw error;
+  }
+  return { kind: 'saved', file: { id, mime: type.mime, size: data.length, sha256 } };
+}
+
+/** A stored file's record and bytes, or null when the id is unknown (or its bytes are gone). */
+export async function readUpload(deps: Deps, id: string): Promise<{ row: FileRow; body: Buffer } | null> {
+  if (!isFileId(id)) return null;
+  const row = await findFile(deps.db, id);
+  if (!row) return null;
+  const body = await deps.storage.get(row.storage_key);
+  return body ? { row, body } : null;
+}
