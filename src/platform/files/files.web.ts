@@ -41,7 +41,10 @@ function encodeHeaderValue(value: string): string {
 
 /** content-disposition with an ASCII fallback for old clients and the exact UTF-8 name for the rest. */
 export function contentDisposition(name: string): string {
-  const ascii = name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '').trim() || 'file';
+  // Accented Latin keeps its letters (NFKD, then marks dropped); a name with none left becomes "file.<ext>".
+  let ascii = name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '').replace(/\s+/g, ' ').trim();
+  const dot = ascii.lastIndexOf('.');
+  if (!/[A-Za-z0-9]/.test(dot >= 0 ? ascii.slice(0, dot) : ascii)) ascii = `file${dot >= 0 ? ascii.slice(dot) : ''}`;
   return `inline; filename="${ascii}"; filename*=UTF-8''${encodeHeaderValue(name)}`;
 }
 

@@ -20,6 +20,25 @@ declare module 'fastify' {
 /** First path segments that are platform pages, never municipality slugs. */
 export const RESERVED_SLUGS = ['account', 'admin', 'api', 'assets', 'setup', 'dev', 'auth', 'healthz', 'readyz', 'metrics', 'open311', 'feeds', 'search', 'about'];
 
+// Municipalities are read on every request and change rarely: a 2-second cache per process keeps
+// several web processes consistent enough while sparing the database most of those reads.
+const MUNICIPALITY_TTL_MS = 2000;
+const municipalityCache = new Map<string, { at: number; value: Municipality | null }>();
+
+async function municipalityBySlug(deps: Deps, slug: string): Promise<Municipality | null> {
+  const hit = municipalityCache.get(slug);
+  if (hit && Date.now() - hit.at < MUNICIPALITY_TTL_MS) return hit.value;
+  const value = (await findMunicipalityBySlug(deps.db, slug)) ?? null;
+  if (municipalityCache.size > 1000) municipalityCache.clear();
+  municipalityCache.set(slug, { at: Date.now(), value });
+  return value;
+}
+
+/** Forgets cached municipalities after an administrator changes one. */
+export function forgetMunicipality(slug: string): void {
+  municipalityCache.delete(slug);
+}
+
 function segments(url: string): string[] {
   return url.split('?')[0]!.split('/').filter(Boolean);
 }
@@ -36,7 +55,7 @@ export function registerRequestContext(app: App, deps: Deps): void {
     const [first, second] = segments(req.url);
     const pathLocale = isLocale(first) ? first : null;
     if (pathLocale && second && !RESERVED_SLUGS.includes(second) && /^[a-z0-9-]+$/.test(second)) {
-      req.municipality = (await findMunicipalityBySlug(deps.db, second)) ?? null;
+      req.municipality = await municipalityBySlug(deps, second);
     }
     const token = req.cookies[SESSION_COOKIE];
     if (token) req.user = await loadSessionUser(deps.db, token);

@@ -5,6 +5,7 @@ import { findUserByEmail } from '../auth/auth.repo.ts';
 import { audit } from '../audit/audit.ts';
 import type { Deps } from '../http/deps.ts';
 import { allModules } from '../modules-registry.ts';
+import { forgetMunicipality } from '../http/request-context.ts';
 import { findMunicipalityBySlug, hostTaken, insertMunicipality, updateMunicipalityRow } from './municipality.repo.ts';
 import { namesFrom, type DepartmentSchema, type MunicipalitySchema, type StaffSchema } from './municipality.schemas.ts';
 import {
@@ -30,6 +31,7 @@ export async function createMunicipality(deps: Deps, actor: Actor, v: Municipali
   if (v.host && (await hostTaken(deps.db, v.host.toLowerCase(), null))) return { kind: 'host_taken' };
   return deps.db.transaction().execute(async (trx) => {
     const m = await insertMunicipality(trx, { ...columns(v), enabled_modules: JSON.stringify([]), settings: JSON.stringify({}) });
+    forgetMunicipality(m.slug);
     await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'municipality.create', subjectType: 'municipality', subjectId: m.id, after: m, ip: actor.ip ?? null });
     return { kind: 'created' as const, municipality: m };
   });
@@ -44,6 +46,7 @@ export async function updateMunicipality(deps: Deps, actor: Actor, m: Municipali
   return deps.db.transaction().execute(async (trx) => {
     const { slug: _slug, ...rest } = columns(v);
     const updated = await updateMunicipalityRow(trx, m.id, { ...rest, enabled_modules: JSON.stringify(enabled) });
+    forgetMunicipality(m.slug);
     await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'municipality.update', subjectType: 'municipality', subjectId: m.id, before: m, after: updated, ip: actor.ip ?? null });
     return { kind: 'updated' as const, municipality: updated };
   });
