@@ -25,6 +25,8 @@ import { registerOpenApi } from './platform/ops/openapi.ts';
 import { registerPlatformPages } from './platform/pages.ts';
 import { hostMap } from './platform/tenancy/municipality.repo.ts';
 import { RESERVED_SLUGS } from './platform/http/request-context.ts';
+import { isLocale } from './platform/i18n/i18n.ts';
+import { registerFileRoutes } from './platform/files/files.web.ts';
 
 export interface BuiltApp {
   app: App;
@@ -50,7 +52,7 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
       const slug = hosts.get(host);
       if (!slug) return url;
       const m = /^\/([A-Za-z-]+)(\/[^/?]*)?(.*)$/.exec(url);
-      if (!m) return url;
+      if (!m || !isLocale(m[1])) return url;
       const second = (m[2] ?? '').slice(1);
       if (second === slug || RESERVED_SLUGS.includes(second)) return url;
       return `/${m[1]}/${slug}${m[2] ?? '/'}${m[3] ?? ''}`;
@@ -100,6 +102,7 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
   await registerOpenApi(app);
   registerOps(app, deps);
   registerAssets(app);
+  registerFileRoutes(app, deps);
   registerErrorHandlers(app, deps);
   await registerAuthRoutes(app, deps);
   await registerPlatformPages(app, deps);

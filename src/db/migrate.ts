@@ -1,10 +1,12 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.ts';
 import * as platform from './migrations/2026_11_23_0001_platform.ts';
+import * as search from './migrations/2026_11_23_0002_search.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
   '2026_11_23_0001_platform': platform,
+  '2026_11_23_0002_search': search,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -132,6 +132,8 @@ const isCode = (error: unknown, ...codes: string[]) => codes.includes((error as 
  */
 export async function ensurePostgresTemplate(url: string = postgresUrl()): Promise<string> {
   const name = `hromada_tpl_${schemaFingerprint()}`;
+  // Best effort, on a connection of its own so that nothing it meets can break the work below.
+  await withAdmin(url, (client) => sweepStale(client, name)).catch(() => {});
   await withAdmin(url, async (client) => {
     if ((await templateState(client, name)) === 'ready') return;
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
@@ -141,6 +143,7 @@ export async function ensurePostgresTemplate(url: string = postgresUrl()): Promi
       if (state === 'incomplete') await dropDatabase(client, name);
       try {
         await client.query(`CREATE DATABASE ${quote(name)} TEMPLATE template0 ENCODING 'UTF8'`);
+        await stamp(client, name);
       } catch (error) {
         // Someone outside the lock got there first: wait for their template instead of fighting.
         if (!isCode(error, '42P04', '23505')) throw error;
@@ -161,9 +164,40 @@ export async function ensurePostgresTemplate(url: string = postgresUrl()): Promi
   return name;
 }
 
-async function dropDatabase(client: pg.Client, name: string): Promise<void> {
+async function dropDatabase(client: pg.Client, name: string, isTemplate = false): Promise<void> {
+  // Only a template needs this, and only a valid one: ALTER on a half-dropped database is FATAL.
+  if (isTemplate) await client.query(`ALTER DATABASE ${quote(name)} WITH IS_TEMPLATE false`);
   await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
   await client.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
+}
+
+const stampPrefix = 'hromada test database, created ';
+const staleAfterMs = 2 * 60 * 60 * 1000;
+
+/** Records when a throwaway database was made, so that later runs can sweep what a crashed run left. */
+async function stamp(client: pg.Client, name: string): Promise<void> {
+  const note = `${stampPrefix}${new Date().toISOString()}`;
+  await client.query(`COMMENT ON DATABASE ${quote(name)} IS '${note}'`);
+}
+
+/** Drops idle test and template databases older than two hours (not the current template); one sweeper at a time. */
+async function sweepStale(client: pg.Client, keep: string): Promise<void> {
+  const lock = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext('hromada_sweep')) AS ok`);
+  if (!lock.rows[0]?.ok) return;
+  try {
+    const { rows } = await client.query<{ datname: string; datistemplate: boolean; note: string | null }>(
+      `SELECT d.datname, d.datistemplate, shobj_description(d.oid, 'pg_database') AS note FROM pg_database d
+        WHERE (d.datname LIKE 'hromada\\_t\\_%' OR d.datname LIKE 'hromada\\_tpl\\_%') AND d.datname <> $1
+          AND d.datconnlimit <> -2 AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
+      [keep],
+    );
+    for (const { datname, datistemplate, note } of rows) {
+      const created = note?.startsWith(stampPrefix) ? Date.parse(note.slice(stampPrefix.length)) : NaN;
+      if (Date.now() - created > staleAfterMs) await dropDatabase(client, datname, datistemplate);
+    }
+  } finally {
+    await client.query(`SELECT pg_advisory_unlock(hashtext('hromada_sweep'))`);
+  }
 }
 
 let postgresTemplate: Promise<string> | undefined;
@@ -178,6 +212,7 @@ async function createPostgresTestDatabase(): Promise<TestDatabase> {
     for (let attempt = 1; ; attempt++) {
       try {
         await client.query(`CREATE DATABASE ${quote(name)} TEMPLATE ${quote(template)}`);
+        await stamp(client, name);
         return;
       } catch (error) {
         // 55006: the template is briefly in use (its builder is still disconnecting).
