@@ -111,7 +111,7 @@ async function main(): Promise<number> {
   const shared = { HROMADA_PGLITE_TEMPLATE: templateFile };
 
   if (unitFiles.length === 0) {
-    summary.push({ step: 'tests (pglite)', status: 'skipped', note: 'no src/**/*.test.ts(x) files match' });
+    summary.push({ step: 'tests', status: 'skipped', note: 'no src/**/*.test.ts(x) files match' });
   } else {
     ok = (await nodeTests('tests (pglite)', unitFiles, 2, { ...shared, TEST_DB: 'pglite' })) && ok;
     const url = process.env.DATABASE_URL_TEST;

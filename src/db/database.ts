@@ -42,7 +42,7 @@ class SerialDriver implements Driver {
     const previous = this.#queue;
     this.#queue = new Promise<void>((resolve) => (release = resolve));
     await previous;
-    const connection = await this.inner.acquireConnection();
+    const connection = withAffectedRows(await this.inner.acquireConnection());
     this.#release.set(connection, release);
     return connection;
   }
@@ -63,6 +63,23 @@ class SerialDriver implements Driver {
   destroy() {
     return this.inner.destroy();
   }
+}
+
+/**
+ * kysely-pglite does not pass PGlite's `affectedRows` on, so `numUpdatedRows`/`numDeletedRows` would
+ * always read 0 on PGlite while PostgreSQL reports them: map it, so code behaves the same on both.
+ */
+function withAffectedRows(connection: DatabaseConnection): DatabaseConnection {
+  return {
+    async executeQuery(query) {
+      const result = (await connection.executeQuery(query)) as { rows: unknown[]; affectedRows?: number; numAffectedRows?: bigint };
+      if (result.numAffectedRows === undefined && typeof result.affectedRows === 'number' && !/^\s*select/i.test(query.sql)) {
+        result.numAffectedRows = BigInt(result.affectedRows);
+      }
+      return result as never;
+    },
+    streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+  };
 }
 
 /** Opens the embedded PGlite database in `dataDir` (or in memory when null), optionally starting from a dump. */
