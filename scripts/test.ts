@@ -90,11 +90,12 @@ async function pgliteTemplate(): Promise<string> {
 }
 
 async function nodeTests(step: string, files: string[], concurrency: number, env: NodeJS.ProcessEnv): Promise<boolean> {
-  banner(`${step}: ${files.length} file${files.length === 1 ? '' : 's'}`);
+  const count = `${files.length} file${files.length === 1 ? '' : 's'}`;
+  banner(`${step}: ${count}`);
   const started = Date.now();
   const argv = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...nodeTestOptions, ...files];
   const code = await run(process.execPath, argv, { ...process.env, ...env });
-  summary.push({ step, status: code === 0 ? 'ok' : 'FAILED', note: `${files.length} files, ${seconds(started)}` });
+  summary.push({ step, status: code === 0 ? 'ok' : 'FAILED', note: `${count}, ${seconds(started)}` });
   return code === 0;
 }
 

@@ -112,3 +112,12 @@ export async function importCensus(deps: Deps, actor: Actor, m: Municipality, te
   });
   return { entries: ids.length, verified };
 }
+
+/** Sets (or clears, with null) the municipality's logo, an uploaded image. */
+export async function setLogo(deps: Deps, actor: Actor, m: Municipality, fileId: string | null): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await updateMunicipalityRow(trx, m.id, { logo_file_id: fileId });
+    forgetMunicipality(m.slug);
+    await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'municipality.logo', subjectType: 'municipality', subjectId: m.id, before: { logo: m.logo_file_id }, after: { logo: fileId }, ip: actor.ip ?? null });
+  });
+}

@@ -159,3 +159,31 @@ describe('municipal audit log', () => {
     assert.equal((await adminA.get(`/en/${b.slug}/admin/audit`)).statusCode, 403);
   });
 });
+
+describe('municipality logo', () => {
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+  const multipart = (csrf: string | null, name: string, data: Buffer) => {
+    const boundary = '----hromada-test';
+    const parts = [
+      ...(csrf ? [`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n`] : []),
+      `--${boundary}\r\nContent-Disposition: form-data; name="logo"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ];
+    return { payload: Buffer.concat([Buffer.from(parts.join('')), data, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  };
+
+  test('an admin uploads a PNG logo; a text file named .png, a missing token and another municipality are refused', async () => {
+    const token = await adminA.csrf(`/en/${a.slug}/admin`);
+    const fake = await adminA.request('POST', `/en/${a.slug}/admin/logo`, multipart(token, 'logo.png', Buffer.from('not an image at all')));
+    assert.equal(fake.statusCode, 400);
+    assert.match(fake.body, /must be a PNG, JPEG, WebP or GIF image/);
+    assert.equal((await adminA.request('POST', `/en/${a.slug}/admin/logo`, multipart(null, 'logo.png', png))).statusCode, 403);
+    assert.equal((await adminA.request('POST', `/en/${b.slug}/admin/logo`, multipart(token, 'logo.png', png))).statusCode, 403);
+    assert.equal((await t.db.selectFrom('files').select('id').execute()).length, 0, 'nothing stored on refusal');
+    const ok = await adminA.request('POST', `/en/${a.slug}/admin/logo`, multipart(token, 'logo.png', png));
+    assert.equal(ok.statusCode, 303);
+    const m = await t.db.selectFrom('municipalities').select('logo_file_id').where('id', '=', a.id).executeTakeFirstOrThrow();
+    assert.ok(m.logo_file_id);
+    const img = await t.client().get(`/files/${m.logo_file_id}`);
+    assert.equal(img.headers['content-type'], 'image/png');
+  });
+});

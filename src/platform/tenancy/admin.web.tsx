@@ -10,7 +10,10 @@ import { redirectToSignIn } from '../http/request-context.ts';
 import { LOCALES, localized } from '../i18n/i18n.ts';
 import { allModules } from '../modules-registry.ts';
 import { Button, ButtonLink, Checkboxes, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../views/components.tsx';
-import { createMunicipality, updateMunicipality } from './admin.service.ts';
+import { createMunicipality, setLogo, updateMunicipality } from './admin.service.ts';
+import { verifyCsrf } from '../http/csrf.ts';
+import { readMultipartFile } from '../files/files.web.ts';
+import { fileUrl, saveUpload } from '../files/uploads.ts';
 import { listMunicipalities } from './municipality.repo.ts';
 import { CURRENCIES, MunicipalitySchema, TIME_ZONES } from './municipality.schemas.ts';
 import { can, type Subject } from './policy.ts';
@@ -147,10 +150,37 @@ export function registerAdminPages(app: App, deps: Deps): void {
               : <p class="muted">{t('admin.noModulesInstalled')}</p>}
             <Button>{t('admin.save')}</Button>
           </Form>
+          <h2>{t('admin.logo')}</h2>
+          {m.logo_file_id && <p><img src={fileUrl(m.logo_file_id)} alt={t('admin.currentLogo')} height={64} /></p>}
+          <Form action={`/${req.locale}/${m.slug}/admin/logo`} multipart aria-label={t('admin.logo')}>
+            <div class={`field${errors.logo ? ' field--error' : ''}`}>
+              <label for="f-logo" class="field__label">{t('field.logo')}</label>
+              <p id="f-logo-hint" class="field__hint">{t('admin.logoHint')}</p>
+              {errors.logo && <p id="f-logo-error" class="field__error">{errors.logo}</p>}
+              <input id="f-logo" name="logo" type="file" accept="image/png,image/jpeg,image/webp" class="input" aria-describedby={errors.logo ? 'f-logo-hint f-logo-error' : 'f-logo-hint'} />
+            </div>
+            <Button variant="secondary">{t('admin.uploadLogo')}</Button>
+          </Form>
         </>
       ),
     });
   };
+
+  app.post('/:locale/:municipality/admin/logo', { config: { csrf: false }, schema: { hide: true } }, async (req, reply) => {
+    const m = req.municipality!;
+    const upload = await readMultipartFile(req);
+    await verifyCsrf(app, req, reply, upload?.kind === 'file' ? upload.fields : {});
+    const stop = requirePermission(deps, req, reply, 'municipality.manage', { municipalityId: m.id });
+    if (stop) return stop;
+    const again = (key: string) => showSettings(req, reply, { logo: req.t(key) }, formValues(m), 400);
+    if (!upload) return again('admin.logoMissing');
+    if (upload.kind === 'too_large') return again('admin.logoTooLarge');
+    const saved = await saveUpload(deps, { municipalityId: m.id, ownerId: req.user!.id, filename: upload.filename, data: upload.data, allowed: 'image' });
+    if (saved.kind === 'too_large') return again('admin.logoTooLarge');
+    if (saved.kind !== 'saved') return again('admin.logoNotImage');
+    await setLogo(deps, { id: req.user!.id, ip: req.ip }, m, saved.file.id);
+    return redirectWithFlash(reply, `/${req.locale}/${m.slug}/admin`, { kind: 'success', message: req.t('admin.logoSaved') });
+  });
 
   app.get('/:locale/:municipality/admin', { schema: { hide: true } }, async (req, reply) => {
     const stop = requirePermission(deps, req, reply, 'municipality.manage', { municipalityId: req.municipality!.id });

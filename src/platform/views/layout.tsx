@@ -76,7 +76,10 @@ export function Layout(props: { title: string; children: ComponentChildren; wide
         <header class="header">
           <div class="header__inner">
             <div class="brand">
-              <a href={v.municipality ? mHref('/') : href('/')} class="brand__name">{site}</a>
+              <a href={v.municipality ? mHref('/') : href('/')} class="brand__name">
+                {v.municipality?.logo_file_id && <img src={`/files/${v.municipality.logo_file_id}`} alt="" class="brand__logo" height={40} />}
+                {site}
+              </a>
               {v.municipality && <a href={href('/')} class="brand__association">{v.associationName}</a>}
             </div>
             <AccountMenu />

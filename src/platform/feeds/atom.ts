@@ -1,0 +1,65 @@
+/** One entry of an Atom feed. */
+export interface FeedEntry {
+  /** A stable, unique IRI, e.g. `tag:hromada,2026:zhovkva/petitions/12`. */
+  id: string;
+  title: string;
+  updated: Date;
+  link: string;
+  summary?: string;
+  author?: string;
+}
+
+export interface Feed {
+  id: string;
+  title: string;
+  /** The HTML page the feed mirrors. */
+  link: string;
+  /** The feed's own URL. */
+  self: string;
+  lang: string;
+  entries: FeedEntry[];
+  /** When there are no entries; otherwise the newest entry's date. */
+  updated?: Date;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** XML-escapes text, dropping characters XML 1.0 does not allow. */
+export function xmlEscape(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+/** Renders an Atom 1.0 (RFC 4287) document. */
+export function atomFeed(feed: Feed): string {
+  const newest = feed.entries.reduce<Date | null>((max, e) => (!max || e.updated > max ? e.updated : max), null);
+  const updated = (newest ?? feed.updated ?? new Date(0)).toISOString();
+  const entries = feed.entries.map((e) => [
+    '  <entry>',
+    `    <id>${xmlEscape(e.id)}</id>`,
+    `    <title>${xmlEscape(e.title)}</title>`,
+    `    <updated>${e.updated.toISOString()}</updated>`,
+    `    <link rel="alternate" type="text/html" href="${xmlEscape(e.link)}"/>`,
+    e.author ? `    <author><name>${xmlEscape(e.author)}</name></author>` : '',
+    e.summary ? `    <summary>${xmlEscape(e.summary)}</summary>` : '',
+    '  </entry>',
+  ].filter(Boolean).join('\n'));
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${xmlEscape(feed.lang)}">`,
+    `  <id>${xmlEscape(feed.id)}</id>`,
+    `  <title>${xmlEscape(feed.title)}</title>`,
+    `  <updated>${updated}</updated>`,
+    `  <link rel="alternate" type="text/html" href="${xmlEscape(feed.link)}"/>`,
+    `  <link rel="self" type="application/atom+xml" href="${xmlEscape(feed.self)}"/>`,
+    '  <author><name>Hromada</name></author>',
+    ...entries,
+    '</feed>',
+    '',
+  ].join('\n');
+}
+
+/** Sends a feed with its media type and a short cache, so readers polling often do not load the database. */
+export function sendFeed(reply: import('fastify').FastifyReply, feed: Feed) {
+  return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=60').send(atomFeed(feed));
+}
