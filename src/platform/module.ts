@@ -1,4 +1,4 @@
-import type { TSchema } from 'typebox';
+import type { TObject } from 'typebox';
 import type { Database } from '../db/database.ts';
 import type { Municipality } from '../db/schema.ts';
 import type { App, Deps } from './http/deps.ts';
@@ -16,7 +16,7 @@ export interface ModuleManifest {
   routes?(app: App, deps: Deps): void | Promise<void>;
   jobs?: Record<string, JobHandler>;
   /** Per-municipality settings with defaults, edited on the admin settings page. */
-  settings?: TSchema;
+  settings?: TObject;
   /** Fills a municipality with realistic demo content. */
   demo?(db: Database, municipality: Municipality, people: DemoPeople): Promise<void>;
 }

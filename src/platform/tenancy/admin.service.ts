@@ -121,3 +121,14 @@ export async function setLogo(deps: Deps, actor: Actor, m: Municipality, fileId:
     await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'municipality.logo', subjectType: 'municipality', subjectId: m.id, before: { logo: m.logo_file_id }, after: { logo: fileId }, ip: actor.ip ?? null });
   });
 }
+
+/** Saves one module's settings for the municipality (already validated against the module's schema). */
+export async function saveModuleSettings(deps: Deps, actor: Actor, m: Municipality, moduleId: string, values: Record<string, unknown>): Promise<void> {
+  const settings = { ...(m.settings as Record<string, Record<string, unknown>>), [moduleId]: values };
+  await deps.db.transaction().execute(async (trx) => {
+    await updateMunicipalityRow(trx, m.id, { settings: JSON.stringify(settings) });
+    forgetMunicipality(m.slug);
+    await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'module.settings', subjectType: 'module', subjectId: moduleId,
+      before: (m.settings as Record<string, unknown>)[moduleId] ?? null, after: values, ip: actor.ip ?? null });
+  });
+}

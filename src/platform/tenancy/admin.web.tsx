@@ -8,7 +8,7 @@ import { parseBody } from '../http/forms.ts';
 import { render } from '../http/render.tsx';
 import { redirectToSignIn } from '../http/request-context.ts';
 import { LOCALES, localized } from '../i18n/i18n.ts';
-import { allModules } from '../modules-registry.ts';
+import { allModules, enabledModules } from '../modules-registry.ts';
 import { Button, ButtonLink, Checkboxes, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../views/components.tsx';
 import { createMunicipality, setLogo, updateMunicipality } from './admin.service.ts';
 import { verifyCsrf } from '../http/csrf.ts';
@@ -211,6 +211,8 @@ export function AdminNav({ req }: { req: FastifyRequest }) {
     [`${base}/staff`, req.t('admin.staff')],
     [`${base}/residents`, req.t('admin.residents')],
     [`${base}/audit`, req.t('admin.audit')],
+    ...enabledModules(req.municipality!).filter((m) => m.settings)
+      .map((m): [string, string] => [`${base}/modules/${m.id}`, req.t(m.nameKey)]),
   ];
   const path = req.url.split('?')[0];
   return (
