@@ -1,14 +1,9 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import type { PublishedEntry } from './ledger.ts';
 
 /** One stored entry as published: everything needed to recompute its hash, plus when it was written. */
-export interface LedgerRow {
-  chain: string;
-  seq: number;
-  kind: string;
-  payload: Record<string, unknown>;
-  prev: string;
-  hash: string;
+export interface LedgerRow extends PublishedEntry {
   createdAt: Date;
 }
 

@@ -7,12 +7,14 @@ export const TIME_ZONES = ['Europe/Kyiv', 'Europe/Belgrade', 'Europe/Warsaw'] as
 const localeUnion = Type.Enum([...LOCALES]);
 
 /** The fields of a municipality as an admin edits them. Names per locale: at least the default one. */
+/** A name in every locale: English required (the fallback everyone can read), the others optional. */
+function localizedNames(maxLength: number) {
+  const optional = Type.Optional(Type.String({ maxLength }));
+  return { nameUk: optional, nameSrCyrl: optional, nameSrLatn: optional, namePl: optional, nameEn: Type.String({ minLength: 2, maxLength }) };
+}
+
 export const MunicipalitySchema = Type.Object({
-  nameUk: Type.Optional(Type.String({ maxLength: 120 })),
-  nameSrCyrl: Type.Optional(Type.String({ maxLength: 120 })),
-  nameSrLatn: Type.Optional(Type.String({ maxLength: 120 })),
-  namePl: Type.Optional(Type.String({ maxLength: 120 })),
-  nameEn: Type.String({ minLength: 2, maxLength: 120 }),
+  ...localizedNames(120),
   slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }),
   officialCode: Type.String({ minLength: 2, maxLength: 40 }),
   population: Type.Integer({ minimum: 0, maximum: 50_000_000 }),
@@ -27,11 +29,7 @@ export const MunicipalitySchema = Type.Object({
 
 export const DepartmentSchema = Type.Object({
   slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }),
-  nameUk: Type.Optional(Type.String({ maxLength: 160 })),
-  nameSrCyrl: Type.Optional(Type.String({ maxLength: 160 })),
-  nameSrLatn: Type.Optional(Type.String({ maxLength: 160 })),
-  namePl: Type.Optional(Type.String({ maxLength: 160 })),
-  nameEn: Type.String({ minLength: 2, maxLength: 160 }),
+  ...localizedNames(160),
   email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
 });
 
