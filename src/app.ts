@@ -109,7 +109,7 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
   for (const mod of modules) await mod.routes?.(app, deps);
 
   const handlers = { ...platformJobs, ...Object.assign({}, ...modules.map((m) => m.jobs ?? {})) };
-  const worker = createWorker(deps, handlers, app.log);
+  const worker = createWorker(deps, handlers, app.log, 1000, modules.flatMap((m) => m.periodic ?? []));
   const timer = setInterval(() => {
     hostMap(db).then((h) => (hosts = h)).catch((err) => app.log.warn({ err }, 'host map refresh failed'));
   }, 30_000);

@@ -15,6 +15,7 @@ const USAGE = `Usage: hromada <command>
   migrate        bring the database schema up to date and exit
   demo           start on a fresh demo database (DATA_DIR defaults to ./data-demo)
   create-admin   create a platform administrator: create-admin <email> <full name>  (password from HROMADA_ADMIN_PASSWORD or prompted)
+  verify-ledger  re-check a petition's public ledger and re-count it: verify-ledger <ledger.json URL or saved file>
 `;
 
 export interface ServeOptions {
@@ -84,6 +85,14 @@ async function main(argv: string[]): Promise<void> {
       return runDemo(serve);
     case 'create-admin':
       return createAdmin(args);
+    case 'verify-ledger': {
+      if (!args[0]) throw new Error('Usage: hromada verify-ledger <ledger.json URL or file>');
+      const { verifyLedger } = await import('./modules/petitions/data/verify-ledger.ts');
+      const { result, text } = await verifyLedger(args[0]);
+      console.log(text);
+      process.exitCode = result.ok ? 0 : 1;
+      return;
+    }
     default:
       console.log(USAGE);
       if (command && command !== 'help' && command !== '--help') process.exitCode = 1;

@@ -202,6 +202,102 @@ export interface SecretTable {
   value: string;
 }
 
+// --- petitions (migration 2026_11_24_0003_petitions) ---
+
+export type PetitionStatus = 'draft' | 'supporters' | 'moderation' | 'open' | 'awaiting_response' | 'answered' | 'closed' | 'rejected';
+export type PetitionOutcome = 'supported' | 'partly_supported' | 'not_supported';
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface PetitionCategoryTable {
+  id: Generated<number>;
+  municipality_id: number;
+  slug: string;
+  names: Json<LocalizedText>;
+  position: Generated<number>;
+}
+
+export interface PetitionTable {
+  id: Generated<number>;
+  municipality_id: number;
+  number: number;
+  author_id: number | null;
+  category_id: Nullable<number>;
+  title: string;
+  body: string;
+  status: ColumnType<PetitionStatus, PetitionStatus | undefined, PetitionStatus>;
+  threshold: Nullable<number>;
+  period_days: Nullable<number>;
+  supporters_needed: Generated<number>;
+  submitted_at: Nullable<Date>;
+  moderation_due_at: Nullable<Date>;
+  published_at: Nullable<Date>;
+  closes_at: Nullable<Date>;
+  threshold_reached_at: Nullable<Date>;
+  response_due_at: Nullable<Date>;
+  answered_at: Nullable<Date>;
+  closed_at: Nullable<Date>;
+  rejection_reason: Nullable<string>;
+  close_reason: Nullable<string>;
+  response_outcome: Nullable<PetitionOutcome>;
+  response_text: Nullable<string>;
+  response_file_id: Nullable<string>;
+  responded_by: Nullable<number>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PetitionFileTable {
+  municipality_id: number;
+  petition_id: number;
+  file_id: string;
+}
+
+export interface PetitionInvalidationTable {
+  id: Generated<number>;
+  municipality_id: number;
+  petition_id: number;
+  actor_id: number | null;
+  reason: string;
+  filter: Json<Record<string, unknown>>;
+  count: number;
+  created_at: CreatedAt;
+}
+
+export interface PetitionSignatureTable {
+  id: Generated<number>;
+  municipality_id: number;
+  petition_id: number;
+  user_id: number;
+  signed_at: CreatedAt;
+  ip_prefix: Nullable<string>;
+  email_domain: Nullable<string>;
+  ledger_seq: Nullable<number>;
+  invalidation_id: Nullable<number>;
+}
+
+export interface PetitionTallyTable {
+  petition_id: number;
+  municipality_id: number;
+  sealed_valid: Generated<number>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PetitionEventTable {
+  id: Generated<number>;
+  municipality_id: number;
+  petition_id: number;
+  kind: string;
+  actor_id: number | null;
+  note: Nullable<string>;
+  created_at: CreatedAt;
+}
+
+export interface PetitionBlockedDomainTable {
+  municipality_id: number;
+  domain: string;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   association: AssociationTable;
   municipalities: MunicipalityTable;
@@ -222,6 +318,14 @@ export interface DB {
   ledger_entries: LedgerEntryTable;
   rate_limits: RateLimitTable;
   secrets: SecretTable;
+  petition_categories: PetitionCategoryTable;
+  petitions: PetitionTable;
+  petition_files: PetitionFileTable;
+  petition_invalidations: PetitionInvalidationTable;
+  petition_signatures: PetitionSignatureTable;
+  petition_tallies: PetitionTallyTable;
+  petition_events: PetitionEventTable;
+  petition_blocked_domains: PetitionBlockedDomainTable;
 }
 
 export type Municipality = Selectable<MunicipalityTable>;
@@ -229,3 +333,5 @@ export type NewMunicipality = Insertable<MunicipalityTable>;
 export type MunicipalityUpdate = Updateable<MunicipalityTable>;
 export type Department = Selectable<DepartmentTable>;
 export type User = Selectable<UserTable>;
+export type Petition = Selectable<PetitionTable>;
+export type PetitionCategory = Selectable<PetitionCategoryTable>;

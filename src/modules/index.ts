@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../platform/module.ts';
+import { petitions } from './petitions/index.ts';
 
 /** Every feature module of the platform, in navigation order. Each lives in its own folder. */
-export const modules: ModuleManifest[] = [];
+export const modules: ModuleManifest[] = [petitions];

@@ -15,10 +15,21 @@ export interface ModuleManifest {
   /** Registers routes; municipality pages live under `/:locale/:municipality/<id>`. */
   routes?(app: App, deps: Deps): void | Promise<void>;
   jobs?: Record<string, JobHandler>;
+  /** Work the worker repeats on its own (sealing batches, closing expired items); each run must be safe to overlap with another worker's. */
+  periodic?: PeriodicTask[];
+  /** Staff pages listed in the municipality's administration for those holding `action`; `path` follows the municipality slug. */
+  staffPages?: { path: string; labelKey: string; action: string }[];
   /** Per-municipality settings with defaults, edited on the admin settings page. */
   settings?: TObject;
   /** Fills a municipality with realistic demo content. */
   demo?(db: Database, municipality: Municipality, people: DemoPeople): Promise<void>;
+}
+
+/** A task every worker runs at most once per `everySeconds`. */
+export interface PeriodicTask {
+  name: string;
+  everySeconds: number;
+  run(deps: Deps): Promise<unknown>;
 }
 
 /** The demo accounts a module may attach content to. */

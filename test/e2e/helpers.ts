@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Page, type Response } from 'playwright-core';
 import { buildApp, type BuiltApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
@@ -16,7 +16,7 @@ import type { MunicipalRole } from '../../src/db/schema.ts';
 import { insertUser } from '../../src/platform/auth/auth.repo.ts';
 import { hashPassword } from '../../src/platform/auth/passwords.ts';
 import { loadMessages, translator, type Locale, type Translate } from '../../src/platform/i18n/i18n.ts';
-import { createTestDatabase, type TestDatabase } from '../../src/platform/testing/db.ts';
+import { createTestDatabase, schemaFingerprint, type TestDatabase } from '../../src/platform/testing/db.ts';
 import { ensureAssociation, insertMunicipality } from '../../src/platform/tenancy/municipality.repo.ts';
 import { addMembership } from '../../src/platform/tenancy/staff.repo.ts';
 
@@ -55,8 +55,23 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Reuses the migrated PGlite dump that `npm test` keeps in .tmp/ when it matches the current
+ * migrations, so a direct run does not spend seconds migrating a database from scratch.
+ */
+function useCachedPgliteTemplate(): void {
+  if (process.env.HROMADA_PGLITE_TEMPLATE) return;
+  const file = fileURLToPath(new URL('../../.tmp/pglite-template.tar', import.meta.url));
+  try {
+    if (fs.readFileSync(`${file}.fingerprint`, 'utf8') === schemaFingerprint() && fs.existsSync(file)) process.env.HROMADA_PGLITE_TEMPLATE = file;
+  } catch {
+    // no cached template: createTestDatabase builds one in memory
+  }
+}
+
 /** Starts the whole application (web and job worker) on a fresh database, as `hromada start` would. */
 export async function startServer(): Promise<TestServer> {
+  useCachedPgliteTemplate();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-e2e-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -190,35 +205,39 @@ export function formatViolations(url: string, violations: AxeViolation[]): strin
   return lines.join('\n');
 }
 
+const noScript = new WeakMap<Page, CDPSession>();
+
+/**
+ * Switches JavaScript off in this page, as a visitor without scripts would browse: pages load and
+ * forms post with no enhancement. (axe still runs: scripts are switched on just for the check.)
+ */
+export async function disableScripts(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+  noScript.set(page, cdp);
+}
+
 /** Runs axe-core (WCAG 2.0/2.1 A and AA) on the current page; returns the violations. */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  const loaded = await page.evaluate(() => typeof (globalThis as { axe?: unknown }).axe === 'object');
-  if (!loaded) {
-    if (await scriptsRun(page)) await page.addScriptTag({ path: AXE_PATH });
-    else await page.evaluate(fs.readFileSync(AXE_PATH, 'utf8')); // JavaScript off: a <script> tag would not run
+  const cdp = noScript.get(page);
+  if (cdp) await cdp.send('Emulation.setScriptExecutionDisabled', { value: false });
+  try {
+    const loaded = await page.evaluate(() => typeof (globalThis as { axe?: unknown }).axe === 'object');
+    if (!loaded) await page.addScriptTag({ path: AXE_PATH });
+    return await page.evaluate(async (tags) => {
+      const g = globalThis as unknown as {
+        axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> };
+        document: unknown;
+      };
+      const result = await g.axe.run(g.document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+      return result.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+        nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
+      }));
+    }, AXE_TAGS);
+  } finally {
+    if (cdp) await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
   }
-  return page.evaluate(async (tags) => {
-    const g = globalThis as unknown as {
-      axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> };
-      document: unknown;
-    };
-    const result = await g.axe.run(g.document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
-    }));
-  }, AXE_TAGS);
-}
-
-const jsEnabled = new WeakMap<BrowserContext, boolean>();
-
-/** Marks a context as having JavaScript switched off (axe is then evaluated, not injected as a tag). */
-export function markNoScript(context: BrowserContext): void {
-  jsEnabled.set(context, false);
-}
-
-async function scriptsRun(page: Page): Promise<boolean> {
-  return jsEnabled.get(page.context()) ?? true;
 }
 
 /** Fails the test, with a readable report, when axe-core finds any WCAG 2.1 A/AA violation on the page. */
@@ -242,7 +261,7 @@ export async function visit(page: Page, url: string, opts: { status?: number } =
  */
 export async function follow(page: Page, action: () => Promise<unknown>, opts: { status?: number } = {}): Promise<number> {
   let status = 0;
-  const onResponse = (r: import('playwright-core').Response) => {
+  const onResponse = (r: Response) => {
     if (r.request().isNavigationRequest() && r.frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400)) status = r.status();
   };
   page.on('response', onResponse);

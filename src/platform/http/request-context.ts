@@ -52,23 +52,27 @@ export function registerRequestContext(app: App, deps: Deps): void {
   app.decorateRequest('user', null);
 
   app.addHook('onRequest', async (req, reply) => {
-    const [first, second] = segments(req.url);
-    const pathLocale = isLocale(first) ? first : null;
-    if (pathLocale && second && !RESERVED_SLUGS.includes(second) && /^[a-z0-9-]+$/.test(second)) {
-      req.municipality = await municipalityBySlug(deps, second);
+    const parts = segments(req.url);
+    const pathLocale = isLocale(parts[0]) ? parts[0] : null;
+    // The municipality is the segment after the locale on pages, and after /api/v1 in the JSON API.
+    const slug = pathLocale ? parts[1] : parts[0] === 'api' && parts[1] === 'v1' ? parts[2] : undefined;
+    if (slug && !RESERVED_SLUGS.includes(slug) && /^[a-z0-9-]+$/.test(slug)) {
+      req.municipality = await municipalityBySlug(deps, slug);
     }
     const token = req.cookies[SESSION_COOKIE];
     if (token) req.user = await loadSessionUser(deps.db, token);
     req.locale = pathLocale ?? (isLocale(req.user?.locale) ? req.user.locale as Locale : DEFAULT_LOCALE);
     req.t = translator(req.locale);
     req.fmt = formatters(req.locale, req.municipality?.time_zone);
-    // Routes under /:locale and /:locale/:municipality answer 404 for an unknown locale or municipality,
-    // and a module's pages 404 where the municipality has not switched it on.
+    // Routes under /:locale and /:locale/:municipality (or /api/v1/:municipality) answer 404 for an unknown
+    // locale or municipality, and a module's pages 404 where the municipality has not switched it on.
     const route = req.routeOptions.url ?? '';
     if (route.startsWith('/:locale') && !pathLocale) return reply.callNotFound();
-    if (route.startsWith('/:locale/:municipality')) {
+    const scoped = route.startsWith('/:locale/:municipality') ? 3 : route.startsWith('/api/v1/:municipality') ? 4 : 0;
+    if (scoped) {
       if (!req.municipality) return reply.callNotFound();
-      const moduleId = route.split('/')[3];
+      // `petitions.csv` belongs to the petitions module as much as `petitions/12` does.
+      const moduleId = route.split('/')[scoped]?.split('.')[0];
       const mod = moduleId ? allModules().find((m) => m.id === moduleId) : undefined;
       if (mod && !req.municipality.enabled_modules.includes(mod.id)) return reply.callNotFound();
     }

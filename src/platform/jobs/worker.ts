@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from '../http/deps.ts';
+import type { PeriodicTask } from '../module.ts';
 import { claimJobs, completeJob, failJob, type JobHandler } from './queue.ts';
 
 export interface Worker {
@@ -10,12 +11,27 @@ export interface Worker {
 }
 
 /** A polling worker over the jobs table; `handlers` maps job kinds to their code. */
-export function createWorker(deps: Deps, handlers: Record<string, JobHandler>, log: FastifyBaseLogger, intervalMs = 1000): Worker {
+export function createWorker(deps: Deps, handlers: Record<string, JobHandler>, log: FastifyBaseLogger, intervalMs = 1000, periodic: PeriodicTask[] = []): Worker {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
   let stopped = false;
+  const lastRun = new Map<string, number>();
+
+  async function runPeriodic(): Promise<void> {
+    for (const task of periodic) {
+      const now = Date.now();
+      if (now - (lastRun.get(task.name) ?? 0) < task.everySeconds * 1000) continue;
+      lastRun.set(task.name, now);
+      try {
+        await task.run(deps);
+      } catch (err) {
+        log.warn({ task: task.name, err }, 'periodic task failed');
+      }
+    }
+  }
 
   async function tick(): Promise<number> {
+    await runPeriodic();
     const jobs = await claimJobs(deps.db, 10);
     for (const job of jobs) {
       const handler = handlers[job.kind];

@@ -61,6 +61,18 @@ describe('every administrative write is refused outside one’s role and municip
     });
   }
 
+  test('an official is shown only the administration sections they may open', async () => {
+    const home = await officialA.get('/en/admin');
+    assert.equal(home.statusCode, 200);
+    assert.match(home.body, new RegExp(`href="/en/${a.slug}/admin/residents"`));
+    assert.doesNotMatch(home.body, new RegExp(`href="/en/${a.slug}/admin"`));
+    const residents = await officialA.get(`/en/${a.slug}/admin/residents`);
+    assert.equal(residents.statusCode, 200);
+    assert.doesNotMatch(residents.body, new RegExp(`href="/en/${a.slug}/admin/(staff|departments|audit)"`));
+    const adminPage = await adminA.get(`/en/${a.slug}/admin/residents`);
+    assert.match(adminPage.body, new RegExp(`href="/en/${a.slug}/admin/staff"`));
+  });
+
   test('an official cannot change settings or staff of their own municipality', async () => {
     assert.equal((await officialA.post(`/en/${a.slug}/admin/departments`, { slug: 'roads', nameEn: 'Roads' })).statusCode, 403);
     assert.equal((await officialA.post(`/en/${a.slug}/admin/staff`, { email: 'resident@example.org', role: 'admin' })).statusCode, 403);

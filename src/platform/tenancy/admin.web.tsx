@@ -73,8 +73,7 @@ export function registerAdminPages(app: App, deps: Deps): void {
   app.get('/:locale/admin', { schema: { hide: true } }, async (req, reply) => {
     if (!req.user) return redirectToSignIn(req, reply);
     const t = req.t;
-    const mine = (await listMunicipalities(deps.db)).filter((m) => can(req.user, 'municipality.manage', { municipalityId: m.id })
-      || (req.user!.roles[m.id]?.length ?? 0) > 0);
+    const mine = (await listMunicipalities(deps.db)).map((m) => ({ m, sections: adminSections(req, m) })).filter((x) => x.sections.length > 0);
     const operator = can(req.user, 'platform.operate', { municipalityId: null });
     return render(deps, req, reply, {
       title: t('admin.title'),
@@ -85,7 +84,7 @@ export function registerAdminPages(app: App, deps: Deps): void {
           {mine.length > 0 && (
             <>
               <h2>{t('admin.municipalities')}</h2>
-              <ul>{mine.map((m) => <li key={m.id}><a href={`/${req.locale}/${m.slug}/admin`}>{localized(m.names, req.locale)}</a></li>)}</ul>
+              <ul>{mine.map(({ m, sections }) => <li key={m.id}><a href={sections[0]![0]}>{localized(m.names, req.locale)}</a></li>)}</ul>
             </>
           )}
           {can(req.user, 'municipality.create', { municipalityId: null }) && (
@@ -202,18 +201,26 @@ export function registerAdminPages(app: App, deps: Deps): void {
   });
 }
 
-/** Links between the municipal administration pages. */
-export function AdminNav({ req }: { req: FastifyRequest }) {
-  const base = `/${req.locale}/${req.municipality!.slug}/admin`;
-  const links: [string, string][] = [
-    [base, req.t('admin.settings')],
-    [`${base}/departments`, req.t('admin.departments')],
-    [`${base}/staff`, req.t('admin.staff')],
-    [`${base}/residents`, req.t('admin.residents')],
-    [`${base}/audit`, req.t('admin.audit')],
-    ...enabledModules(req.municipality!).filter((m) => m.settings)
-      .map((m): [string, string] => [`${base}/modules/${m.id}`, req.t(m.nameKey)]),
+/** The administration sections of a municipality the user may open, each with the permission it needs. */
+export function adminSections(req: FastifyRequest, m: Municipality): [string, string][] {
+  const base = `/${req.locale}/${m.slug}/admin`;
+  const sections: [string, string, string][] = [
+    [base, req.t('admin.settings'), 'municipality.manage'],
+    [`${base}/departments`, req.t('admin.departments'), 'department.manage'],
+    [`${base}/staff`, req.t('admin.staff'), 'staff.manage'],
+    [`${base}/residents`, req.t('admin.residents'), 'residents.verify'],
+    [`${base}/audit`, req.t('admin.audit'), 'audit.view'],
+    ...enabledModules(m).filter((mod) => mod.settings)
+      .map((mod): [string, string, string] => [`${base}/modules/${mod.id}`, req.t(mod.nameKey), 'municipality.manage']),
+    ...enabledModules(m).flatMap((mod) => (mod.staffPages ?? [])
+      .map((page): [string, string, string] => [`/${req.locale}/${m.slug}/${page.path}`, req.t(page.labelKey), page.action])),
   ];
+  return sections.filter(([, , action]) => can(req.user, action, { municipalityId: m.id })).map(([href, label]) => [href, label]);
+}
+
+/** Links between the municipal administration pages, limited to what the user may open. */
+export function AdminNav({ req }: { req: FastifyRequest }) {
+  const links = adminSections(req, req.municipality!);
   const path = req.url.split('?')[0];
   return (
     <nav aria-label={req.t('admin.sections')} class="subnav">

@@ -8,7 +8,8 @@ const localeUnion = Type.Enum([...LOCALES]);
 
 /** The fields of a municipality as an admin edits them. Names per locale: at least the default one. */
 /** A name in every locale: English required (the fallback everyone can read), the others optional. */
-function localizedNames(maxLength: number) {
+/** The name fields of a form, one per locale; English is required as the last fallback. */
+export function localizedNames(maxLength: number) {
   const optional = Type.Optional(Type.String({ maxLength }));
   return { nameUk: optional, nameSrCyrl: optional, nameSrLatn: optional, namePl: optional, nameEn: Type.String({ minLength: 2, maxLength }) };
 }

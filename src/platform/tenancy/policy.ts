@@ -30,9 +30,10 @@ export function definePermissions(map: Record<string, Rule>): void {
 
 /** The one policy check every route uses; unknown actions are refused. */
 export function can(user: CurrentUser | null, action: string, subject: Subject): boolean {
-  if (!user) return false;
+  // Look the action up first, so a misspelt one fails for anonymous visitors too, not only once someone signs in.
   const rule = rules.get(action);
   if (!rule) throw new Error(`Unknown permission ${action}`);
+  if (!user) return false;
   return rule(user, subject);
 }
 

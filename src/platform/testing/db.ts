@@ -171,6 +171,19 @@ async function dropDatabase(client: pg.Client, name: string, isTemplate = false)
   await client.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
 }
 
+/**
+ * pg's pool.end() resolves before its sockets have closed; terminating those backends then makes the
+ * closing clients emit an unhandled error in the test process. So give them a moment to leave first.
+ */
+async function waitForDisconnect(client: pg.Client, name: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+    if (rows[0]?.n === 0 || Date.now() > deadline) return;
+    await sleep(20);
+  }
+}
+
 const stampPrefix = 'hromada test database, created ';
 const staleAfterMs = 2 * 60 * 60 * 1000;
 
@@ -228,7 +241,10 @@ async function createPostgresTestDatabase(): Promise<TestDatabase> {
     close,
     cleanup: once(async () => {
       await close();
-      await withAdmin(url, (client) => dropDatabase(client, name));
+      await withAdmin(url, async (client) => {
+        await waitForDisconnect(client, name);
+        await dropDatabase(client, name);
+      });
     }),
   };
 }

@@ -1,0 +1,33 @@
+import type { FastifyRequest } from 'fastify';
+import type { Database } from '../../../db/database.ts';
+import type { Municipality } from '../../../db/schema.ts';
+import { findPetition, type PetitionRow } from '../petition.repo.ts';
+import { canSee, petitionNumber } from '../web/common.tsx';
+
+/** A petition anyone may see (no account involved), or undefined: the open data never depends on who asks. */
+export async function publicPetition(db: Database, m: Municipality, rawNumber: string | undefined): Promise<PetitionRow | undefined> {
+  const number = petitionNumber(rawNumber);
+  const p = number ? await findPetition(db, m.id, number) : undefined;
+  return p && canSee(null, m, p) ? p : undefined;
+}
+
+/** The petition's page, absolute, in the request's locale (or the municipality's for the API). */
+export function petitionUrl(baseUrl: string, req: FastifyRequest, m: Municipality, number: number): string {
+  const locale = req.url.startsWith('/api/') ? m.default_locale : req.locale;
+  return `${baseUrl}/${locale}/${m.slug}/petitions/${number}`;
+}
+
+export const isoOrNull = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+/**
+ * One CSV cell (RFC 4180): quoted when needed; a leading =, +, - or @ is prefixed with an apostrophe so a
+ * spreadsheet never runs a petition title as a formula.
+ */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let s = value instanceof Date ? value.toISOString() : String(value);
+  if (/^[=+\-@\t\r]/.test(s) && typeof value === 'string') s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const csvLine = (cells: unknown[]): string => `${cells.map(csvCell).join(',')}\r\n`;

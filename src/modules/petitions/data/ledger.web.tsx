@@ -1,0 +1,135 @@
+import { Type } from 'typebox';
+import type { FastifyReply } from 'fastify';
+import type { Municipality } from '../../../db/schema.ts';
+import { notFound } from '../../../platform/http/errors.tsx';
+import type { App, Deps } from '../../../platform/http/deps.ts';
+import { render } from '../../../platform/http/render.tsx';
+import { canonicalJson, ledgerEntries, type LedgerRow } from '../../../platform/ledger/ledger.ts';
+import { Banner, SummaryList, Table } from '../../../platform/views/components.tsx';
+import { PetitionLedgerChecker } from '../ledger-check.ts';
+import type { PetitionRow } from '../petition.repo.ts';
+import { chainName } from '../signature.service.ts';
+import { countSignatures } from '../signature.repo.ts';
+import { csvLine, publicPetition } from './common.ts';
+
+/** Entries per published page (docs/LEDGER.md). */
+const PAGE = 10_000;
+const LATEST = 20;
+
+const Entry = Type.Object({
+  chain: Type.String(), seq: Type.Integer(), kind: Type.String(), payload: Type.Record(Type.String(), Type.Unknown()),
+  prev: Type.String(), hash: Type.String(), createdAt: Type.String({ format: 'date-time' }),
+});
+const PageQuery = Type.Object({
+  afterSeq: Type.Integer({ minimum: 0, default: 0 }),
+  limit: Type.Integer({ minimum: 1, maximum: PAGE, default: PAGE }),
+}, { additionalProperties: false });
+const Params = Type.Object({ municipality: Type.String(), number: Type.String({ pattern: '^[1-9][0-9]{0,8}$' }) });
+
+/** One page of a chain; sets `Link: <…>; rel="next"` when the page is full. */
+async function chainPage(deps: Deps, reply: FastifyReply, m: Municipality, p: PetitionRow, ext: 'json' | 'csv', q: { afterSeq: number; limit: number }) {
+  const rows = await ledgerEntries(deps.db, m.id, chainName(p.number), q);
+  if (rows.length === q.limit) {
+    const next = `/api/v1/${m.slug}/petitions/${p.number}/ledger.${ext}?afterSeq=${rows[rows.length - 1]!.seq}&limit=${q.limit}`;
+    reply.header('link', `<${next}>; rel="next"`);
+  }
+  return rows;
+}
+
+/** Reads the whole chain page by page through the checker; keeps what the page shows. */
+async function checkChain(deps: Deps, m: Municipality, p: PetitionRow, signer: string | null) {
+  const checker = new PetitionLedgerChecker();
+  const mine: LedgerRow[] = [];
+  let latest: LedgerRow[] = [];
+  for (let afterSeq = 0; ;) {
+    const rows = await ledgerEntries(deps.db, m.id, chainName(p.number), { afterSeq, limit: PAGE });
+    if (!checker.add(rows)) break;
+    if (signer) mine.push(...rows.filter((r) => r.payload.signer === signer));
+    latest = [...latest, ...rows].slice(-LATEST);
+    if (rows.length < PAGE) break;
+    afterSeq = rows[rows.length - 1]!.seq;
+  }
+  return { result: checker.result(), mine, latest: latest.reverse() };
+}
+
+/** The published chain of a petition (JSON, CSV) and a page that re-checks and re-counts it. */
+export function registerLedgerRoutes(app: App, deps: Deps): void {
+  const schema = (ext: string) => ({ tags: ['petitions'], summary: `The public ledger of a petition's signatures (${ext})`, params: Params, querystring: PageQuery });
+
+  app.get('/api/v1/:municipality/petitions/:number/ledger.json', {
+    schema: { ...schema('JSON'), response: { 200: Type.Array(Entry) } },
+  }, async (req, reply) => {
+    const m = req.municipality!;
+    const p = await publicPetition(deps.db, m, req.params.number);
+    if (!p) return notFound(deps, req, reply);
+    const rows = await chainPage(deps, reply, m, p, 'json', req.query);
+    return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() }));
+  });
+
+  app.get('/api/v1/:municipality/petitions/:number/ledger.csv', { schema: schema('CSV') }, async (req, reply) => {
+    const m = req.municipality!;
+    const p = await publicPetition(deps.db, m, req.params.number);
+    if (!p) return notFound(deps, req, reply);
+    const rows = await chainPage(deps, reply, m, p, 'csv', req.query);
+    const body = csvLine(['chain', 'seq', 'kind', 'payload', 'prev', 'hash', 'createdAt'])
+      + rows.map((r) => csvLine([r.chain, r.seq, r.kind, canonicalJson(r.payload), r.prev, r.hash, new Date(r.createdAt)])).join('');
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${m.slug}-petition-${p.number}-ledger.csv"`).send(body);
+  });
+
+  app.get('/:locale/:municipality/petitions/:number/ledger', { schema: { hide: true } }, async (req, reply) => {
+    const m = req.municipality!;
+    const p = await publicPetition(deps.db, m, (req.params as { number?: string }).number);
+    if (!p) return notFound(deps, req, reply);
+    const t = req.t;
+    const raw = String((req.query as { signer?: string }).signer ?? '').trim().toLowerCase();
+    const signer = /^[0-9a-f]{64}$/.test(raw) ? raw : null;
+    const [{ result, mine, latest }, exact] = await Promise.all([checkChain(deps, m, p, signer), countSignatures(deps.db, p.id)]);
+    const api = `/api/v1/${m.slug}/petitions/${p.number}/ledger`;
+    const when = (d: Date) => req.fmt.dateTime(d);
+    const kind = (k: string) => (k === 'signature' || k === 'invalidation' ? t(`petitions.data.kind.${k}`) : k);
+    return render(deps, req, reply, {
+      title: t('petitions.data.ledgerTitle', { number: p.number }),
+      body: (
+        <>
+          <p><a href={`/${req.locale}/${m.slug}/petitions/${p.number}`}>{p.title}</a></p>
+          <h1>{t('petitions.data.ledgerTitle', { number: p.number })}</h1>
+          <p class="lead">{t('petitions.data.ledgerLead')}</p>
+          {result.ok
+            ? <Banner kind="success" title={t('petitions.data.chainOk')}><p>{t('petitions.data.chainOkHint', { entries: result.entries, count: result.count })}</p></Banner>
+            : <Banner kind="error" title={t('petitions.data.chainBroken', { seq: result.brokenAt })}><p>{t(`petitions.data.problem.${result.reason}`)}</p></Banner>}
+          <SummaryList items={[
+            [t('petitions.data.chain'), <code>{chainName(p.number)}</code>],
+            [t('petitions.data.entries'), result.ok ? String(result.entries) : '—'],
+            [t('petitions.data.head'), result.ok ? <code class="hash">{result.head}</code> : '—'],
+            [t('petitions.data.proven'), result.ok ? String(result.count) : '—'],
+            [t('petitions.data.pending'), result.ok ? String(Math.max(0, exact - result.count)) : '—'],
+            [t('petitions.data.exact'), String(exact)],
+          ]} />
+          <h2>{t('petitions.data.findTitle')}</h2>
+          <form method="get" action={`/${req.locale}/${m.slug}/petitions/${p.number}/ledger`} class="filters">
+            <div class="field">
+              <label class="field__label" for="f-signer">{t('petitions.data.signer')}</label>
+              <p class="field__hint" id="f-signer-hint">{t('petitions.data.signerHint')}</p>
+              <input class="input" id="f-signer" name="signer" value={raw} maxLength={64} aria-describedby="f-signer-hint" spellcheck={false} autocomplete="off" />
+            </div>
+            <button class="button button--secondary" type="submit">{t('petitions.data.find')}</button>
+          </form>
+          {signer && (mine.length > 0
+            ? <Banner kind="success" title={t('petitions.data.signerFound')}>
+                <ul>{mine.map((e) => <li key={e.seq}>{t('petitions.data.signerEntry', { seq: e.seq, kind: kind(e.kind) })} <code class="hash">{e.hash}</code></li>)}</ul>
+              </Banner>
+            : <Banner kind="info" title={t('petitions.data.signerMissing')}><p>{t('petitions.data.signerMissingHint')}</p></Banner>)}
+          {raw && !signer && <Banner kind="warning">{t('petitions.data.signerInvalid')}</Banner>}
+          {latest.length > 0 && (
+            <Table caption={t('petitions.data.latest')} head={[t('petitions.data.seq'), t('petitions.data.kind'), t('petitions.data.signer'), t('petitions.data.sealedAt'), t('petitions.data.hash')]}
+              rows={latest.map((e) => [String(e.seq), kind(e.kind), <code class="hash">{String(e.payload.signer)}</code>, when(e.createdAt), <code class="hash">{e.hash}</code>])} numeric={[0]} />
+          )}
+          <h2>{t('petitions.data.selfTitle')}</h2>
+          <p>{t('petitions.data.selfHint')}</p>
+          <p class="data-links"><a href={`${api}.json`}>ledger.json</a> · <a href={`${api}.csv`}>ledger.csv</a></p>
+          <pre><code>npm run hromada -- verify-ledger {`${deps.config.baseUrl}${api}.json`}</code></pre>
+        </>
+      ),
+    });
+  });
+}

@@ -1,0 +1,30 @@
+import type { ModuleManifest } from '../../platform/module.ts';
+import { registerPetitionData } from './data/routes.ts';
+import { petitionDemo } from './petition.demo.ts';
+import { notifySignersJob } from './petition.service.ts';
+import { PetitionSettingsSchema } from './petition.settings.ts';
+import { closeExpired, sealPending } from './signature.service.ts';
+import { registerPetitionStaffPages } from './staff/routes.tsx';
+import { registerPetitionPages } from './web/routes.tsx';
+
+/** E-petitions to the local council: drafting, moderation, signatures with a public ledger, responses. */
+export const petitions: ModuleManifest = {
+  id: 'petitions',
+  nameKey: 'petitions.name',
+  summaryKey: 'petitions.summary',
+  settings: PetitionSettingsSchema,
+  staffPages: [{ path: 'petitions/staff', labelKey: 'petitions.staffHome', action: 'petitions.dashboard' }],
+  async routes(app, deps) {
+    registerPetitionData(app, deps);
+    registerPetitionStaffPages(app, deps);
+    registerPetitionPages(app, deps);
+  },
+  jobs: { 'petitions.notify-signers': notifySignersJob },
+  periodic: [
+    { name: 'petitions.seal', everySeconds: 1, run: sealPending },
+    { name: 'petitions.close-expired', everySeconds: 60, run: closeExpired },
+  ],
+  demo: petitionDemo,
+};
+
+export { chainName, tallyFromEntries } from './signature.service.ts';

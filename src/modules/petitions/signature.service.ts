@@ -1,0 +1,184 @@
+import type { Database } from '../../db/database.ts';
+import type { Municipality } from '../../db/schema.ts';
+import { audit } from '../../platform/audit/audit.ts';
+import { meetsLevel, type CurrentUser } from '../../platform/auth/current-user.ts';
+import { sharedSecret } from '../../platform/auth/secrets.ts';
+import type { Deps } from '../../platform/http/deps.ts';
+import { appendToLedger, pseudonym } from '../../platform/ledger/ledger.ts';
+import { lockChain } from '../../platform/ledger/ledger.repo.ts';
+import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
+import { findMunicipalityById } from '../../platform/tenancy/municipality.repo.ts';
+import { insertEvent, transition, type PetitionRow } from './petition.repo.ts';
+import { SIGNABLE, supportersReached, thresholdReached, type Actor } from './petition.service.ts';
+import { petitionSettings } from './petition.settings.ts';
+import {
+  addToTally, countSignatures, findSignature, insertSignature, isDomainBlocked, lockMatching, lockUnsealed,
+  markInvalidated, markSealed, petitionsWithUnsealed, type SignatureFilter,
+} from './signature.repo.ts';
+
+registerNotificationKinds('petitions.expired');
+
+/** Signatures sealed into the ledger per transaction. */
+const SEAL_BATCH = 5000;
+
+/** The ledger chain of a petition: its number is public and stable, its id is not shown anywhere. */
+export const chainName = (number: number) => `petition:${number}`;
+
+/** The network a request came from, coarse enough to say nothing about one household: IPv4 /24, IPv6 /48. */
+export function ipPrefix(ip: string | null | undefined): string | null {
+  if (!ip) return null;
+  const v4 = /^(?:::ffff:)?(\d+)\.(\d+)\.(\d+)\.\d+$/i.exec(ip);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  if (ip.includes(':')) {
+    const [head = ''] = ip.split('::');
+    const groups = head.split(':').filter(Boolean);
+    return `${[...groups, '0', '0', '0'].slice(0, 3).join(':')}::/48`.toLowerCase();
+  }
+  return null;
+}
+
+export const emailDomain = (email: string | null) => (email?.includes('@') ? email.split('@').pop()!.toLowerCase() : null);
+
+export type SignOutcome =
+  | { kind: 'signed' | 'already'; id: number }
+  | { kind: 'closed' }
+  | { kind: 'level'; required: string }
+  | { kind: 'blocked' };
+
+/**
+ * Signs a petition for the signed-in user. Apart from reads, the write is one INSERT; repeating the request
+ * returns the same signature ('already'). Counting and the ledger happen in the sealing job.
+ */
+export async function signPetition(deps: Deps, user: CurrentUser, m: Municipality, p: PetitionRow, ip: string | null): Promise<SignOutcome> {
+  if (!SIGNABLE.includes(p.status) || (p.closes_at && new Date(p.closes_at) <= new Date())) return { kind: 'closed' };
+  const required = petitionSettings(m).signLevel;
+  if (!meetsLevel(user, m.id, required)) return { kind: 'level', required };
+  const domain = emailDomain(user.email);
+  if (await isDomainBlocked(deps.db, m.id, domain)) return { kind: 'blocked' };
+  const row = await insertSignature(deps.db, { municipality_id: m.id, petition_id: p.id, user_id: user.id, ip_prefix: ipPrefix(ip), email_domain: domain });
+  if (!row) {
+    const existing = await findSignature(deps.db, p.id, user.id);
+    return existing ? { kind: 'already', id: Number(existing.id) } : { kind: 'closed' };
+  }
+  if (p.status === 'supporters') await supportersReached(deps.db, m, p);
+  return { kind: 'signed', id: Number(row.id) };
+}
+
+let secretCache: { db: Database; value: string } | null = null;
+async function ledgerSecret(db: Database): Promise<string> {
+  if (secretCache?.db !== db) secretCache = { db, value: await sharedSecret(db, 'ledger-pseudonyms') };
+  return secretCache.value;
+}
+
+/** The signer's pseudonym in a petition's chain (see docs/LEDGER.md). */
+export async function signerPseudonym(db: Database, number: number, userId: number): Promise<string> {
+  return pseudonym(await ledgerSecret(db), chainName(number), userId);
+}
+
+const isoSeconds = (d: Date | string) => new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** Seals one batch of a petition's unsealed signatures inside `trx`, which must hold the chain lock. */
+async function sealBatch(trx: Database, secret: string, p: { id: number; municipality_id: number; number: number }): Promise<number> {
+  const chain = chainName(p.number);
+  const rows = await lockUnsealed(trx, p.id, SEAL_BATCH);
+  if (rows.length === 0) return 0;
+  const entries = rows.map((r) => ({ kind: 'signature', payload: { signer: pseudonym(secret, chain, r.user_id), at: isoSeconds(r.signed_at) } }));
+  const published = await appendToLedger(trx, { municipalityId: p.municipality_id, chain, entries });
+  await markSealed(trx, p.id, rows.map((r) => Number(r.id)), published.map((e) => e.seq));
+  return rows.length;
+}
+
+async function lockedPetition(trx: Database, petitionId: number) {
+  const p = await trx.selectFrom('petitions').select(['id', 'municipality_id', 'number', 'title', 'status', 'threshold', 'author_id'])
+    .where('id', '=', petitionId).executeTakeFirstOrThrow();
+  await lockChain(trx, p.municipality_id, chainName(p.number));
+  return p;
+}
+
+/** Seals every pending signature of a petition into its chain, then moves it on if the threshold is reached. */
+export async function sealPetition(db: Database, petitionId: number): Promise<number> {
+  const secret = await ledgerSecret(db);
+  let total = 0;
+  for (;;) {
+    const { n, p } = await db.transaction().execute(async (trx) => {
+      const p = await lockedPetition(trx, petitionId);
+      return { n: await sealBatch(trx, secret, p), p };
+    });
+    total += n;
+    if (n < SEAL_BATCH) {
+      if (p.status === 'open' && p.threshold && (await countSignatures(db, p.id)) >= p.threshold) {
+        const m = await findMunicipalityById(db, p.municipality_id);
+        if (m) await thresholdReached(db, m, p);
+      }
+      return total;
+    }
+  }
+}
+
+/** Periodic task: seals what was signed since the last run, petition by petition. */
+export async function sealPending(deps: Deps): Promise<number> {
+  let total = 0;
+  for (const id of await petitionsWithUnsealed(deps.db, 100)) total += await sealPetition(deps.db, id);
+  return total;
+}
+
+/** Periodic task: open petitions whose period ended without reaching the threshold are closed, and their authors told. */
+export async function closeExpired(deps: Deps): Promise<number> {
+  const due = await deps.db.selectFrom('petitions').select(['id', 'municipality_id', 'number', 'title', 'author_id', 'threshold'])
+    .where('status', '=', 'open').where('closes_at', '<=', new Date()).limit(100).execute();
+  for (const p of due) {
+    await sealPetition(deps.db, p.id);
+    const count = await countSignatures(deps.db, p.id);
+    const m = await findMunicipalityById(deps.db, p.municipality_id);
+    if (!m || (p.threshold && count >= p.threshold)) continue; // sealing moved it to awaiting response
+    await deps.db.transaction().execute(async (trx) => {
+      if (!(await transition(trx, p.id, ['open'], { status: 'closed', closed_at: new Date() }))) return;
+      await insertEvent(trx, { municipality_id: m.id, petition_id: p.id, kind: 'expired', actor_id: null });
+      if (p.author_id) await notify(trx, { userId: p.author_id, municipalityId: m.id, kind: 'petitions.expired', params: { title: p.title, count, threshold: p.threshold ?? 0 }, link: `/${m.slug}/petitions/${p.number}` });
+    });
+  }
+  return due.length;
+}
+
+/**
+ * Invalidates the valid signatures of a petition that match a filter, with a public reason. They stay
+ * recorded, leave the count, and each gets an `invalidation` entry in the ledger; the act is audited.
+ */
+export async function invalidateSignatures(deps: Deps, actor: Actor, m: Municipality, p: PetitionRow, filter: SignatureFilter, reason: string) {
+  if (!filter.ipPrefix && !filter.emailDomain && !filter.since && !filter.until) return { kind: 'empty_filter' as const };
+  const secret = await ledgerSecret(deps.db);
+  return deps.db.transaction().execute(async (trx) => {
+    const locked = await lockedPetition(trx, p.id);
+    while ((await sealBatch(trx, secret, locked)) === SEAL_BATCH);
+    const rows = await lockMatching(trx, p.id, filter);
+    if (rows.length === 0) return { kind: 'none' as const };
+    const stored = { ipPrefix: filter.ipPrefix ?? null, emailDomain: filter.emailDomain ?? null, since: filter.since?.toISOString() ?? null, until: filter.until?.toISOString() ?? null };
+    const inv = await trx.insertInto('petition_invalidations').values({
+      municipality_id: m.id, petition_id: p.id, actor_id: actor.id, reason, filter: JSON.stringify(stored), count: rows.length,
+    }).returning('id').executeTakeFirstOrThrow();
+    await markInvalidated(trx, rows.map((r) => Number(r.id)), inv.id);
+    const chain = chainName(p.number);
+    await appendToLedger(trx, { municipalityId: m.id, chain, entries: rows.map((r) => ({ kind: 'invalidation', payload: { signer: pseudonym(secret, chain, r.user_id), invalidation: inv.id, reason } })) });
+    await addToTally(trx, p.id, -rows.length);
+    await insertEvent(trx, { municipality_id: m.id, petition_id: p.id, kind: 'invalidated', actor_id: actor.id, note: reason });
+    await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'petitions.invalidate', subjectType: 'petition', subjectId: p.number, after: { ...stored, reason, count: rows.length }, ip: actor.ip });
+    return { kind: 'invalidated' as const, count: rows.length };
+  });
+}
+
+/** What a signer can check later: their pseudonym and, once sealed, their entry's place and hash in the chain. */
+export async function signatureReceipt(db: Database, p: PetitionRow, userId: number) {
+  const sig = await findSignature(db, p.id, userId);
+  if (!sig) return null;
+  const chain = chainName(p.number);
+  const entry = sig.ledger_seq === null ? undefined : await db.selectFrom('ledger_entries').select(['seq', 'hash', 'prev_hash', 'created_at'])
+    .where('municipality_id', '=', p.municipality_id).where('chain', '=', chain).where('seq', '=', sig.ledger_seq).executeTakeFirst();
+  return {
+    chain, signedAt: sig.signed_at, invalidated: sig.invalidation_id !== null,
+    signer: await signerPseudonym(db, p.number, userId),
+    entry: entry ? { seq: Number(entry.seq), hash: entry.hash, prev: entry.prev_hash, sealedAt: entry.created_at } : null,
+  };
+}
+
+export { countSignatures };
+export { tallyFromEntries } from './ledger-check.ts';

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Municipality } from '../../../db/schema.ts';
+import { startTestApp, type TestApp, type TestClient } from '../../../platform/testing/http.ts';
+import { findPetition } from '../petition.repo.ts';
+import { sealPending } from '../signature.service.ts';
+import { openPetition, petitionTown, resident, serviceDeps } from '../testing.ts';
+
+let t: TestApp;
+let town: Municipality;
+let other: Municipality;
+let author: Awaited<ReturnType<typeof resident>>;
+let moderator: Awaited<ReturnType<typeof resident>>;
+const clients: Record<string, TestClient> = {};
+
+async function signedIn(email: string, locale = 'en') {
+  const c = t.client(locale);
+  await c.signIn(email, 'petition test password');
+  return c;
+}
+const count = async (table: 'petitions' | 'petition_signatures') => Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+before(async () => {
+  t = await startTestApp();
+  town = await petitionTown(t.db, 'zhovkva', { threshold: 2, supportersNeeded: 0 });
+  other = await petitionTown(t.db, 'sombor');
+  author = await resident(t.db, 'author@example.org', town, { fullName: 'Олена Петренко' });
+  moderator = await resident(t.db, 'moderator@example.org', town, { role: 'moderator' });
+  await resident(t.db, 'signer@example.org', town, { fullName: 'Іван Франко' });
+  await resident(t.db, 'outsider@example.org', other);
+  await resident(t.db, 'unverified@example.org', null);
+  clients.author = await signedIn('author@example.org');
+  clients.signer = await signedIn('signer@example.org', 'uk');
+  clients.outsider = await signedIn('outsider@example.org');
+  clients.unverified = await signedIn('unverified@example.org');
+});
+after(() => t.close());
+
+describe('drafting', () => {
+  test('a guest is sent to sign in to start a petition', async () => {
+    const res = await t.client('en').get('/en/zhovkva/petitions/new');
+    assert.equal(res.statusCode, 303);
+    assert.match(String(res.headers.location), /sign-in\?next=/);
+  });
+
+  test('bad input shows translated field errors, keeps the text and writes nothing', async () => {
+    const before = await count('petitions');
+    const res = await clients.author!.post('/en/zhovkva/petitions/new', { title: 'Hi', body: 'x'.repeat(10_001) });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /error-summary/);
+    assert.match(res.body, /href="#f-title"/);
+    assert.match(res.body, /href="#f-body"/);
+    assert.match(res.body, /«Title»|“Title”|Title/);
+    assert.doesNotMatch(res.body, /field\.(title|body)/, 'field names are translated');
+    assert.equal(await count('petitions'), before);
+    const uk = await clients.signer!.post('/uk/zhovkva/petitions/new', { title: '', body: 'Досить довгий текст петиції для перевірки.' });
+    assert.equal(uk.statusCode, 400);
+    assert.match(uk.body, /Досить довгий текст петиції/);
+  });
+
+  test('a draft is private until submitted; the author previews and submits it', async () => {
+    const res = await clients.author!.post('/en/zhovkva/petitions/new', { title: 'Lights on Shevchenko Street', body: 'Please install street lights along the whole street.' });
+    assert.equal(res.statusCode, 303);
+    const path = String(res.headers.location);
+    assert.match(path, /^\/en\/zhovkva\/petitions\/\d+$/);
+    assert.equal((await clients.author!.get(path)).statusCode, 200);
+    assert.equal((await clients.signer!.get(path.replace('/en/', '/uk/'))).statusCode, 404);
+    assert.equal((await t.client('en').get(path)).statusCode, 404);
+    assert.equal((await clients.signer!.post(`${path.replace('/en/', '/uk/')}/submit`)).statusCode, 404);
+    const edit = await clients.author!.post(`${path}/edit`, { title: 'Street lights on Shevchenko Street', body: 'Please install street lights along the whole street, both sides.' });
+    assert.equal(edit.statusCode, 303);
+    const preview = await clients.author!.get(`${path}/submit`);
+    assert.match(preview.body, /Street lights on Shevchenko Street/);
+    assert.equal((await clients.author!.post(`${path}/submit`)).statusCode, 303);
+    const number = Number(path.split('/').pop());
+    assert.equal((await findPetition(t.db, town.id, number))!.status, 'moderation');
+    assert.equal((await clients.author!.post(`${path}/edit`, { title: 'Changed after submit', body: 'This must not change the submitted petition.' })).statusCode, 404);
+    assert.equal((await findPetition(t.db, town.id, number))!.title, 'Street lights on Shevchenko Street');
+  });
+
+  test('a tampered form (no CSRF token) is refused and writes nothing', async () => {
+    const before = await count('petitions');
+    const res = await clients.author!.post('/en/zhovkva/petitions/new', { _csrf: 'forged', title: 'Forged petition title', body: 'A forged request must not create anything.' });
+    assert.equal(res.statusCode, 403);
+    assert.equal(await count('petitions'), before);
+  });
+});
+
+describe('signing', () => {
+  test('one click signs once; repeating it is the same signature; the receipt shows the ledger entry once sealed', async () => {
+    const p = await openPetition(t.db, town, author.current, moderator.id, 'Більше лавок у парку');
+    const path = `/uk/zhovkva/petitions/${p.number}`;
+    const page = await clients.signer!.get(path);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Підписати петицію/);
+    const first = await clients.signer!.post(`${path}/sign`);
+    assert.equal(first.statusCode, 303);
+    assert.equal(first.headers.location, `${path}/receipt`);
+    const again = await clients.signer!.post(`${path}/sign`);
+    assert.equal(again.statusCode, 303);
+    assert.equal(await count('petition_signatures'), 1);
+    const pending = await clients.signer!.get(`${path}/receipt`);
+    assert.match(pending.body, /петиція|Квитанція/i);
+    await sealPending(serviceDeps(t.db));
+    const sealed = await clients.signer!.get(`${path}/receipt`);
+    assert.match(sealed.body, /class="hash">[0-9a-f]{64}</);
+    assert.equal((await clients.author!.get(`/en/zhovkva/petitions/${p.number}/receipt`)).statusCode, 404);
+    const list = await t.client('en').get(`/en/zhovkva/petitions/${p.number}/signatures`);
+    assert.match(list.body, /Іван Франко/);
+  });
+
+  test('who may not sign is told what is missing, and nothing is written', async () => {
+    const p = await openPetition(t.db, town, author.current, moderator.id, 'Пішохідний перехід біля школи');
+    const path = `/en/zhovkva/petitions/${p.number}`;
+    const before = await count('petition_signatures');
+    const guest = await t.client('en').post(`${path}/sign`, {});
+    assert.equal(guest.statusCode, 303);
+    assert.match(String(guest.headers.location), /sign-in/);
+    for (const who of ['outsider', 'unverified'] as const) {
+      const res = await clients[who]!.post(`${path}/sign`);
+      assert.equal(res.headers.location, `${path}/sign`, who);
+      const explain = await clients[who]!.get(`${path}/sign`);
+      assert.match(explain.body, /resident of Zhovkva/, who);
+    }
+    assert.equal(await count('petition_signatures'), before);
+  });
+
+  test('a petition that is not collecting cannot be signed', async () => {
+    const p = await openPetition(t.db, town, author.current, moderator.id, 'Закрита петиція');
+    await t.db.updateTable('petitions').set({ status: 'closed' }).where('id', '=', p.id).execute();
+    const before = await count('petition_signatures');
+    const res = await clients.signer!.post(`/uk/zhovkva/petitions/${p.number}/sign`);
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, `/uk/zhovkva/petitions/${p.number}`);
+    assert.equal(await count('petition_signatures'), before);
+  });
+});
+
+describe('browsing', () => {
+  test('the list searches, filters and sorts; unknown numbers are 404', async () => {
+    const list = await t.client('en').get('/en/zhovkva/petitions?q=лавок');
+    assert.equal(list.statusCode, 200);
+    assert.match(list.body, /Більше лавок у парку/);
+    assert.doesNotMatch(list.body, /Пішохідний перехід/);
+    const open = await t.client('en').get('/en/zhovkva/petitions?status=open&sort=newest');
+    assert.match(open.body, /Пішохідний перехід/);
+    assert.doesNotMatch(open.body, /Street lights on Shevchenko/);
+    assert.equal((await t.client('en').get('/en/zhovkva/petitions/999')).statusCode, 404);
+    assert.equal((await t.client('en').get('/en/zhovkva/petitions/abc')).statusCode, 404);
+    assert.equal((await t.client('en').get('/en/sombor/petitions/1')).statusCode, 404);
+    const mine = await clients.author!.get('/en/zhovkva/petitions/mine');
+    assert.match(mine.body, /Street lights on Shevchenko/);
+  });
+});
