@@ -1,0 +1,132 @@
+// A signing rush on one petition: many distinct signed-in residents POST the sign form over HTTP at once.
+// Prints signatures/s and latency, the petition page's requests/s during the rush, and, in the same run,
+// a baseline of plain single-row INSERTs through the same driver, with the ratio; then checks that every
+// acknowledged signature is counted once and sealed into a ledger that re-counts to the same number.
+// Usage: npm run bench:sign   (PostgreSQL server from DATABASE_URL_BENCH, default postgres://postgres@127.0.0.1:5432/postgres,
+//        then PGlite; BENCH_USERS=20000, BENCH_PGLITE_USERS=5000, BENCH_CONNECTIONS=64). Targets only 127.0.0.1.
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { sql } from 'kysely';
+import type { BuiltApp } from '../src/app.ts';
+import { randomToken, tokenHash } from '../src/platform/auth/tokens.ts';
+import { csrfTokenFrom } from '../src/platform/testing/http.ts';
+import { openPetition, petitionTown, resident } from '../src/modules/petitions/testing.ts';
+import { verifyLedger } from '../src/modules/petitions/data/verify-ledger.ts';
+import { serveChild, startChild } from './lib/server.ts';
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+interface Seed { slug: string; number: number; tokens: string[] }
+interface Timing { rate: number; p50: number; p99: number }
+
+/** Seeds in the server process: a town, an open petition and `BENCH_USERS` verified residents with live sessions. */
+async function seed(built: BuiltApp): Promise<Seed> {
+  const db = built.deps.db;
+  const users = Number(process.env.BENCH_USERS);
+  const town = await petitionTown(db, 'benchtown', { threshold: 1000, signLevel: 'resident' });
+  const author = await resident(db, 'author@bench.example', town);
+  const moderator = await resident(db, 'moderator@bench.example', town, { role: 'moderator' });
+  const p = await openPetition(db, town, author.current, moderator.id, 'Bench petition');
+  const { rows } = await sql<{ id: number }>`INSERT INTO users (email, full_name, locale, email_verified_at)
+    SELECT 'signer' || g || '@bench' || (g % 50) || '.example', 'Signer ' || g, 'uk', now() FROM generate_series(1, ${users}) g RETURNING id`.execute(db);
+  await sql`INSERT INTO resident_verifications (municipality_id, user_id, method) SELECT ${town.id}, id, 'official' FROM users WHERE email LIKE 'signer%'`.execute(db);
+  const tokens = rows.map(() => randomToken());
+  const expires = new Date(Date.now() + 86_400_000);
+  for (let i = 0; i < rows.length; i += 2000) {
+    await db.insertInto('sessions').values(rows.slice(i, i + 2000).map((r, j) => ({
+      id: tokenHash(tokens[i + j]!), user_id: r.id, expires_at: expires, last_seen_at: new Date(), ip: '127.0.0.1', user_agent: 'bench',
+    }))).execute();
+  }
+  await sql`CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, petition_id bigint NOT NULL, user_id bigint NOT NULL, signed_at timestamptz NOT NULL DEFAULT now())`.execute(db);
+  return { slug: town.slug, number: p.number, tokens };
+}
+
+/** Plain single-row INSERTs through the app's own Kysely and driver, `CONNECTIONS` at a time. */
+async function baseline(built: BuiltApp, n: unknown): Promise<Timing> {
+  const db = built.deps.db;
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (next < (n as number)) {
+      const i = next++;
+      const t0 = performance.now();
+      await sql`INSERT INTO bench_baseline (petition_id, user_id) VALUES (${1}, ${i})`.execute(db);
+      latencies.push(performance.now() - t0);
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { rate: latencies.length / seconds, p50: latencies[Math.floor(latencies.length * 0.5)]!, p99: latencies[Math.floor(latencies.length * 0.99)]! };
+}
+
+async function rush(target: string, env: Record<string, string>, users: number) {
+  const server = startChild<Seed>(fileURLToPath(import.meta.url), 'serve', { ...env, BENCH_USERS: String(users) });
+  const { port, slug, number, tokens } = await server.ready;
+  const say = (what: string) => process.stderr.write(`[${target}] ${what}\n`);
+  say(`seeded ${users} signers`);
+  const base = `http://127.0.0.1:${port}`;
+  const path = `/uk/${slug}/petitions/${number}`;
+  try {
+    const base_ = await server.run<Timing>('baseline', users);
+    say('baseline done; rush starts');
+    // One CSRF secret cookie and its token serve every signer (the double-submit check is not tied to a session).
+    const form = await fetch(`${base}${path}/sign`, { headers: { cookie: `hromada_session=${tokens[0]}` } });
+    const csrfCookie = /(_csrf=[^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
+    const body = `_csrf=${encodeURIComponent(csrfTokenFrom(await form.text())!)}`;
+    let next = 0;
+    let acknowledged = 0;
+    const page = autocannon({ url: `${base}${path}`, connections: 4, duration: 3600 });
+    const started = performance.now();
+    const signing = await autocannon({
+      url: base, connections: CONNECTIONS, amount: users,
+      requests: [{
+        method: 'POST', path: `${path}/sign`, body,
+        setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded', cookie: `hromada_session=${tokens[next++]}; ${csrfCookie}` } }),
+        onResponse: (status, _body, _ctx, headers) => { if (status === 303 && String(headers?.location).endsWith('/receipt')) acknowledged += 1; },
+      }],
+    });
+    const rushSeconds = (performance.now() - started) / 1000;
+    page.stop();
+    say('rush done; waiting for sealing');
+    const pageResult = await page;
+    // Sealing runs in the server's worker every second; wait until the ledger has caught up.
+    let count = { signatures: 0, sealed: -1 };
+    const sealStart = performance.now();
+    while (count.sealed !== count.signatures && performance.now() - sealStart < 120_000) {
+      await new Promise((r) => setTimeout(r, 200));
+      count = await (await fetch(`${base}/api/v1/${slug}/petitions/${number}/count`)).json() as typeof count;
+    }
+    const sealLag = (performance.now() - sealStart) / 1000;
+    const ledger = await verifyLedger(`${base}/api/v1/${slug}/petitions/${number}/ledger.json`);
+    const rate = acknowledged / rushSeconds;
+    console.log(`[${target}] baseline  plain INSERT x${users}          ${base_.rate.toFixed(0)} rows/s  p50 ${base_.p50.toFixed(1)} ms  p99 ${base_.p99.toFixed(1)} ms`);
+    console.log(`[${target}] signing   POST /sign x${users} (${CONNECTIONS} conns)  ${rate.toFixed(0)} signatures/s  p50 ${signing.latency.p50} ms  p99 ${signing.latency.p99} ms  errors ${signing.errors}  non-303 ${users - acknowledged}`);
+    console.log(`[${target}] page      GET petition page during the rush  ${pageResult.requests.average.toFixed(0)} req/s  p99 ${pageResult.latency.p99} ms`);
+    console.log(`[${target}] ratio     signatures/s over HTTP / plain INSERT rows/s = ${(rate / base_.rate).toFixed(3)}`);
+    const intact = count.signatures === acknowledged && ledger.result.ok && ledger.result.count === acknowledged;
+    console.log(`[${target}] check     acknowledged ${acknowledged}, counted ${count.signatures}, ledger ${ledger.text}; sealed ${sealLag.toFixed(1)} s after the rush: ${intact ? 'nothing lost or doubled' : 'MISMATCH'}`);
+    if (!intact) process.exitCode = 1;
+  } finally {
+    await server.stop();
+  }
+}
+
+if (process.argv[2] === 'serve') {
+  await serveChild(seed, { baseline });
+} else {
+  const url = process.env.DATABASE_URL_BENCH ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS hromada_bench_sign');
+  await admin.query('CREATE DATABASE hromada_bench_sign');
+  try {
+    const target = new URL(url);
+    target.pathname = '/hromada_bench_sign';
+    await rush('postgres', { DATABASE_URL: target.toString() }, Number(process.env.BENCH_USERS ?? 20_000));
+    await rush('pglite', { DATABASE_URL: '' }, Number(process.env.BENCH_PGLITE_USERS ?? 5_000));
+  } finally {
+    await admin.query('DROP DATABASE IF EXISTS hromada_bench_sign WITH (FORCE)');
+    await admin.end();
+  }
+}
