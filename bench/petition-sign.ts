@@ -16,6 +16,7 @@ import { verifyLedger } from '../src/modules/petitions/data/verify-ledger.ts';
 import { serveChild, startChild } from './lib/server.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const PAGE_CONNECTIONS = Number(process.env.BENCH_PAGE_CONNECTIONS ?? 4);
 interface Seed { slug: string; number: number; tokens: string[] }
 interface Timing { rate: number; p50: number; p99: number }
 
@@ -76,7 +77,9 @@ async function rush(target: string, env: Record<string, string>, users: number) 
     const body = `_csrf=${encodeURIComponent(csrfTokenFrom(await form.text())!)}`;
     let next = 0;
     let acknowledged = 0;
-    const page = autocannon({ url: `${base}${path}`, connections: 4, duration: 3600 });
+    let pageDone!: (r: autocannon.Result) => void;
+    const pageResult = new Promise<autocannon.Result>((resolve) => (pageDone = resolve));
+    const page = autocannon({ url: `${base}${path}`, connections: Math.max(1, PAGE_CONNECTIONS), duration: 3600, ...(PAGE_CONNECTIONS ? {} : { amount: 1 }) }, (_err, r) => pageDone(r));
     const started = performance.now();
     const signing = await autocannon({
       url: base, connections: CONNECTIONS, amount: users,
@@ -89,7 +92,7 @@ async function rush(target: string, env: Record<string, string>, users: number) 
     const rushSeconds = (performance.now() - started) / 1000;
     page.stop();
     say('rush done; waiting for sealing');
-    const pageResult = await page;
+
     // Sealing runs in the server's worker every second; wait until the ledger has caught up.
     let count = { signatures: 0, sealed: -1 };
     const sealStart = performance.now();
@@ -102,7 +105,7 @@ async function rush(target: string, env: Record<string, string>, users: number) 
     const rate = acknowledged / rushSeconds;
     console.log(`[${target}] baseline  plain INSERT x${users}          ${base_.rate.toFixed(0)} rows/s  p50 ${base_.p50.toFixed(1)} ms  p99 ${base_.p99.toFixed(1)} ms`);
     console.log(`[${target}] signing   POST /sign x${users} (${CONNECTIONS} conns)  ${rate.toFixed(0)} signatures/s  p50 ${signing.latency.p50} ms  p99 ${signing.latency.p99} ms  errors ${signing.errors}  non-303 ${users - acknowledged}`);
-    console.log(`[${target}] page      GET petition page during the rush  ${pageResult.requests.average.toFixed(0)} req/s  p99 ${pageResult.latency.p99} ms`);
+    console.log(`[${target}] page      GET petition page during the rush  ${(await pageResult).requests.average.toFixed(0)} req/s  p99 ${(await pageResult).latency.p99} ms`);
     console.log(`[${target}] ratio     signatures/s over HTTP / plain INSERT rows/s = ${(rate / base_.rate).toFixed(3)}`);
     const intact = count.signatures === acknowledged && ledger.result.ok && ledger.result.count === acknowledged;
     console.log(`[${target}] check     acknowledged ${acknowledged}, counted ${count.signatures}, ledger ${ledger.text}; sealed ${sealLag.toFixed(1)} s after the rush: ${intact ? 'nothing lost or doubled' : 'MISMATCH'}`);
@@ -123,8 +126,9 @@ if (process.argv[2] === 'serve') {
   try {
     const target = new URL(url);
     target.pathname = '/hromada_bench_sign';
-    await rush('postgres', { DATABASE_URL: target.toString() }, Number(process.env.BENCH_USERS ?? 20_000));
-    await rush('pglite', { DATABASE_URL: '' }, Number(process.env.BENCH_PGLITE_USERS ?? 5_000));
+    const targets = (process.env.BENCH_TARGETS ?? 'postgres,pglite').split(',');
+    if (targets.includes('postgres')) await rush('postgres', { DATABASE_URL: target.toString() }, Number(process.env.BENCH_USERS ?? 20_000));
+    if (targets.includes('pglite')) await rush('pglite', { DATABASE_URL: '' }, Number(process.env.BENCH_PGLITE_USERS ?? 5_000));
   } finally {
     await admin.query('DROP DATABASE IF EXISTS hromada_bench_sign WITH (FORCE)');
     await admin.end();

@@ -15,7 +15,7 @@ import { migrateToLatest } from '../../src/db/migrate.ts';
 export type Tasks = Record<string, (built: BuiltApp, args: unknown) => Promise<unknown>>;
 
 /** Runs in the child: builds the app on DATABASE_URL (or a fresh PGlite folder), seeds, listens, serves tasks. */
-export async function serveChild(seed: (built: BuiltApp) => Promise<Record<string, unknown>>, tasks: Tasks): Promise<void> {
+export async function serveChild<S extends object>(seed: (built: BuiltApp) => Promise<S>, tasks: Tasks): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-bench-'));
   const config = loadConfig({ ...process.env, NODE_ENV: 'production', BASE_URL: 'http://127.0.0.1:3000', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
   const handle = await openDatabase(config);
@@ -39,7 +39,7 @@ export async function serveChild(seed: (built: BuiltApp) => Promise<Record<strin
 
 /** Runs in the parent: forks `file` with `childArg` and the given environment; resolves when it is ready. */
 export function startChild<Seed>(file: string, childArg: string, env: Record<string, string>) {
-  const child: ChildProcess = fork(file, [childArg], { env: { ...process.env, ...env }, execArgv: process.execArgv, stdio: 'inherit' });
+  const child: ChildProcess = fork(file, [childArg], { env: { ...process.env, ...env }, execArgv: [...process.execArgv, ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])], stdio: 'inherit' });
   const next = () => new Promise<Record<string, unknown>>((resolve, reject) => {
     child.once('message', (m) => resolve(m as Record<string, unknown>));
     child.once('exit', (code) => reject(new Error(`benchmark server exited with ${code}`)));

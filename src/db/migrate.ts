@@ -3,12 +3,14 @@ import type { Database } from './database.ts';
 import * as platform from './migrations/2026_11_23_0001_platform.ts';
 import * as search from './migrations/2026_11_23_0002_search.ts';
 import * as petitions from './migrations/2026_11_24_0003_petitions.ts';
+import * as unloggedCounters from './migrations/2026_11_25_0004_unlogged_counters.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
   '2026_11_23_0001_platform': platform,
   '2026_11_23_0002_search': search,
   '2026_11_24_0003_petitions': petitions,
+  '2026_11_25_0004_unlogged_counters': unloggedCounters,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

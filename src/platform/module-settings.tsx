@@ -12,10 +12,19 @@ export function levelSetting(defaultLevel: VerificationLevel) {
 
 /** A module's settings for one municipality: what the admin saved, with the schema's defaults for the rest. */
 export function moduleSettings<S extends TObject>(m: Municipality, moduleId: string, schema: S): Static<S> {
-  const saved = (m.settings as Record<string, unknown>)[moduleId] ?? {};
-  const merged = Value.Default(schema, Value.Clean(schema, structuredClone(saved)));
-  return (Value.Check(schema, merged) ? merged : Value.Default(schema, {})) as Static<S>;
+  // Read on every request: parse once per municipality row (rows are replaced, never changed in place).
+  const key = (m.settings && typeof m.settings === 'object' ? m.settings : EMPTY) as object;
+  let perModule = parsed.get(key);
+  if (!perModule) parsed.set(key, (perModule = new Map()));
+  if (!perModule.has(moduleId)) {
+    const saved = (key as Record<string, unknown>)[moduleId] ?? {};
+    const merged = Value.Default(schema, Value.Clean(schema, structuredClone(saved)));
+    perModule.set(moduleId, Object.freeze(Value.Check(schema, merged) ? merged : Value.Default(schema, {})));
+  }
+  return perModule.get(moduleId) as Static<S>;
 }
+const parsed = new WeakMap<object, Map<string, unknown>>();
+const EMPTY = {};
 
 type Prop = TSchema & { type?: string; enum?: string[]; 'x-hromada'?: string; minimum?: number; maximum?: number };
 

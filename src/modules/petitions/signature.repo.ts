@@ -1,18 +1,51 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
+import { batcherPer, createBatcher } from '../../db/batcher.ts';
 
 type Trx = Database | Transaction<DB>;
 
+export interface NewSignature {
+  municipality_id: number;
+  petition_id: number;
+  user_id: number;
+  ip_prefix: string | null;
+  email_domain: string | null;
+}
+type Inserted = { id: number; signed_at: Date } | undefined;
+
 /**
- * The whole write path of a signature: one INSERT. The unique key (municipality, petition, user) makes
- * a double click or a replayed request the same single signature; undefined means it already existed.
+ * Writes signatures arriving together in one INSERT (see createBatcher). The unique key (municipality,
+ * petition, user) makes a double click or a replayed request the same single signature, and a signer whose
+ * e-mail domain the municipality blocks is skipped in the same statement: each gets undefined.
  */
-export async function insertSignature(db: Trx, s: { municipality_id: number; petition_id: number; user_id: number; ip_prefix: string | null; email_domain: string | null }) {
-  const row = await db.insertInto('petition_signatures').values(s)
-    .onConflict((oc) => oc.columns(['municipality_id', 'petition_id', 'user_id']).doNothing())
-    .returning(['id', 'signed_at']).executeTakeFirst();
-  return row;
+async function insertSignatures(db: Database, rows: NewSignature[]): Promise<Inserted[]> {
+  const col = <K extends keyof NewSignature>(k: K) => sql.val(rows.map((r) => r[k]));
+  const { rows: out } = await sql<{ id: number; petition_id: number; user_id: number; signed_at: Date }>`
+    INSERT INTO petition_signatures (municipality_id, petition_id, user_id, ip_prefix, email_domain)
+    SELECT v.municipality_id, v.petition_id, v.user_id, v.ip_prefix, v.email_domain
+    FROM unnest(${col('municipality_id')}::int[], ${col('petition_id')}::int[], ${col('user_id')}::int[], ${col('ip_prefix')}::text[], ${col('email_domain')}::text[])
+      AS v(municipality_id, petition_id, user_id, ip_prefix, email_domain)
+    WHERE NOT EXISTS (SELECT 1 FROM petition_blocked_domains b WHERE b.municipality_id = v.municipality_id AND b.domain = v.email_domain)
+    ON CONFLICT (municipality_id, petition_id, user_id) DO NOTHING
+    RETURNING id, petition_id, user_id, signed_at`.execute(db);
+  const byKey = new Map(out.map((r) => [`${r.petition_id}:${r.user_id}`, r]));
+  return rows.map((r) => {
+    const key = `${r.petition_id}:${r.user_id}`;
+    const hit = byKey.get(key);
+    byKey.delete(key); // the same signer twice in one batch: the first call signed, the second finds it signed
+    return hit ? { id: Number(hit.id), signed_at: hit.signed_at } : undefined;
+  });
+}
+
+const signatureBatcher = batcherPer((db: Database) => createBatcher((rows: NewSignature[]) => insertSignatures(db, rows)));
+
+/**
+ * The whole write path of a signature: one INSERT, shared with the signatures arriving at the same moment.
+ * Undefined when the signer had signed already or their e-mail domain is blocked.
+ */
+export function insertSignature(db: Database, s: NewSignature): Promise<Inserted> {
+  return signatureBatcher(db).run(s);
 }
 
 export async function findSignature(db: Trx, petitionId: number, userId: number) {

@@ -54,11 +54,12 @@ export async function signPetition(deps: Deps, user: CurrentUser, m: Municipalit
   const required = petitionSettings(m).signLevel;
   if (!meetsLevel(user, m.id, required)) return { kind: 'level', required };
   const domain = emailDomain(user.email);
-  if (await isDomainBlocked(deps.db, m.id, domain)) return { kind: 'blocked' };
   const row = await insertSignature(deps.db, { municipality_id: m.id, petition_id: p.id, user_id: user.id, ip_prefix: ipPrefix(ip), email_domain: domain });
   if (!row) {
+    // Not written: signed before, or the e-mail domain is blocked (the INSERT checks both).
     const existing = await findSignature(deps.db, p.id, user.id);
-    return existing ? { kind: 'already', id: Number(existing.id) } : { kind: 'closed' };
+    if (existing) return { kind: 'already', id: Number(existing.id) };
+    return (await isDomainBlocked(deps.db, m.id, domain)) ? { kind: 'blocked' } : { kind: 'closed' };
   }
   if (p.status === 'supporters') await supportersReached(deps.db, m, p);
   return { kind: 'signed', id: Number(row.id) };

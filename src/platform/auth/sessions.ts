@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { batcherPer, createBatcher } from '../../db/batcher.ts';
 import type { Database } from '../../db/database.ts';
 import type { MunicipalRole } from '../../db/schema.ts';
 import type { CurrentUser } from './current-user.ts';
@@ -35,24 +37,35 @@ export async function destroyUserSessions(db: Database, userId: number, exceptId
   await q.execute();
 }
 
-/** Loads the user of a live session with their roles; slides the expiry at most every few minutes. */
-export async function loadSessionUser(db: Database, token: string): Promise<CurrentUser | null> {
-  const id = tokenHash(token);
-  const row = await db
+/** Sessions with their users, roles and residences, for many session ids in one round trip. */
+async function sessionRows(db: Database, ids: string[]) {
+  const rows = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
       'sessions.id as session_id', 'sessions.last_seen_at', 'sessions.expires_at',
       'users.id', 'users.email', 'users.full_name', 'users.locale', 'users.platform_role',
       'users.email_verified_at', 'users.identity_verified_at', 'users.residence_municipality_id', 'users.deleted_at',
+      sql<{ municipality_id: number; role: MunicipalRole }[]>`(SELECT coalesce(json_agg(json_build_object('municipality_id', m.municipality_id, 'role', m.role)), '[]'::json)
+        FROM memberships m WHERE m.user_id = users.id)`.as('memberships'),
+      sql<{ municipality_id: number }[]>`(SELECT coalesce(json_agg(json_build_object('municipality_id', r.municipality_id)), '[]'::json)
+        FROM resident_verifications r WHERE r.user_id = users.id)`.as('residences'),
     ])
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+    .where('sessions.id', 'in', [...new Set(ids)])
+    .execute();
+  const byId = new Map(rows.map((r) => [r.session_id, r]));
+  return ids.map((id) => byId.get(id));
+}
+
+// Every request with a session cookie reads its session: requests arriving together share one query.
+const sessionLoader = batcherPer((db: Database) => createBatcher((ids: string[]) => sessionRows(db, ids)));
+
+/** Loads the user of a live session with their roles; slides the expiry at most every few minutes. */
+export async function loadSessionUser(db: Database, token: string): Promise<CurrentUser | null> {
+  const id = tokenHash(token);
+  const row = await sessionLoader(db).run(id);
   if (!row || row.deleted_at || new Date(row.expires_at) <= new Date()) return null;
-  const [memberships, residences] = await Promise.all([
-    db.selectFrom('memberships').select(['municipality_id', 'role']).where('user_id', '=', row.id).execute(),
-    db.selectFrom('resident_verifications').select('municipality_id').where('user_id', '=', row.id).execute(),
-  ]);
+  const { memberships, residences } = row;
   if (Date.now() - new Date(row.last_seen_at).getTime() > TOUCH_AFTER_MS) {
     const now = new Date();
     await db.updateTable('sessions')

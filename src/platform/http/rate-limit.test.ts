@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createUser, csrfTokenFrom, encodeForm, startTestApp, type TestApp } from '../testing/http.ts';
+import { postgresRateLimitStore } from './rate-limit-store.ts';
 
 const PASSWORD = 'correct horse battery';
 const SIGN_IN_KEY = '/:locale/account/sign-in|127.0.0.1';
@@ -103,6 +104,17 @@ describe('rate limits (RATE_LIMITS=true)', () => {
     assert.equal(res.statusCode, 400);
     const row = await t.db.selectFrom('rate_limits').select('count').where('key', '=', SIGN_IN_KEY).executeTakeFirstOrThrow();
     assert.equal(row.count, 1, 'a new window starts from one');
+  });
+
+  test('hits arriving at the same moment share one upsert and still get consecutive counts', async () => {
+    const Store = postgresRateLimitStore(t.db);
+    const store = new Store({ routeInfo: { url: '/burst' } });
+    const incr = (key: string) => new Promise<{ current: number }>((resolve, reject) => store.incr(key, (e, r) => (e ? reject(e) : resolve(r!)), 60_000));
+    const got = await Promise.all([incr('a'), incr('a'), incr('b'), incr('a')]);
+    assert.deepEqual(got.map((r) => r.current), [1, 2, 1, 3]);
+    assert.equal((await incr('a')).current, 4);
+    const rows = await t.db.selectFrom('rate_limits').select(['key', 'count']).where('key', 'like', '/burst|%').orderBy('key').execute();
+    assert.deepEqual(rows.map((r) => [r.key, r.count]), [['/burst|a', 4], ['/burst|b', 1]]);
   });
 });
 

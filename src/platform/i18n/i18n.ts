@@ -91,16 +91,28 @@ export function localized(text: LocalizedText | null | undefined, locale: Locale
   return Object.values(text).find(Boolean) ?? '';
 }
 
+// Building an Intl formatter costs far more than using one: keep one per locale, time zone and style.
+const intlCache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let f = intlCache.get(key) as T | undefined;
+  if (!f) {
+    f = make();
+    intlCache.set(key, f);
+  }
+  return f;
+}
+
 /** Number, date and money formatting per locale. */
 export function formatters(locale: Locale, timeZone = 'Europe/Kyiv') {
   const tag = INTL_TAG[locale];
+  const date = (style: 'long' | 'medium', time?: 'short') => cached(`d|${tag}|${timeZone}|${style}|${time ?? ''}`,
+    () => new Intl.DateTimeFormat(tag, { dateStyle: style, ...(time ? { timeStyle: time } : {}), timeZone }));
   return {
-    number: (n: number) => new Intl.NumberFormat(tag).format(n),
-    money: (n: number, currency: string) => new Intl.NumberFormat(tag, { style: 'currency', currency }).format(n),
-    date: (d: Date | string) => new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone }).format(new Date(d)),
-    dateTime: (d: Date | string) =>
-      new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(d)),
-    percent: (n: number) => new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1 }).format(n),
+    number: (n: number) => cached(`n|${tag}`, () => new Intl.NumberFormat(tag)).format(n),
+    money: (n: number, currency: string) => cached(`m|${tag}|${currency}`, () => new Intl.NumberFormat(tag, { style: 'currency', currency })).format(n),
+    date: (d: Date | string) => date('long').format(new Date(d)),
+    dateTime: (d: Date | string) => date('medium', 'short').format(new Date(d)),
+    percent: (n: number) => cached(`p|${tag}`, () => new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1 })).format(n),
   };
 }
 

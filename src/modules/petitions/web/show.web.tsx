@@ -68,7 +68,7 @@ export function registerShowPages(app: App, deps: Deps): void {
       countSignatures(deps.db, p.id), listEvents(deps.db, p.id), listFiles(deps.db, p.id),
       listSignatories(deps.db, p.id, 10, 0), listInvalidations(deps.db, p.id),
     ]);
-    const fmt = (d: Date | null) => (d ? new Intl.DateTimeFormat(req.locale, { dateStyle: 'long', timeZone: m.time_zone }).format(new Date(d)) : '—');
+    const fmt = (d: Date | null) => (d ? req.fmt.date(d) : '—');
     const own = req.user?.id === p.author_id;
     const staff = can(req.user, 'petitions.moderate', { municipalityId: m.id });
     const official = can(req.user, 'petitions.respond', { municipalityId: m.id });
@@ -166,7 +166,7 @@ export function registerShowPages(app: App, deps: Deps): void {
     const page = Math.max(1, Math.min(100_000, Number.parseInt((req.query as { page?: string }).page ?? '1', 10) || 1));
     const [count, rows] = await Promise.all([countSignatures(deps.db, p.id), listSignatories(deps.db, p.id, SIGNATORIES_PER_PAGE, (page - 1) * SIGNATORIES_PER_PAGE)]);
     const path = petitionPath(req, p.number);
-    const when = new Intl.DateTimeFormat(req.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: req.municipality!.time_zone });
+
     return render(deps, req, reply, {
       title: req.t('petitions.web.signersOf', { title: p.title }),
       body: (
@@ -175,7 +175,7 @@ export function registerShowPages(app: App, deps: Deps): void {
           <h1>{req.t('petitions.web.signers')}</h1>
           <p>{req.t('petitions.count', { count })}</p>
           <Table caption={req.t('petitions.web.signers')} captionHidden head={[req.t('petitions.web.signerName'), req.t('petitions.web.signedAt')]}
-            rows={rows.map((s) => [signerName(req, s), when.format(new Date(s.signed_at))])} />
+            rows={rows.map((s) => [signerName(req, s), req.fmt.dateTime(s.signed_at)])} />
           <Pagination page={page} pages={Math.max(1, Math.ceil(count / SIGNATORIES_PER_PAGE))} hrefFor={(n) => `${path}/signatures?page=${n}`} />
         </>
       ),
