@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Locale } from '../../src/platform/i18n/i18n.ts';
-import { eventually, follow, launchBrowser, newContext, seedMunicipality, seedUser, startServer, text, tr, visit, type SeededMunicipality, type SeededUser, type TestServer } from './helpers.ts';
+import { disableScripts, eventually, follow, launchBrowser, newContext, seedMunicipality, seedUser, startServer, text, tr, visit, type SeededMunicipality, type SeededUser, type TestServer } from './helpers.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -121,12 +121,19 @@ test('a petition from draft to the council’s response', async () => {
   });
 });
 
-test('a resident who is not verified is told what is missing, without JavaScript', async () => {
-  const context = await newContext(browser, server, { javaScriptEnabled: false });
+test('a visitor who is not signed in is told what signing needs, without JavaScript', async () => {
+  const row = await server.db.insertInto('petitions').values({
+    municipality_id: town.id, number: 2, author_id: people.author!.id, title: 'Лавки в центральному парку',
+    body: 'Просимо встановити лавки вздовж алей центрального парку.', status: 'open', threshold: 3, supporters_needed: 0,
+    published_at: new Date(), closes_at: new Date(Date.now() + 30 * 86_400_000),
+  }).returning('id').executeTakeFirstOrThrow();
+  await server.db.insertInto('petition_tallies').values({ petition_id: row.id, municipality_id: town.id }).execute();
+  const context = await newContext(browser, server);
   try {
     const page = await context.newPage();
-    const number = Number((await server.db.selectFrom('petitions').select('number').where('municipality_id', '=', town.id).executeTakeFirstOrThrow()).number);
-    await visit(page, `/uk/${town.slug}/petitions/${number}/sign`);
+    await disableScripts(page);
+    await visit(page, `/uk/${town.slug}/petitions/2`);
+    await follow(page, () => page.click('main .sign-box a'), { status: 200 });
     assert.match(await text(page, 'main'), new RegExp(tr('uk')('petitions.web.level.signInLink')));
   } finally {
     await context.close();

@@ -9,7 +9,7 @@ import { render } from '../http/render.tsx';
 import { redirectToSignIn } from '../http/request-context.ts';
 import { LOCALES, localized } from '../i18n/i18n.ts';
 import { allModules, enabledModules } from '../modules-registry.ts';
-import { Button, ButtonLink, Checkboxes, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../views/components.tsx';
+import { Button, ButtonLink, Checkboxes, ErrorSummary, Field, Form, NameFields, Select, type FormErrors, type FormValues } from '../views/components.tsx';
 import { createMunicipality, setLogo, updateMunicipality } from './admin.service.ts';
 import { verifyCsrf } from '../http/csrf.ts';
 import { readMultipartFile } from '../files/files.web.ts';
@@ -30,14 +30,7 @@ function MunicipalityFields({ req, errors, values, isNew }: { req: FastifyReques
   const f = { errors, values };
   return (
     <>
-      <Field name="nameUk" label={t('field.nameUk')} {...f} />
-      <Field name="nameSrCyrl" label={t('field.nameSrCyrl')} {...f} />
-      <Field name="nameSrLatn" label={t('field.nameSrLatn')} {...f} />
-      <Field name="namePl" label={t('field.namePl')} {...f} />
-      <Field name="nameEn" label={t('field.nameEn')} required {...f} />
-      {isNew
-        ? <Field name="slug" label={t('field.slug')} hint={t('admin.slugHint')} required {...f} />
-        : <input type="hidden" name="slug" value={String(values.slug ?? '')} />}
+      <NameFields {...f} fixedSlug={!isNew} />
       <Field name="officialCode" label={t('field.officialCode')} hint={t('admin.officialCodeHint')} required {...f} />
       <Field name="population" label={t('field.population')} inputMode="numeric" required {...f} />
       <Field name="centerLat" label={t('field.centerLat')} hint={t('admin.coordinatesHint')} inputMode="decimal" required {...f} />

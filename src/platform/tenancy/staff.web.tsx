@@ -6,7 +6,7 @@ import { redirectWithFlash } from '../http/flash.ts';
 import { parseBody } from '../http/forms.ts';
 import { render } from '../http/render.tsx';
 import { localized } from '../i18n/i18n.ts';
-import { Button, ErrorSummary, Field, Form, Select, Table, type FormErrors, type FormValues } from '../views/components.tsx';
+import { Button, ErrorSummary, Field, Form, NameFields, Select, Table, type FormErrors, type FormValues } from '../views/components.tsx';
 import { AdminNav, requirePermission } from './admin.web.tsx';
 import { addDepartment, addStaff, importCensus, removeStaff, verifyResidentByEmail } from './admin.service.ts';
 import { listDepartments } from './municipality.repo.ts';
@@ -62,12 +62,7 @@ export function registerStaffPages(app: App, deps: Deps): void {
           rows={list.map((d) => [localized(d.names, req.locale), d.slug, d.email ?? '—'])} />
         <h2>{t('admin.addDepartment')}</h2>
         <Form action={req.url.split('?')[0]!}>
-          <Field name="nameUk" label={t('field.nameUk')} {...f} />
-          <Field name="nameSrCyrl" label={t('field.nameSrCyrl')} {...f} />
-          <Field name="nameSrLatn" label={t('field.nameSrLatn')} {...f} />
-          <Field name="namePl" label={t('field.namePl')} {...f} />
-          <Field name="nameEn" label={t('field.nameEn')} required {...f} />
-          <Field name="slug" label={t('field.slug')} hint={t('admin.slugHint')} required {...f} />
+          <NameFields {...f} />
           <Field name="email" type="email" label={t('field.email')} {...f} />
           <Button>{t('admin.addDepartment')}</Button>
         </Form>

@@ -208,3 +208,23 @@ export function SummaryList(p: { items: [string, ComponentChildren][] }) {
     </dl>
   );
 }
+
+/**
+ * A name in each language (English required) and a slug: the fields `localizedNames()` reads back.
+ * A slug that may no longer change (it is in every address) is carried along hidden.
+ */
+export function NameFields({ fixedSlug, ...p }: { errors?: FormErrors | undefined; values?: FormValues | undefined; fixedSlug?: boolean }) {
+  const { t } = useView();
+  return (
+    <>
+      <Field name="nameUk" label={t('field.nameUk')} {...p} />
+      <Field name="nameSrCyrl" label={t('field.nameSrCyrl')} {...p} />
+      <Field name="nameSrLatn" label={t('field.nameSrLatn')} {...p} />
+      <Field name="namePl" label={t('field.namePl')} {...p} />
+      <Field name="nameEn" label={t('field.nameEn')} required {...p} />
+      {fixedSlug
+        ? <input type="hidden" name="slug" value={String(p.values?.slug ?? '')} />
+        : <Field name="slug" label={t('field.slug')} hint={t('admin.slugHint')} required {...p} />}
+    </>
+  );
+}

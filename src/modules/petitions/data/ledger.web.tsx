@@ -5,6 +5,7 @@ import { notFound } from '../../../platform/http/errors.tsx';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { canonicalJson, ledgerEntries, type LedgerRow } from '../../../platform/ledger/ledger.ts';
+import { chainHead } from '../../../platform/ledger/ledger.repo.ts';
 import { Banner, SummaryList, Table } from '../../../platform/views/components.tsx';
 import { PetitionLedgerChecker } from '../ledger-check.ts';
 import type { PetitionRow } from '../petition.repo.ts';
@@ -15,6 +16,11 @@ import { csvLine, publicPetition } from './common.ts';
 /** Entries per published page (docs/LEDGER.md). */
 const PAGE = 10_000;
 const LATEST = 20;
+/**
+ * Longer chains are not re-checked on the page: that reads every entry (seconds for a million) on each
+ * view. The page then says so and points to the download and `hromada verify-ledger`.
+ */
+export const LEDGER_PAGE = { checkLimit: 50_000 };
 
 const Entry = Type.Object({
   chain: Type.String(), seq: Type.Integer(), kind: Type.String(), payload: Type.Record(Type.String(), Type.Unknown()),
@@ -83,7 +89,16 @@ export function registerLedgerRoutes(app: App, deps: Deps): void {
     const t = req.t;
     const raw = String((req.query as { signer?: string }).signer ?? '').trim().toLowerCase();
     const signer = /^[0-9a-f]{64}$/.test(raw) ? raw : null;
-    const [{ result, mine, latest }, exact] = await Promise.all([checkChain(deps, m, p, signer), countSignatures(deps.db, p.id)]);
+    const head = await chainHead(deps.db, m.id, chainName(p.number));
+    const tooLong = (head?.seq ?? 0) > LEDGER_PAGE.checkLimit;
+    const [checked, exact] = await Promise.all([
+      tooLong ? null : checkChain(deps, m, p, signer),
+      countSignatures(deps.db, p.id),
+    ]);
+    const result = checked?.result ?? null;
+    const mine = checked?.mine ?? [];
+    const latest = checked?.latest
+      ?? (await ledgerEntries(deps.db, m.id, chainName(p.number), { afterSeq: Math.max(0, head!.seq - LATEST), limit: LATEST })).reverse();
     const api = `/api/v1/${m.slug}/petitions/${p.number}/ledger`;
     const when = (d: Date) => req.fmt.dateTime(d);
     const kind = (k: string) => (k === 'signature' || k === 'invalidation' ? t(`petitions.data.kind.${k}`) : k);
@@ -94,27 +109,33 @@ export function registerLedgerRoutes(app: App, deps: Deps): void {
           <p><a href={`/${req.locale}/${m.slug}/petitions/${p.number}`}>{p.title}</a></p>
           <h1>{t('petitions.data.ledgerTitle', { number: p.number })}</h1>
           <p class="lead">{t('petitions.data.ledgerLead')}</p>
-          {result.ok
+          {!result
+            ? <Banner kind="info" title={t('petitions.data.tooLong', { entries: head!.seq })}><p>{t('petitions.data.tooLongHint')}</p></Banner>
+            : result.ok
             ? <Banner kind="success" title={t('petitions.data.chainOk')}><p>{t('petitions.data.chainOkHint', { entries: result.entries, count: result.count })}</p></Banner>
             : <Banner kind="error" title={t('petitions.data.chainBroken', { seq: result.brokenAt })}><p>{t(`petitions.data.problem.${result.reason}`)}</p></Banner>}
           <SummaryList items={[
             [t('petitions.data.chain'), <code>{chainName(p.number)}</code>],
-            [t('petitions.data.entries'), result.ok ? String(result.entries) : '—'],
-            [t('petitions.data.head'), result.ok ? <code class="hash">{result.head}</code> : '—'],
-            [t('petitions.data.proven'), result.ok ? String(result.count) : '—'],
-            [t('petitions.data.pending'), result.ok ? String(Math.max(0, exact - result.count)) : '—'],
+            [t('petitions.data.entries'), result?.ok ? String(result.entries) : result ? '—' : String(head!.seq)],
+            [t('petitions.data.head'), result?.ok ? <code class="hash">{result.head}</code> : result ? '—' : <code class="hash">{head!.hash}</code>],
+            [t('petitions.data.proven'), result?.ok ? String(result.count) : '—'],
+            [t('petitions.data.pending'), result?.ok ? String(Math.max(0, exact - result.count)) : '—'],
             [t('petitions.data.exact'), String(exact)],
           ]} />
-          <h2>{t('petitions.data.findTitle')}</h2>
-          <form method="get" action={`/${req.locale}/${m.slug}/petitions/${p.number}/ledger`} class="filters">
-            <div class="field">
-              <label class="field__label" for="f-signer">{t('petitions.data.signer')}</label>
-              <p class="field__hint" id="f-signer-hint">{t('petitions.data.signerHint')}</p>
-              <input class="input" id="f-signer" name="signer" value={raw} maxLength={64} aria-describedby="f-signer-hint" spellcheck={false} autocomplete="off" />
-            </div>
-            <button class="button button--secondary" type="submit">{t('petitions.data.find')}</button>
-          </form>
-          {signer && (mine.length > 0
+          {!tooLong && (
+            <>
+            <h2>{t('petitions.data.findTitle')}</h2>
+            <form method="get" action={`/${req.locale}/${m.slug}/petitions/${p.number}/ledger`} class="filters">
+              <div class="field">
+                <label class="field__label" for="f-signer">{t('petitions.data.signer')}</label>
+                <p class="field__hint" id="f-signer-hint">{t('petitions.data.signerHint')}</p>
+                <input class="input" id="f-signer" name="signer" value={raw} maxLength={64} aria-describedby="f-signer-hint" spellcheck={false} autocomplete="off" />
+              </div>
+              <button class="button button--secondary" type="submit">{t('petitions.data.find')}</button>
+            </form>
+            </>
+          )}
+          {signer && !tooLong && (mine.length > 0
             ? <Banner kind="success" title={t('petitions.data.signerFound')}>
                 <ul>{mine.map((e) => <li key={e.seq}>{t('petitions.data.signerEntry', { seq: e.seq, kind: kind(e.kind) })} <code class="hash">{e.hash}</code></li>)}</ul>
               </Banner>

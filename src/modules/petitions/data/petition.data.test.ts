@@ -10,6 +10,7 @@ import type { PetitionRow } from '../petition.repo.ts';
 import { respondToPetition } from '../petition.service.ts';
 import { sealPending, signPetition } from '../signature.service.ts';
 import { openPetition, petitionTown, resident, serviceDeps } from '../testing.ts';
+import { LEDGER_PAGE } from './ledger.web.tsx';
 import { nextLink, verifyLedger } from './verify-ledger.ts';
 
 let t: TestApp;
@@ -138,6 +139,15 @@ describe('ledger', () => {
     assert.match((await c.get(`/uk/zhovkva/petitions/${signed.number}/ledger?signer=${'0'.repeat(64)}`)).body, /Поки немає в ланцюжку/);
     assert.match((await c.get(`/en/zhovkva/petitions/${signed.number}/ledger?signer=nonsense`)).body, /64 characters/);
     assert.equal((await c.get(`/en/zhovkva/petitions/${draftNumber}/ledger`)).statusCode, 404);
+    LEDGER_PAGE.checkLimit = 3;
+    try {
+      const long = await c.get(`/en/zhovkva/petitions/${signed.number}/ledger?signer=${mine}`);
+      assert.match(long.body, /This chain has 5 entries: too many to re-check on this page/);
+      assert.doesNotMatch(long.body, /Found in the chain/);
+      assert.match(long.body, new RegExp(`<code class="hash">${entries[4]!.hash}</code>`));
+    } finally {
+      LEDGER_PAGE.checkLimit = 50_000;
+    }
     await t.db.updateTable('ledger_entries').set({ payload: JSON.stringify({ signer: mine, at: '2020-01-01T00:00:00Z' }) })
       .where('municipality_id', '=', town.id).where('chain', '=', `petition:${signed.number}`).where('seq', '=', 2).execute();
     const broken = await c.get(`/en/zhovkva/petitions/${signed.number}/ledger`);

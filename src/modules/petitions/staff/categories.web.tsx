@@ -5,7 +5,7 @@ import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { formRoute } from '../../../platform/http/form-route.tsx';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { localizedNames, namesFrom } from '../../../platform/tenancy/municipality.schemas.ts';
-import { Button, ErrorSummary, Field, Form, Table } from '../../../platform/views/components.tsx';
+import { Button, ErrorSummary, Form, NameFields, Table } from '../../../platform/views/components.tsx';
 import { insertCategory, listCategories } from '../petition.repo.ts';
 import { guard, staffBase, StaffNav } from './nav.tsx';
 
@@ -31,12 +31,7 @@ export function registerCategoryPages(app: App, deps: Deps): void {
           <h2>{t('petitions.staff.addCategory')}</h2>
           <ErrorSummary errors={errors} />
           <Form action={`${staffBase(req)}/categories`}>
-            <Field name="nameUk" label={t('field.nameUk')} {...f} />
-            <Field name="nameSrCyrl" label={t('field.nameSrCyrl')} {...f} />
-            <Field name="nameSrLatn" label={t('field.nameSrLatn')} {...f} />
-            <Field name="namePl" label={t('field.namePl')} {...f} />
-            <Field name="nameEn" label={t('field.nameEn')} required {...f} />
-            <Field name="slug" label={t('field.slug')} hint={t('admin.slugHint')} required {...f} />
+            <NameFields {...f} />
             <Button>{t('petitions.staff.addCategory')}</Button>
           </Form>
         </>
