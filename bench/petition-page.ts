@@ -7,11 +7,10 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
-import pg from 'pg';
 import type { BuiltApp } from '../src/app.ts';
 import { openPetition, petitionTown, resident } from '../src/modules/petitions/testing.ts';
 import { sealPetition } from '../src/modules/petitions/signature.service.ts';
-import { serveChild, startChild } from './lib/server.ts';
+import { freshDatabase, serveChild, startChild } from './lib/server.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 interface Seed { slug: string; number: number }
@@ -47,15 +46,9 @@ async function measure(url: string) {
 if (process.argv[2] === 'serve') {
   await serveChild(seed, {});
 } else {
-  const url = process.env.DATABASE_URL_BENCH ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS hromada_bench_page WITH (FORCE)');
-  await admin.query('CREATE DATABASE hromada_bench_page');
-  const target = new URL(url);
-  target.pathname = '/hromada_bench_page';
+  const db = await freshDatabase('hromada_bench_page');
   const server = startChild<Seed>(fileURLToPath(import.meta.url), 'serve', {
-    DATABASE_URL: target.toString(), RUN_WORKER: 'false', BENCH_SIGNATURES: process.env.BENCH_SIGNATURES ?? '1000000',
+    DATABASE_URL: db.url, RUN_WORKER: 'false', BENCH_SIGNATURES: process.env.BENCH_SIGNATURES ?? '1000000',
   });
   const bare = Fastify();
   bare.get('/hello', async () => 'hello');
@@ -85,7 +78,6 @@ if (process.argv[2] === 'serve') {
   } finally {
     await bare.close();
     await server.stop();
-    await admin.query('DROP DATABASE IF EXISTS hromada_bench_page WITH (FORCE)');
-    await admin.end();
+    await db.drop();
   }
 }

@@ -6,14 +6,13 @@
 //        then PGlite; BENCH_USERS=20000, BENCH_PGLITE_USERS=5000, BENCH_CONNECTIONS=64). Targets only 127.0.0.1.
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { sql } from 'kysely';
 import type { BuiltApp } from '../src/app.ts';
 import { randomToken, tokenHash } from '../src/platform/auth/tokens.ts';
 import { csrfTokenFrom } from '../src/platform/testing/http.ts';
 import { openPetition, petitionTown, resident } from '../src/modules/petitions/testing.ts';
 import { verifyLedger } from '../src/modules/petitions/data/verify-ledger.ts';
-import { serveChild, startChild } from './lib/server.ts';
+import { freshDatabase, serveChild, startChild } from './lib/server.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const PAGE_CONNECTIONS = Number(process.env.BENCH_PAGE_CONNECTIONS ?? 4);
@@ -118,19 +117,12 @@ async function rush(target: string, env: Record<string, string>, users: number) 
 if (process.argv[2] === 'serve') {
   await serveChild(seed, { baseline });
 } else {
-  const url = process.env.DATABASE_URL_BENCH ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS hromada_bench_sign');
-  await admin.query('CREATE DATABASE hromada_bench_sign');
+  const db = await freshDatabase('hromada_bench_sign');
   try {
-    const target = new URL(url);
-    target.pathname = '/hromada_bench_sign';
     const targets = (process.env.BENCH_TARGETS ?? 'postgres,pglite').split(',');
-    if (targets.includes('postgres')) await rush('postgres', { DATABASE_URL: target.toString() }, Number(process.env.BENCH_USERS ?? 20_000));
+    if (targets.includes('postgres')) await rush('postgres', { DATABASE_URL: db.url }, Number(process.env.BENCH_USERS ?? 20_000));
     if (targets.includes('pglite')) await rush('pglite', { DATABASE_URL: '' }, Number(process.env.BENCH_PGLITE_USERS ?? 5_000));
   } finally {
-    await admin.query('DROP DATABASE IF EXISTS hromada_bench_sign WITH (FORCE)');
-    await admin.end();
+    await db.drop();
   }
 }

@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { buildApp, type BuiltApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/database.ts';
@@ -56,6 +57,27 @@ export function startChild<Seed>(file: string, childArg: string, env: Record<str
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.send('stop');
       await exited;
+    },
+  };
+}
+
+/**
+ * A throw-away database `name` on the PostgreSQL server of DATABASE_URL_BENCH (default: the local one);
+ * `drop()` removes it again.
+ */
+export async function freshDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = process.env.DATABASE_URL_BENCH ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  const target = new URL(server);
+  target.pathname = `/${name}`;
+  return {
+    url: target.toString(),
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
     },
   };
 }

@@ -15,10 +15,8 @@ const FEED_SIZE = 50;
 const CSV_COLUMNS = ['number', 'title', 'status', 'category', 'published', 'closes', 'signatures', 'threshold', 'answered', 'outcome', 'url'] as const;
 
 function sendFeed(req: FastifyRequest, reply: FastifyReply, deps: Deps, title: string, page: string, entries: FeedEntry[]) {
-  const xml = atomFeed({
-    id: `${deps.config.baseUrl}${req.url.split('?')[0]}`, title, link: `${deps.config.baseUrl}${page}`,
-    self: `${deps.config.baseUrl}${req.url.split('?')[0]}`, lang: req.locale, entries,
-  });
+  const self = `${deps.config.baseUrl}${req.url.split('?')[0]}`;
+  const xml = atomFeed({ id: self, title, link: `${deps.config.baseUrl}${page}`, self, lang: req.locale, entries });
   return reply.type('application/atom+xml; charset=utf-8').send(xml);
 }
 

@@ -51,7 +51,7 @@ async function checkChain(deps: Deps, m: Municipality, p: PetitionRow, signer: s
     const rows = await ledgerEntries(deps.db, m.id, chainName(p.number), { afterSeq, limit: PAGE });
     if (!checker.add(rows)) break;
     if (signer) mine.push(...rows.filter((r) => r.payload.signer === signer));
-    latest = [...latest, ...rows].slice(-LATEST);
+    latest = rows.length >= LATEST ? rows.slice(-LATEST) : [...latest, ...rows].slice(-LATEST);
     if (rows.length < PAGE) break;
     afterSeq = rows[rows.length - 1]!.seq;
   }
