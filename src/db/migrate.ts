@@ -4,6 +4,7 @@ import * as platform from './migrations/2026_11_23_0001_platform.ts';
 import * as search from './migrations/2026_11_23_0002_search.ts';
 import * as petitions from './migrations/2026_11_24_0003_petitions.ts';
 import * as unloggedCounters from './migrations/2026_11_25_0004_unlogged_counters.ts';
+import * as userLookups from './migrations/2026_12_01_0005_user_lookups.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0002_search': search,
   '2026_11_24_0003_petitions': petitions,
   '2026_11_25_0004_unlogged_counters': unloggedCounters,
+  '2026_12_01_0005_user_lookups': userLookups,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

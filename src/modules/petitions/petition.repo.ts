@@ -1,6 +1,7 @@
 import { sql, type Transaction, type Updateable } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB, LocalizedText, PetitionStatus, PetitionTable } from '../../db/schema.ts';
+import { batcherPer, createBatcher } from '../../db/batcher.ts';
 import { matchesQuery, normalizeQuery, rankExpression, searchVector } from '../../platform/search/search.ts';
 
 type Trx = Database | Transaction<DB>;
@@ -26,14 +27,33 @@ export async function insertPetition(trx: Trx, values: { municipality_id: number
   return row;
 }
 
-/** A petition with its category and author names, or undefined. */
+const petitionQuery = (db: Trx) => db.selectFrom('petitions as p')
+  .leftJoin('petition_categories as c', 'c.id', 'p.category_id')
+  .leftJoin('users as a', 'a.id', 'p.author_id')
+  .select([...PETITION_COLUMNS, 'c.names as category_names', 'a.full_name as author_name']);
+
+/** Statuses in which the petition collects signatures (co-signers or the public). */
+export const SIGNABLE: PetitionStatus[] = ['supporters', 'open', 'awaiting_response'];
+
+interface PetitionKey { municipalityId: number; number: number }
+const keyOf = (municipalityId: number, number: number) => `${municipalityId}:${number}`;
+
+async function petitionsByKey(db: Database, keys: PetitionKey[]) {
+  const wanted = [...new Map(keys.map((k) => [keyOf(k.municipalityId, k.number), k])).values()];
+  const rows = await petitionQuery(db)
+    .where(sql<boolean>`(p.municipality_id, p.number) IN (SELECT * FROM unnest(${sql.val(wanted.map((k) => k.municipalityId))}::int[], ${sql.val(wanted.map((k) => k.number))}::int[]))`)
+    .execute();
+  const byKey = new Map(rows.map((r) => [keyOf(r.municipality_id, r.number), r]));
+  return keys.map((k) => byKey.get(keyOf(k.municipalityId, k.number)));
+}
+
+// Every petition page, signature and API call reads its petition: reads arriving together share one query.
+const petitionLoader = batcherPer((db: Database) => createBatcher((keys: PetitionKey[]) => petitionsByKey(db, keys)));
+
+/** A petition with its category and author names, or undefined. Inside a transaction it is read there, alone. */
 export async function findPetition(db: Trx, municipalityId: number, number: number) {
-  return db.selectFrom('petitions as p')
-    .leftJoin('petition_categories as c', 'c.id', 'p.category_id')
-    .leftJoin('users as a', 'a.id', 'p.author_id')
-    .select([...PETITION_COLUMNS, 'c.names as category_names', 'a.full_name as author_name'])
-    .where('p.municipality_id', '=', municipalityId).where('p.number', '=', number)
-    .executeTakeFirst();
+  if (db.isTransaction) return petitionQuery(db).where('p.municipality_id', '=', municipalityId).where('p.number', '=', number).executeTakeFirst();
+  return petitionLoader(db as Database).run({ municipalityId, number });
 }
 
 export type PetitionRow = NonNullable<Awaited<ReturnType<typeof findPetition>>>;

@@ -49,6 +49,16 @@ describe('drafts', () => {
     assert.deepEqual(results.map((r) => (r.kind === 'created' ? r.number : 0)).sort(), [1, 2, 3]);
   });
 
+  test('petitions read at the same moment (one grouped query) each come back as their own', async () => {
+    const otherAuthor = await resident(db, 'other-author@example.org', other);
+    const created = await createDraft(deps(), otherAuthor.current, other, { ...draft, title: 'Парк у Сомборі' });
+    assert.equal(created.kind, 'created');
+    const found = await Promise.all([[town, 1], [other, 1], [town, 2], [town, 999], [other, 1]].map(([m, n]) => findPetition(db, (m as Municipality).id, n as number)));
+    assert.deepEqual(found.map((p) => p && [p.municipality_id, p.number, p.title]), [
+      [town.id, 1, draft.title], [other.id, 1, 'Парк у Сомборі'], [town.id, 2, draft.title], undefined, [other.id, 1, 'Парк у Сомборі'],
+    ]);
+  });
+
   test('only the author edits, and only a draft', async () => {
     const p = await reload(1);
     assert.equal(await updateDraft(deps(), moderator.current, town, p, draft), 'forbidden');

@@ -6,7 +6,9 @@ import type { Deps } from '../../platform/http/deps.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
 import { addCalendarDays, addWorkingDays } from '../../platform/time/working-days.ts';
-import { attachFiles, findPetition, insertEvent, insertPetition, listCategories, nextNumber, transition, type PetitionRow } from './petition.repo.ts';
+import { attachFiles, findPetition, insertEvent, insertPetition, listCategories, nextNumber, SIGNABLE, transition, type PetitionRow } from './petition.repo.ts';
+
+export { SIGNABLE };
 import { petitionSettings } from './petition.settings.ts';
 import { countSignatures, signerBatch } from './signature.repo.ts';
 import './petition.policy.ts';
@@ -26,8 +28,6 @@ export interface PetitionInput {
   fileIds?: string[] | undefined;
 }
 
-/** Statuses in which the petition collects signatures (co-signers or the public). */
-export const SIGNABLE: PetitionStatus[] = ['supporters', 'open', 'awaiting_response'];
 /** Statuses the public sees; drafts are the author's alone, the moderation queue is staff's. */
 export const PUBLIC_STATUSES: PetitionStatus[] = ['open', 'awaiting_response', 'answered', 'closed', 'rejected'];
 /** The public statuses of this municipality: refused petitions only where it publishes them. */

@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { batcherPer, createBatcher } from '../../db/batcher.ts';
+import { SIGNABLE } from './petition.repo.ts';
 
 type Trx = Database | Transaction<DB>;
 
@@ -16,8 +17,9 @@ type Inserted = { id: number; signed_at: Date } | undefined;
 
 /**
  * Writes signatures arriving together in one INSERT (see createBatcher). The unique key (municipality,
- * petition, user) makes a double click or a replayed request the same single signature, and a signer whose
- * e-mail domain the municipality blocks is skipped in the same statement: each gets undefined.
+ * petition, user) makes a double click or a replayed request the same single signature; a signer whose
+ * e-mail domain the municipality blocks, and a petition that stopped collecting since the caller read it,
+ * are skipped in the same statement: each gets undefined.
  */
 async function insertSignatures(db: Database, rows: NewSignature[]): Promise<Inserted[]> {
   const col = <K extends keyof NewSignature>(k: K) => sql.val(rows.map((r) => r[k]));
@@ -26,6 +28,8 @@ async function insertSignatures(db: Database, rows: NewSignature[]): Promise<Ins
     SELECT v.municipality_id, v.petition_id, v.user_id, v.ip_prefix, v.email_domain
     FROM unnest(${col('municipality_id')}::int[], ${col('petition_id')}::int[], ${col('user_id')}::int[], ${col('ip_prefix')}::text[], ${col('email_domain')}::text[])
       AS v(municipality_id, petition_id, user_id, ip_prefix, email_domain)
+    JOIN petitions p ON p.id = v.petition_id AND p.municipality_id = v.municipality_id
+      AND p.status = ANY(${sql.val(SIGNABLE)}::text[]) AND (p.closes_at IS NULL OR p.closes_at > now())
     WHERE NOT EXISTS (SELECT 1 FROM petition_blocked_domains b WHERE b.municipality_id = v.municipality_id AND b.domain = v.email_domain)
     ON CONFLICT (municipality_id, petition_id, user_id) DO NOTHING
     RETURNING id, petition_id, user_id, signed_at`.execute(db);

@@ -76,6 +76,17 @@ describe('who may sign', () => {
     }
     assert.equal(await signatureRows(p.id), 0);
   });
+
+  test('a petition closed after the signer loaded it is refused by the write itself', async () => {
+    const p = await openPetition(db, town, author.current, moderatorId);
+    const s = await resident(db, 'stale@example.org', town);
+    const stale = (await findPetition(db, town.id, p.number))!;
+    await db.updateTable('petitions').set({ status: 'closed' }).where('id', '=', p.id).execute();
+    assert.deepEqual(await signPetition(deps(), s.current, town, stale, null), { kind: 'closed' });
+    await db.updateTable('petitions').set({ status: 'open', closes_at: new Date(Date.now() - 1000) }).where('id', '=', p.id).execute();
+    assert.deepEqual(await signPetition(deps(), s.current, town, { ...stale, closes_at: new Date(Date.now() + 86_400_000) }, null), { kind: 'closed' });
+    assert.equal(await signatureRows(p.id), 0);
+  });
 });
 
 describe('counting and sealing', () => {

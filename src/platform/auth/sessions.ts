@@ -51,7 +51,8 @@ async function sessionRows(db: Database, ids: string[]) {
       sql<{ municipality_id: number }[]>`(SELECT coalesce(json_agg(json_build_object('municipality_id', r.municipality_id)), '[]'::json)
         FROM resident_verifications r WHERE r.user_id = users.id)`.as('residences'),
     ])
-    .where('sessions.id', 'in', [...new Set(ids)])
+    // One array parameter rather than a list of them: one statement shape, built and parsed cheaply.
+    .where('sessions.id', '=', sql<string>`any(${sql.val([...new Set(ids)])}::text[])`)
     .execute();
   const byId = new Map(rows.map((r) => [r.session_id, r]));
   return ids.map((id) => byId.get(id));
