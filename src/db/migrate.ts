@@ -5,6 +5,7 @@ import * as search from './migrations/2026_11_23_0002_search.ts';
 import * as petitions from './migrations/2026_11_24_0003_petitions.ts';
 import * as unloggedCounters from './migrations/2026_11_25_0004_unlogged_counters.ts';
 import * as userLookups from './migrations/2026_12_01_0005_user_lookups.ts';
+import * as sealQueue from './migrations/2026_12_01_0006_petition_seal_queue.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
@@ -13,14 +14,15 @@ const migrations: Record<string, Migration> = {
   '2026_11_24_0003_petitions': petitions,
   '2026_11_25_0004_unlogged_counters': unloggedCounters,
   '2026_12_01_0005_user_lookups': userLookups,
+  '2026_12_01_0006_petition_seal_queue': sealQueue,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Brings the schema up to date; throws with the failing migration's name. */
-export async function migrateToLatest(db: Database): Promise<string[]> {
+/** Brings the schema up to date, or only up to the migration `upTo` (tests of a migration's data path); throws with the failing migration's name. */
+export async function migrateToLatest(db: Database, upTo?: string): Promise<string[]> {
   const migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock' });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -271,8 +271,28 @@ export interface PetitionSignatureTable {
   signed_at: CreatedAt;
   ip_prefix: Nullable<string>;
   email_domain: Nullable<string>;
-  ledger_seq: Nullable<number>;
   invalidation_id: Nullable<number>;
+}
+
+/** Signatures waiting for the sealing task (see migration 0006). */
+export interface PetitionUnsealedTable {
+  municipality_id: number;
+  petition_id: number;
+  signature_id: number;
+  user_id: number;
+  signed_at: Date;
+}
+
+/** One sealed batch: signature ids in ascending order and, position by position, their seq in the chain. */
+export interface PetitionSealBatchTable {
+  id: Generated<number>;
+  municipality_id: number;
+  petition_id: number;
+  first_signature_id: number;
+  last_signature_id: number;
+  signature_ids: number[];
+  seqs: number[];
+  sealed_at: CreatedAt;
 }
 
 export interface PetitionTallyTable {
@@ -324,6 +344,8 @@ export interface DB {
   petition_invalidations: PetitionInvalidationTable;
   petition_signatures: PetitionSignatureTable;
   petition_tallies: PetitionTallyTable;
+  petition_unsealed: PetitionUnsealedTable;
+  petition_seal_batches: PetitionSealBatchTable;
   petition_events: PetitionEventTable;
   petition_blocked_domains: PetitionBlockedDomainTable;
 }

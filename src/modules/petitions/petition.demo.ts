@@ -6,6 +6,7 @@ import type { Deps } from '../../platform/http/deps.ts';
 import type { DemoPeople } from '../../platform/module.ts';
 import { DEMO_CATEGORIES, DEMO_PETITIONS, demoText, type DemoPetition } from './petition.demo-content.ts';
 import { findPetition, insertCategory, listCategories } from './petition.repo.ts';
+import { importSignatures } from './signature.repo.ts';
 import { createDraft, publishPetition, rejectPetition, respondToPetition, submitDraft } from './petition.service.ts';
 import { petitionSettings } from './petition.settings.ts';
 import { closeExpired, emailDomain, sealPetition } from './signature.service.ts';
@@ -76,11 +77,11 @@ export async function petitionDemo(db: Database, m: Municipality, people: DemoPe
     await sql`UPDATE petition_events SET created_at = ${publishedAt} WHERE petition_id = ${p.id}`.execute(db);
     const n = signaturesFor(d.plan, threshold);
     const span = Math.max(1, Math.min(now - publishedAt.getTime(), (p.period_days ?? 60) * DAY));
-    await db.insertInto('petition_signatures').values(signers.slice(0, n).map((s, k) => ({
+    await importSignatures(db, signers.slice(0, n).map((s, k) => ({
       municipality_id: m.id, petition_id: p.id, user_id: s.id,
       signed_at: new Date(publishedAt.getTime() + Math.floor(((k + 1) / (n + 1)) * span)),
       ip_prefix: `${NETWORKS[k % NETWORKS.length]}.0/24`, email_domain: emailDomain(s.email),
-    }))).execute();
+    })));
     await sealPetition(db, p.id);
     const reachedAt = new Date(publishedAt.getTime() + 0.6 * span);
     if (d.plan === 'awaiting-overdue') {
@@ -97,7 +98,7 @@ export async function petitionDemo(db: Database, m: Municipality, people: DemoPe
   // The demo's own residents have signed the petition nearest its threshold, so their receipts can be seen.
   const near = await db.selectFrom('petitions').select('id').where('municipality_id', '=', m.id).where('status', '=', 'open').orderBy('id').executeTakeFirst();
   if (near) {
-    await db.insertInto('petition_signatures').values(people.residents.slice(0, 2).map((user_id) => ({ municipality_id: m.id, petition_id: near.id, user_id, ip_prefix: null, email_domain: `${m.slug}.example` }))).execute();
+    await importSignatures(db, people.residents.slice(0, 2).map((user_id) => ({ municipality_id: m.id, petition_id: near.id, user_id, ip_prefix: null, email_domain: `${m.slug}.example`, signed_at: new Date() })));
     await sealPetition(db, near.id);
   }
 }

@@ -2,6 +2,7 @@ import { sql, type Transaction, type Updateable } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB, LocalizedText, PetitionStatus, PetitionTable } from '../../db/schema.ts';
 import { batcherPer, createBatcher } from '../../db/batcher.ts';
+import { exactCount } from './signature.repo.ts';
 import { matchesQuery, normalizeQuery, rankExpression, searchVector } from '../../platform/search/search.ts';
 
 type Trx = Database | Transaction<DB>;
@@ -131,7 +132,7 @@ export async function listPetitions(db: Trx, municipalityId: number, f: Petition
   let rows = q.leftJoin('petition_categories as c', 'c.id', 'p.category_id')
     .select(['p.id', 'p.number', 'p.title', 'p.status', 'p.threshold', 'p.published_at', 'p.closes_at', 'p.created_at',
       'p.answered_at', 'p.response_due_at', 'p.moderation_due_at', 'p.submitted_at', 'p.response_outcome', 'c.names as category_names', 'c.slug as category_slug'])
-    .select(sql<number>`t.sealed_valid + (SELECT count(*) FROM petition_signatures s WHERE s.petition_id = p.id AND s.ledger_seq IS NULL AND s.invalidation_id IS NULL)`.as('signatures'));
+    .select(exactCount('t').as('signatures'));
   if (f.sort === 'relevance' && query) rows = rows.orderBy(rankExpression(searchVector('p.title', 'p.body'), query, 'p.title'), 'desc');
   else if (f.sort === 'signatures') rows = rows.orderBy('t.sealed_valid', 'desc');
   else if (f.sort === 'ending') rows = rows.orderBy(sql`p.closes_at IS NULL`).orderBy('p.closes_at', 'asc');

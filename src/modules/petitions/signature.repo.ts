@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { batcherPer, createBatcher } from '../../db/batcher.ts';
@@ -23,16 +23,23 @@ type Inserted = { id: number; signed_at: Date } | undefined;
  */
 async function insertSignatures(db: Database, rows: NewSignature[]): Promise<Inserted[]> {
   const col = <K extends keyof NewSignature>(k: K) => sql.val(rows.map((r) => r[k]));
+  // The same statement queues each new signature for sealing, so no signature is written without its queue row.
   const { rows: out } = await sql<{ id: number; petition_id: number; user_id: number; signed_at: Date }>`
-    INSERT INTO petition_signatures (municipality_id, petition_id, user_id, ip_prefix, email_domain)
-    SELECT v.municipality_id, v.petition_id, v.user_id, v.ip_prefix, v.email_domain
-    FROM unnest(${col('municipality_id')}::int[], ${col('petition_id')}::int[], ${col('user_id')}::int[], ${col('ip_prefix')}::text[], ${col('email_domain')}::text[])
-      AS v(municipality_id, petition_id, user_id, ip_prefix, email_domain)
-    JOIN petitions p ON p.id = v.petition_id AND p.municipality_id = v.municipality_id
-      AND p.status = ANY(${sql.val(SIGNABLE)}::text[]) AND (p.closes_at IS NULL OR p.closes_at > now())
-    WHERE NOT EXISTS (SELECT 1 FROM petition_blocked_domains b WHERE b.municipality_id = v.municipality_id AND b.domain = v.email_domain)
-    ON CONFLICT (municipality_id, petition_id, user_id) DO NOTHING
-    RETURNING id, petition_id, user_id, signed_at`.execute(db);
+    WITH signed AS (
+      INSERT INTO petition_signatures (municipality_id, petition_id, user_id, ip_prefix, email_domain)
+      SELECT v.municipality_id, v.petition_id, v.user_id, v.ip_prefix, v.email_domain
+      FROM unnest(${col('municipality_id')}::int[], ${col('petition_id')}::int[], ${col('user_id')}::int[], ${col('ip_prefix')}::text[], ${col('email_domain')}::text[])
+        AS v(municipality_id, petition_id, user_id, ip_prefix, email_domain)
+      JOIN petitions p ON p.id = v.petition_id AND p.municipality_id = v.municipality_id
+        AND p.status = ANY(${sql.val(SIGNABLE)}::text[]) AND (p.closes_at IS NULL OR p.closes_at > now())
+      WHERE NOT EXISTS (SELECT 1 FROM petition_blocked_domains b WHERE b.municipality_id = v.municipality_id AND b.domain = v.email_domain)
+      ON CONFLICT (municipality_id, petition_id, user_id) DO NOTHING
+      RETURNING id, municipality_id, petition_id, user_id, signed_at
+    ), queued AS (
+      INSERT INTO petition_unsealed (municipality_id, petition_id, signature_id, user_id, signed_at)
+      SELECT municipality_id, petition_id, id, user_id, signed_at FROM signed
+    )
+    SELECT id, petition_id, user_id, signed_at FROM signed`.execute(db);
   const byKey = new Map(out.map((r) => [`${r.petition_id}:${r.user_id}`, r]));
   return rows.map((r) => {
     const key = `${r.petition_id}:${r.user_id}`;
@@ -52,21 +59,35 @@ export function insertSignature(db: Database, s: NewSignature): Promise<Inserted
   return signatureBatcher(db).run(s);
 }
 
+/** Writes signatures with their own signing times (demo content, imports), queued for sealing like any other. */
+export async function importSignatures(db: Database, rows: (NewSignature & { signed_at: Date })[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.with('signed', (w) => w.insertInto('petition_signatures').values(rows)
+    .returning(['id', 'municipality_id', 'petition_id', 'user_id', 'signed_at']))
+    .insertInto('petition_unsealed').columns(['municipality_id', 'petition_id', 'signature_id', 'user_id', 'signed_at'])
+    .expression((eb) => eb.selectFrom('signed').select(['municipality_id', 'petition_id', 'id', 'user_id', 'signed_at']))
+    .execute();
+}
+
 export async function findSignature(db: Trx, petitionId: number, userId: number) {
-  return db.selectFrom('petition_signatures').select(['id', 'signed_at', 'ledger_seq', 'invalidation_id'])
+  return db.selectFrom('petition_signatures').select(['id', 'signed_at', 'invalidation_id'])
     .where('petition_id', '=', petitionId).where('user_id', '=', userId).executeTakeFirst();
 }
 
 /**
- * The exact count of valid signatures: the sealed tally plus the signatures not sealed yet, read in one
- * statement so a sealing batch committing meanwhile is counted once, either side.
+ * The exact count of valid signatures of the petition whose `petition_tallies` row is aliased `tally`:
+ * the sealed tally plus the signatures still queued for sealing, in one expression, so a sealing batch
+ * committing meanwhile is counted once, either side. Queued signatures are never invalidated
+ * (invalidation seals the queue first and only touches sealed signatures).
  */
+export const exactCount = (tally: string) => sql<number>`(${sql.ref(`${tally}.sealed_valid`)} + (SELECT count(*) FROM petition_unsealed u
+  WHERE u.municipality_id = ${sql.ref(`${tally}.municipality_id`)} AND u.petition_id = ${sql.ref(`${tally}.petition_id`)})::int)`;
+
+/** The exact count of valid signatures of a petition (see exactCount). */
 export async function countSignatures(db: Trx, petitionId: number): Promise<number> {
-  const { rows } = await sql<{ n: number }>`
-    SELECT t.sealed_valid + (SELECT count(*) FROM petition_signatures s
-      WHERE s.petition_id = ${petitionId} AND s.ledger_seq IS NULL AND s.invalidation_id IS NULL)::int AS n
-    FROM petition_tallies t WHERE t.petition_id = ${petitionId}`.execute(db);
-  return Number(rows[0]?.n ?? 0);
+  const row = await db.selectFrom('petition_tallies as t').select(exactCount('t').as('n'))
+    .where('t.petition_id', '=', petitionId).executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** The valid signatures already sealed into the ledger (what the published chain proves). */
@@ -78,24 +99,44 @@ export async function sealedTally(db: Trx, petitionId: number): Promise<number> 
 /** Petitions that have signatures waiting to be sealed. */
 export async function petitionsWithUnsealed(db: Trx, limit: number) {
   const { rows } = await sql<{ petition_id: number }>`
-    SELECT DISTINCT petition_id FROM petition_signatures WHERE ledger_seq IS NULL LIMIT ${limit}`.execute(db);
+    SELECT DISTINCT petition_id FROM petition_unsealed LIMIT ${limit}`.execute(db);
   return rows.map((r) => Number(r.petition_id));
 }
 
-/** The oldest unsealed signatures of a petition, locked for sealing. */
-export async function lockUnsealed(trx: Trx, petitionId: number, limit: number) {
-  return trx.selectFrom('petition_signatures').select(['id', 'user_id', 'signed_at'])
-    .where('petition_id', '=', petitionId).where('ledger_seq', 'is', null)
-    .orderBy('id').limit(limit).forUpdate().execute();
+/**
+ * Takes the oldest queued signatures of a petition off the queue, in id order. The caller holds the
+ * chain's lock, so no other sealer takes the same ones; its transaction seals them or puts them back.
+ */
+export async function takeUnsealed(trx: Trx, m: { municipalityId: number; petitionId: number }, limit: number) {
+  // A range up to the limit-th oldest id, not `IN (subquery)`: the queue's statistics are always stale,
+  // and with stale statistics the planner picked a nested loop that took 20 s for 20 000 rows. The
+  // statement's one snapshot keeps a signature committed meanwhile with a lower id for the next batch.
+  const { rows } = await sql<{ signature_id: number; user_id: number; signed_at: Date }>`
+    DELETE FROM petition_unsealed WHERE municipality_id = ${m.municipalityId} AND petition_id = ${m.petitionId}
+      AND signature_id <= (SELECT max(signature_id) FROM (SELECT signature_id FROM petition_unsealed
+        WHERE municipality_id = ${m.municipalityId} AND petition_id = ${m.petitionId} ORDER BY signature_id LIMIT ${limit}) AS next)
+    RETURNING signature_id, user_id, signed_at`.execute(trx);
+  return rows.map((r) => ({ ...r, signature_id: Number(r.signature_id) })).sort((a, b) => a.signature_id - b.signature_id);
 }
 
-/** Records each signature's place in the chain and adds the batch to the tally, in one transaction. */
-export async function markSealed(trx: Trx, petitionId: number, ids: number[], seqs: number[]) {
+/** Records a sealed batch (ascending signature ids and their seqs) and adds it to the tally. */
+export async function recordSealed(trx: Trx, m: { municipalityId: number; petitionId: number }, ids: number[], seqs: number[]) {
   if (ids.length === 0) return;
-  await sql`UPDATE petition_signatures AS s SET ledger_seq = v.seq
-    FROM unnest(${sql.val(ids)}::bigint[], ${sql.val(seqs)}::bigint[]) AS v(id, seq)
-    WHERE s.id = v.id`.execute(trx);
-  await addToTally(trx, petitionId, ids.length);
+  await trx.insertInto('petition_seal_batches').values({
+    municipality_id: m.municipalityId, petition_id: m.petitionId, first_signature_id: ids[0]!, last_signature_id: ids.at(-1)!,
+    signature_ids: sql<number[]>`${sql.val(ids)}::bigint[]`, seqs: sql<number[]>`${sql.val(seqs)}::bigint[]`,
+  }).execute();
+  await addToTally(trx, m.petitionId, ids.length);
+}
+
+/** The seq of a sealed signature in its petition's chain, or null while it waits for sealing. */
+export async function sealedSeq(db: Trx, m: { municipalityId: number; petitionId: number }, signatureId: number): Promise<number | null> {
+  const row = await db.selectFrom('petition_seal_batches')
+    .select(sql<number>`seqs[array_position(signature_ids, ${signatureId}::bigint)]`.as('seq'))
+    .where('municipality_id', '=', m.municipalityId).where('petition_id', '=', m.petitionId)
+    .where('first_signature_id', '<=', signatureId).where('last_signature_id', '>=', signatureId)
+    .where(sql<boolean>`${signatureId}::bigint = ANY(signature_ids)`).executeTakeFirst();
+  return row ? Number(row.seq) : null;
 }
 
 export async function addToTally(trx: Trx, petitionId: number, delta: number) {
@@ -132,15 +173,25 @@ export interface SignatureFilter {
   until?: Date | undefined;
 }
 
-/** Valid, sealed signatures of a petition matching the filter, locked for invalidation. */
+/** Narrows a query of one petition's valid signatures to those matching an anti-fraud filter. */
+export function matchingFilter<Q extends SelectQueryBuilder<DB, 'petition_signatures', object>>(q: Q, f: SignatureFilter): Q {
+  let out = q.where('invalidation_id', 'is', null);
+  if (f.ipPrefix) out = out.where('ip_prefix', '=', f.ipPrefix);
+  if (f.emailDomain) out = out.where('email_domain', '=', f.emailDomain);
+  if (f.since) out = out.where('signed_at', '>=', f.since);
+  if (f.until) out = out.where('signed_at', '<', f.until);
+  return out as Q;
+}
+
+/**
+ * Valid, sealed signatures of a petition matching the filter, locked for invalidation. A signature that
+ * arrived after the caller sealed the queue is left alone: it is not in the ledger yet, so its
+ * invalidation could not be recorded there.
+ */
 export async function lockMatching(trx: Trx, petitionId: number, f: SignatureFilter) {
-  let q = trx.selectFrom('petition_signatures').select(['id', 'user_id'])
-    .where('petition_id', '=', petitionId).where('invalidation_id', 'is', null);
-  if (f.ipPrefix) q = q.where('ip_prefix', '=', f.ipPrefix);
-  if (f.emailDomain) q = q.where('email_domain', '=', f.emailDomain);
-  if (f.since) q = q.where('signed_at', '>=', f.since);
-  if (f.until) q = q.where('signed_at', '<', f.until);
-  return q.orderBy('id').forUpdate().execute();
+  return matchingFilter(trx.selectFrom('petition_signatures').select(['id', 'user_id']).where('petition_id', '=', petitionId), f)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('petition_unsealed as u').select('u.signature_id').whereRef('u.signature_id', '=', 'petition_signatures.id'))))
+    .orderBy('id').forUpdate().execute();
 }
 
 export async function markInvalidated(trx: Trx, ids: number[], invalidationId: number) {

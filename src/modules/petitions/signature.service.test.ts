@@ -5,7 +5,7 @@ import type { Municipality } from '../../db/schema.ts';
 import { ledgerEntries, verifyChain } from '../../platform/ledger/ledger.ts';
 import { createTestDatabase, type TestDatabase } from '../../platform/testing/db.ts';
 import { findPetition, type PetitionRow } from './petition.repo.ts';
-import { setDomainBlocked } from './signature.repo.ts';
+import { sealedSeq, setDomainBlocked } from './signature.repo.ts';
 import {
   chainName, countSignatures, invalidateSignatures, ipPrefix, sealPending, sealPetition, signatureReceipt, signPetition, tallyFromEntries,
 } from './signature.service.ts';
@@ -106,8 +106,10 @@ describe('counting and sealing', () => {
     assert.deepEqual(entries.map((e) => e.seq), Array.from({ length: 40 }, (_, i) => i + 1));
     assert.equal(verifyChain(entries).ok, true);
     assert.equal(tallyFromEntries(entries), 40);
-    const seqs = await db.selectFrom('petition_signatures').select('ledger_seq').where('petition_id', '=', p.id).execute();
-    assert.equal(new Set(seqs.map((r) => Number(r.ledger_seq))).size, 40);
+    const ids = await db.selectFrom('petition_signatures').select('id').where('petition_id', '=', p.id).execute();
+    const seqs = await Promise.all(ids.map((r) => sealedSeq(db, { municipalityId: town.id, petitionId: p.id }, Number(r.id))));
+    assert.deepEqual(seqs.map(Number).sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i + 1), 'every signature has its own place in the chain');
+    assert.equal(Number((await db.selectFrom('petition_unsealed').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n), 0);
     const tally = await db.selectFrom('petition_tallies').select('sealed_valid').where('petition_id', '=', p.id).executeTakeFirstOrThrow();
     assert.equal(Number(tally.sealed_valid), 40);
   });

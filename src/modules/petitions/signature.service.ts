@@ -12,8 +12,8 @@ import { insertEvent, transition, type PetitionRow } from './petition.repo.ts';
 import { SIGNABLE, supportersReached, thresholdReached, type Actor } from './petition.service.ts';
 import { petitionSettings } from './petition.settings.ts';
 import {
-  addToTally, countSignatures, findSignature, insertSignature, isDomainBlocked, lockMatching, lockUnsealed,
-  markInvalidated, markSealed, petitionsWithUnsealed, type SignatureFilter,
+  addToTally, countSignatures, findSignature, insertSignature, isDomainBlocked, lockMatching, markInvalidated,
+  petitionsWithUnsealed, recordSealed, sealedSeq, takeUnsealed, type SignatureFilter,
 } from './signature.repo.ts';
 
 registerNotificationKinds('petitions.expired');
@@ -78,14 +78,15 @@ export async function signerPseudonym(db: Database, number: number, userId: numb
 
 const isoSeconds = (d: Date | string) => new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** Seals one batch of a petition's unsealed signatures inside `trx`, which must hold the chain lock. */
+/** Seals one batch of a petition's queued signatures inside `trx`, which must hold the chain lock. */
 async function sealBatch(trx: Database, secret: string, p: { id: number; municipality_id: number; number: number }): Promise<number> {
   const chain = chainName(p.number);
-  const rows = await lockUnsealed(trx, p.id, SEAL_BATCH);
+  const key = { municipalityId: p.municipality_id, petitionId: p.id };
+  const rows = await takeUnsealed(trx, key, SEAL_BATCH);
   if (rows.length === 0) return 0;
   const entries = rows.map((r) => ({ kind: 'signature', payload: { signer: pseudonym(secret, chain, r.user_id), at: isoSeconds(r.signed_at) } }));
   const published = await appendToLedger(trx, { municipalityId: p.municipality_id, chain, entries });
-  await markSealed(trx, p.id, rows.map((r) => Number(r.id)), published.map((e) => e.seq));
+  await recordSealed(trx, key, rows.map((r) => r.signature_id), published.map((e) => e.seq));
   return rows.length;
 }
 
@@ -172,8 +173,9 @@ export async function signatureReceipt(db: Database, p: PetitionRow, userId: num
   const sig = await findSignature(db, p.id, userId);
   if (!sig) return null;
   const chain = chainName(p.number);
-  const entry = sig.ledger_seq === null ? undefined : await db.selectFrom('ledger_entries').select(['seq', 'hash', 'prev_hash', 'created_at'])
-    .where('municipality_id', '=', p.municipality_id).where('chain', '=', chain).where('seq', '=', sig.ledger_seq).executeTakeFirst();
+  const seq = await sealedSeq(db, { municipalityId: p.municipality_id, petitionId: p.id }, Number(sig.id));
+  const entry = seq === null ? undefined : await db.selectFrom('ledger_entries').select(['seq', 'hash', 'prev_hash', 'created_at'])
+    .where('municipality_id', '=', p.municipality_id).where('chain', '=', chain).where('seq', '=', seq).executeTakeFirst();
   return {
     chain, signedAt: sig.signed_at, invalidated: sig.invalidation_id !== null,
     signer: await signerPseudonym(db, p.number, userId),
