@@ -22,6 +22,40 @@ const behaviours: Record<string, Behaviour> = {
     else el.addEventListener('click', ask);
   },
 
+  /**
+   * Refreshes a piece of the page from `data-src` (the server renders it, in the page's language) every
+   * `data-interval` ms, default 10 s with a little jitter so a crowd of open pages does not poll in step;
+   * paused while the tab is hidden, stopped when the piece is gone (404) or no longer live.
+   */
+  'live-count'(el) {
+    const src = el.dataset.src;
+    if (!src) return;
+    const every = Number(el.dataset.interval) || 10_000;
+    let timer = 0;
+    const schedule = (): void => {
+      timer = window.setTimeout(refresh, every * (0.9 + Math.random() * 0.2));
+    };
+    const refresh = async (): Promise<void> => {
+      if (document.visibilityState === 'hidden') return schedule();
+      try {
+        const res = await fetch(src, { credentials: 'same-origin', headers: { accept: 'text/html' } });
+        if (res.status === 404) return;
+        if (res.ok) {
+          const next = new DOMParser().parseFromString(await res.text(), 'text/html').body.firstElementChild;
+          if (next instanceof HTMLElement) {
+            el.innerHTML = next.innerHTML;
+            if (next.dataset.module !== 'live-count') return;
+          }
+        }
+      } catch {
+        // Offline for a moment: try again at the next turn.
+      }
+      schedule();
+    };
+    schedule();
+    window.addEventListener('pagehide', () => window.clearTimeout(timer));
+  },
+
   /** Submits the select's form as soon as its value changes. */
   autosubmit(el) {
     if (!(el instanceof HTMLSelectElement)) return;

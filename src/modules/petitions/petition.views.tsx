@@ -19,12 +19,16 @@ export function daysLeft(closesAt: Date | string | null, now = new Date()): numb
   return ms < 0 ? null : Math.floor(ms / 86_400_000);
 }
 
-/** The count against the threshold as a progress bar, with days left while collecting. */
-export function SignatureProgress(p: { count: number; threshold: number | null; closesAt: Date | string | null; status: PetitionStatus }) {
+/**
+ * The count against the threshold as a progress bar, with days left while collecting. With `liveSrc`
+ * (the URL of this same piece alone), the script refreshes it while the petition collects signatures.
+ */
+export function SignatureProgress(p: { count: number; threshold: number | null; closesAt: Date | string | null; status: PetitionStatus; liveSrc?: string }) {
   const { t, fmt } = useView();
   const left = p.status === 'open' || p.status === 'awaiting_response' ? daysLeft(p.closesAt) : null;
+  const live = p.liveSrc && (p.status === 'open' || p.status === 'supporters' || p.status === 'awaiting_response');
   return (
-    <div class="petition-progress" data-module="live-count">
+    <div class="petition-progress" {...(live ? { 'data-module': 'live-count', 'data-src': p.liveSrc } : {})}>
       {p.threshold
         ? <ProgressBar value={p.count} max={p.threshold} label={t('petitions.progress', { count: fmt.number(p.count), threshold: fmt.number(p.threshold) })} />
         : <p>{t('petitions.count', { count: p.count })}</p>}

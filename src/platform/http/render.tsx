@@ -65,3 +65,21 @@ export async function render(
     .header('cache-control', 'no-store')
     .send(`<!doctype html>${renderToString(tree)}`);
 }
+
+/**
+ * Sends a piece of a page (no layout) that scripts fetch to refresh part of a page they show. It is the
+ * same for everyone who may see it, so it carries no user, CSRF token or flash; `cacheSeconds` lets
+ * browsers and a proxy in front absorb polling during a rush.
+ */
+export function renderFragment(req: FastifyRequest, reply: FastifyReply, body: ComponentChildren, cacheSeconds: number | null): FastifyReply {
+  const m = req.municipality;
+  const ctx: ViewContext = {
+    locale: req.locale, t: req.t, fmt: req.fmt, user: null, municipality: m, municipalityName: m ? localized(m.names, req.locale) : '',
+    associationName: '', nav: [], pathAfterLocale: '', currentPath: req.url.split('?')[0]!, csrfToken: '', flash: null,
+    unreadNotifications: 0, assets: assetUrls(), oidcProviders: [],
+  };
+  return reply
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', cacheSeconds === null ? 'private, no-store' : `public, max-age=${cacheSeconds}`)
+    .send(renderToString(<ViewCtx.Provider value={ctx}>{body}</ViewCtx.Provider>));
+}

@@ -151,4 +151,23 @@ describe('browsing', () => {
     const mine = await clients.author!.get('/en/zhovkva/petitions/mine');
     assert.match(mine.body, /Street lights on Shevchenko/);
   });
+
+  test('the progress piece the page refreshes is the exact count, cacheable for a moment, and only for shown petitions', async () => {
+    const p = await openPetition(t.db, town, author.current, moderator.id, 'Живий лічильник підписів');
+    const path = `/uk/zhovkva/petitions/${p.number}`;
+    const page = await t.client('uk').get(path);
+    assert.match(page.body, new RegExp(`data-module="live-count" data-src="${path}/progress"`));
+    await clients.signer!.post(`${path}/sign`);
+    const piece = await t.client('uk').get(`${path}/progress`);
+    assert.equal(piece.statusCode, 200);
+    assert.equal(piece.headers['cache-control'], 'public, max-age=2');
+    assert.doesNotMatch(piece.body, /<html|_csrf/);
+    assert.match(piece.body, /aria-valuenow="1"/);
+    assert.match(piece.body, /1 з 2|1 \/ 2|1.*2/);
+    const unpublished = await t.db.selectFrom('petitions').select('number').where('status', 'in', ['draft', 'moderation']).where('municipality_id', '=', town.id).executeTakeFirstOrThrow();
+    assert.equal((await clients.author!.get(`/uk/zhovkva/petitions/${unpublished.number}/progress`)).statusCode, 404, 'not even for its author');
+    assert.equal((await t.client('uk').get('/uk/zhovkva/petitions/999/progress')).statusCode, 404);
+    await t.db.updateTable('petitions').set({ status: 'closed' }).where('id', '=', p.id).execute();
+    assert.doesNotMatch((await t.client('uk').get(`${path}/progress`)).body, /live-count/, 'a closed petition stops the refresh');
+  });
 });

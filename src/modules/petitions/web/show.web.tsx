@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { App, Deps } from '../../../platform/http/deps.ts';
-import { render } from '../../../platform/http/render.tsx';
+import { render, renderFragment } from '../../../platform/http/render.tsx';
+import { notFound } from '../../../platform/http/errors.tsx';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { fileUrl } from '../../../platform/files/uploads.ts';
 import { meetsLevel } from '../../../platform/auth/current-user.ts';
@@ -11,7 +12,7 @@ import { SIGNABLE } from '../petition.service.ts';
 import { petitionSettings } from '../petition.settings.ts';
 import { SignatureProgress, StatusTag } from '../petition.views.tsx';
 import { countSignatures, findSignature, listInvalidations, listSignatories } from '../signature.repo.ts';
-import { initials, loadPetition, petitionPath } from './common.tsx';
+import { canSee, initials, loadPetition, petitionPath } from './common.tsx';
 
 const SIGNATORIES_PER_PAGE = 50;
 
@@ -58,6 +59,16 @@ function shareLinks(url: string, title: string) {
 
 /** The petition page and its paged list of signatories. */
 export function registerShowPages(app: App, deps: Deps): void {
+  // The progress bar alone, refreshed by the page's script (data-module="live-count") during a rush.
+  app.get('/:locale/:municipality/petitions/:number/progress', { schema: { hide: true } }, async (req, reply) => {
+    const p = await loadPetition(deps, req, reply);
+    if (!p) return reply;
+    if (['draft', 'moderation'].includes(p.status)) return notFound(deps, req, reply);
+    const count = await countSignatures(deps.db, p.id);
+    const everyone = canSee(null, req.municipality!, p);
+    return renderFragment(req, reply, <SignatureProgress count={count} threshold={p.threshold} closesAt={p.closes_at} status={p.status} liveSrc={`${petitionPath(req, p.number)}/progress`} />, everyone ? 2 : null);
+  });
+
   app.get('/:locale/:municipality/petitions/:number', { schema: { hide: true } }, async (req, reply) => {
     const p = await loadPetition(deps, req, reply);
     if (!p) return reply;
@@ -111,7 +122,7 @@ export function registerShowPages(app: App, deps: Deps): void {
             </p>
           )}
           <SummaryList items={facts} />
-          {!['draft', 'moderation'].includes(p.status) && <SignatureProgress count={count} threshold={p.threshold} closesAt={p.closes_at} status={p.status} />}
+          {!['draft', 'moderation'].includes(p.status) && <SignatureProgress count={count} threshold={p.threshold} closesAt={p.closes_at} status={p.status} liveSrc={`${path}/progress`} />}
           {await SignBox({ deps, req, p })}
           <h2>{t('petitions.web.text')}</h2>
           <div class="petition__body">{p.body.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>
