@@ -40,8 +40,8 @@ async function seed(built: BuiltApp): Promise<Seed> {
   return { slug: town.slug, number: p.number };
 }
 
-async function measure(url: string) {
-  const r = await autocannon({ url, connections: 10, duration: SECONDS });
+async function measure(url: string, connections = 10) {
+  const r = await autocannon({ url, connections, duration: SECONDS });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
@@ -63,7 +63,10 @@ if (process.argv[2] === 'serve') {
     const results = {
       'bare Fastify /hello (baseline)': await measure(`http://127.0.0.1:${barePort}/hello`),
       'petition page': await measure(`${base}/uk/${slug}/petitions/${number}`),
+      'petition page, one at a time': await measure(`${base}/uk/${slug}/petitions/${number}`, 1),
       'count API': await measure(`${base}/api/v1/${slug}/petitions/${number}/count`),
+      'count API, one at a time': await measure(`${base}/api/v1/${slug}/petitions/${number}/count`, 1),
+      'progress piece (live count)': await measure(`${base}/uk/${slug}/petitions/${number}/progress`),
       'signatories, page 1': await measure(`${base}/uk/${slug}/petitions/${number}/signatures`),
       'signatories, page 10000': await measure(`${base}/uk/${slug}/petitions/${number}/signatures?page=10000`),
     };
@@ -72,7 +75,7 @@ if (process.argv[2] === 'serve') {
     await ledger.text();
     const ledgerMs = performance.now() - t0;
     const baseline = results['bare Fastify /hello (baseline)'];
-    console.log(`petition ${number} with ${count.signatures} signatures (PostgreSQL, 10 connections, ${SECONDS} s each)`);
+    console.log(`petition ${number} with ${count.signatures} signatures (PostgreSQL, 10 connections unless said, ${SECONDS} s each)`);
     for (const [name, r] of Object.entries(results)) {
       console.log(`${name.padEnd(32)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  ratio to baseline ${(r.rps / baseline.rps).toFixed(3)}`);
     }
