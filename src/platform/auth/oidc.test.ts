@@ -27,13 +27,17 @@ const PEOPLE: Record<string, Record<string, unknown>> = {
   squatted: { email: 'squatted@example.org', email_verified: true, name: 'Real Owner', residence_code: RESIDENCE_CODE },
 };
 
-function freePort(): Promise<number> {
+/**
+ * A free port, held until `release()`: the app's address must be known before the app is built, and a
+ * port given back at once was sometimes taken meanwhile as the local end of a database connection.
+ */
+function reservePort(): Promise<{ port: number; release(): Promise<void> }> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+      resolve({ port, release: () => new Promise<void>((done) => server.close(() => done())) });
     });
   });
 }
@@ -106,7 +110,8 @@ describe('OpenID Connect sign-in against a local oidc-provider', () => {
 
   before(async () => {
     const Provider = ((await import(providerModule)) as { default: ProviderClass }).default;
-    const appPort = await freePort();
+    const reserved = await reservePort();
+    const appPort = reserved.port;
     appUrl = `http://127.0.0.1:${appPort}`;
 
     idp = http.createServer();
@@ -147,6 +152,7 @@ describe('OpenID Connect sign-in against a local oidc-provider', () => {
       }]),
     });
     built = await buildApp(config, db);
+    await reserved.release();
     await built.app.listen({ port: appPort, host: '127.0.0.1' });
   });
 
