@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { insertUser } from '../../src/platform/auth/auth.repo.ts';
 import { hashPassword } from '../../src/platform/auth/passwords.ts';
 import { loadMessages, translator, type Locale, type Translate } from '../../src/platform/i18n/i18n.ts';
 import { createTestDatabase, schemaFingerprint, type TestDatabase } from '../../src/platform/testing/db.ts';
+import { reservePort } from '../../src/platform/testing/ports.ts';
 import { ensureAssociation, insertMunicipality } from '../../src/platform/tenancy/municipality.repo.ts';
 import { addMembership } from '../../src/platform/tenancy/staff.repo.ts';
 
@@ -42,19 +42,6 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1: listen on 0, read the port, let it go. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Reuses the migrated PGlite dump that `npm test` keeps in .tmp/ when it matches the current
  * migrations, so a direct run does not spend seconds migrating a database from scratch.
@@ -73,7 +60,8 @@ function useCachedPgliteTemplate(): void {
 export async function startServer(): Promise<TestServer> {
   useCachedPgliteTemplate();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-e2e-'));
-  const port = await freePort();
+  const reserved = await reservePort();
+  const port = reserved.port;
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BASE_URL: baseUrl, RATE_LIMITS: 'false',
@@ -89,8 +77,10 @@ export async function startServer(): Promise<TestServer> {
     handle = await createTestDatabase();
     built = await buildApp(config, handle);
     built.worker.start(); // queued e-mails reach the development outbox
+    await reserved.release();
     await built.app.listen({ port: config.port, host: config.host });
   } catch (error) {
+    await reserved.release().catch(() => {});
     await close();
     throw error;
   }

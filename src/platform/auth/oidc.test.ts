@@ -9,6 +9,7 @@ import { buildApp, type BuiltApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import { createSession, SESSION_COOKIE } from './sessions.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
+import { reservePort } from '../testing/ports.ts';
 
 // oidc-provider ships no types (and @types/oidc-provider is not a dependency): the test types the slice it uses.
 interface OidcProvider { callback(): http.RequestListener }
@@ -26,21 +27,6 @@ const PEOPLE: Record<string, Record<string, unknown>> = {
   petro: { email: 'petro@example.org', email_verified: true, name: 'Petro Bondar' },
   squatted: { email: 'squatted@example.org', email_verified: true, name: 'Real Owner', residence_code: RESIDENCE_CODE },
 };
-
-/**
- * A free port, held until `release()`: the app's address must be known before the app is built, and a
- * port given back at once was sometimes taken meanwhile as the local end of a database connection.
- */
-function reservePort(): Promise<{ port: number; release(): Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      resolve({ port, release: () => new Promise<void>((done) => server.close(() => done())) });
-    });
-  });
-}
 
 interface Step { url: string; res: Response; body: string }
 
