@@ -33,9 +33,6 @@ const petitionQuery = (db: Trx) => db.selectFrom('petitions as p')
   .leftJoin('users as a', 'a.id', 'p.author_id')
   .select([...PETITION_COLUMNS, 'c.names as category_names', 'a.full_name as author_name']);
 
-/** Statuses in which the petition collects signatures (co-signers or the public). */
-export const SIGNABLE: PetitionStatus[] = ['supporters', 'open', 'awaiting_response'];
-
 interface PetitionKey { municipalityId: number; number: number }
 const keyOf = (municipalityId: number, number: number) => `${municipalityId}:${number}`;
 

@@ -6,9 +6,7 @@ import type { Deps } from '../../platform/http/deps.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
 import { addCalendarDays, addWorkingDays } from '../../platform/time/working-days.ts';
-import { attachFiles, findPetition, insertEvent, insertPetition, listCategories, nextNumber, SIGNABLE, transition, type PetitionRow } from './petition.repo.ts';
-
-export { SIGNABLE };
+import { attachFiles, findPetition, insertEvent, insertPetition, listCategories, nextNumber, transition, type PetitionRow } from './petition.repo.ts';
 import { petitionSettings } from './petition.settings.ts';
 import { countSignatures, signerBatch } from './signature.repo.ts';
 import './petition.policy.ts';

@@ -1,6 +1,7 @@
 import type { PetitionStatus } from '../../db/schema.ts';
 import { ProgressBar, Tag } from '../../platform/views/components.tsx';
 import { useView } from '../../platform/views/context.ts';
+import { collecting } from './petition.status.ts';
 
 const TONES: Record<PetitionStatus, 'neutral' | 'success' | 'warning' | 'danger' | 'info'> = {
   draft: 'neutral', supporters: 'info', moderation: 'info', open: 'info', awaiting_response: 'warning',
@@ -26,7 +27,7 @@ export function daysLeft(closesAt: Date | string | null, now = new Date()): numb
 export function SignatureProgress(p: { count: number; threshold: number | null; closesAt: Date | string | null; status: PetitionStatus; liveSrc?: string }) {
   const { t, fmt } = useView();
   const left = p.status === 'open' || p.status === 'awaiting_response' ? daysLeft(p.closesAt) : null;
-  const live = p.liveSrc && (p.status === 'open' || p.status === 'supporters' || p.status === 'awaiting_response');
+  const live = p.liveSrc && collecting({ status: p.status, closes_at: p.closesAt });
   return (
     <div class="petition-progress" {...(live ? { 'data-module': 'live-count', 'data-src': p.liveSrc } : {})}>
       {p.threshold

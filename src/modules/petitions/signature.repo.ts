@@ -2,9 +2,12 @@ import { sql, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { batcherPer, createBatcher } from '../../db/batcher.ts';
-import { SIGNABLE } from './petition.repo.ts';
+import { SIGNABLE } from './petition.status.ts';
 
 type Trx = Database | Transaction<DB>;
+
+/** A petition by its municipality and id, as the seal queue and batches are keyed. */
+export interface PetitionRef { municipalityId: number; petitionId: number }
 
 export interface NewSignature {
   municipality_id: number;
@@ -69,9 +72,10 @@ export async function importSignatures(db: Database, rows: (NewSignature & { sig
     .execute();
 }
 
-export async function findSignature(db: Trx, petitionId: number, userId: number) {
+/** The user's signature of a petition, found on the unique key (municipality, petition, user). */
+export async function findSignature(db: Trx, p: { municipality_id: number; id: number }, userId: number) {
   return db.selectFrom('petition_signatures').select(['id', 'signed_at', 'invalidation_id'])
-    .where('petition_id', '=', petitionId).where('user_id', '=', userId).executeTakeFirst();
+    .where('municipality_id', '=', p.municipality_id).where('petition_id', '=', p.id).where('user_id', '=', userId).executeTakeFirst();
 }
 
 /**
@@ -107,7 +111,7 @@ export async function petitionsWithUnsealed(db: Trx, limit: number) {
  * Takes the oldest queued signatures of a petition off the queue, in id order. The caller holds the
  * chain's lock, so no other sealer takes the same ones; its transaction seals them or puts them back.
  */
-export async function takeUnsealed(trx: Trx, m: { municipalityId: number; petitionId: number }, limit: number) {
+export async function takeUnsealed(trx: Trx, m: PetitionRef, limit: number) {
   // A range up to the limit-th oldest id, not `IN (subquery)`: the queue's statistics are always stale,
   // and with stale statistics the planner picked a nested loop that took 20 s for 20 000 rows. The
   // statement's one snapshot keeps a signature committed meanwhile with a lower id for the next batch.
@@ -120,7 +124,7 @@ export async function takeUnsealed(trx: Trx, m: { municipalityId: number; petiti
 }
 
 /** Records a sealed batch (ascending signature ids and their seqs) and adds it to the tally. */
-export async function recordSealed(trx: Trx, m: { municipalityId: number; petitionId: number }, ids: number[], seqs: number[]) {
+export async function recordSealed(trx: Trx, m: PetitionRef, ids: number[], seqs: number[]) {
   if (ids.length === 0) return;
   await trx.insertInto('petition_seal_batches').values({
     municipality_id: m.municipalityId, petition_id: m.petitionId, first_signature_id: ids[0]!, last_signature_id: ids.at(-1)!,
@@ -130,7 +134,7 @@ export async function recordSealed(trx: Trx, m: { municipalityId: number; petiti
 }
 
 /** The seq of a sealed signature in its petition's chain, or null while it waits for sealing. */
-export async function sealedSeq(db: Trx, m: { municipalityId: number; petitionId: number }, signatureId: number): Promise<number | null> {
+export async function sealedSeq(db: Trx, m: PetitionRef, signatureId: number): Promise<number | null> {
   const row = await db.selectFrom('petition_seal_batches')
     .select(sql<number>`seqs[array_position(signature_ids, ${signatureId}::bigint)]`.as('seq'))
     .where('municipality_id', '=', m.municipalityId).where('petition_id', '=', m.petitionId)

@@ -9,7 +9,8 @@ import { lockChain } from '../../platform/ledger/ledger.repo.ts';
 import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
 import { findMunicipalityById } from '../../platform/tenancy/municipality.repo.ts';
 import { insertEvent, transition, type PetitionRow } from './petition.repo.ts';
-import { SIGNABLE, supportersReached, thresholdReached, type Actor } from './petition.service.ts';
+import { supportersReached, thresholdReached, type Actor } from './petition.service.ts';
+import { collecting } from './petition.status.ts';
 import { petitionSettings } from './petition.settings.ts';
 import {
   addToTally, countSignatures, findSignature, insertSignature, isDomainBlocked, lockMatching, markInvalidated,
@@ -50,14 +51,14 @@ export type SignOutcome =
  * returns the same signature ('already'). Counting and the ledger happen in the sealing job.
  */
 export async function signPetition(deps: Deps, user: CurrentUser, m: Municipality, p: PetitionRow, ip: string | null): Promise<SignOutcome> {
-  if (!SIGNABLE.includes(p.status) || (p.closes_at && new Date(p.closes_at) <= new Date())) return { kind: 'closed' };
+  if (!collecting(p)) return { kind: 'closed' };
   const required = petitionSettings(m).signLevel;
   if (!meetsLevel(user, m.id, required)) return { kind: 'level', required };
   const domain = emailDomain(user.email);
   const row = await insertSignature(deps.db, { municipality_id: m.id, petition_id: p.id, user_id: user.id, ip_prefix: ipPrefix(ip), email_domain: domain });
   if (!row) {
     // Not written: signed before, or the e-mail domain is blocked (the INSERT checks both).
-    const existing = await findSignature(deps.db, p.id, user.id);
+    const existing = await findSignature(deps.db, p, user.id);
     if (existing) return { kind: 'already', id: Number(existing.id) };
     return (await isDomainBlocked(deps.db, m.id, domain)) ? { kind: 'blocked' } : { kind: 'closed' };
   }
@@ -170,7 +171,7 @@ export async function invalidateSignatures(deps: Deps, actor: Actor, m: Municipa
 
 /** What a signer can check later: their pseudonym and, once sealed, their entry's place and hash in the chain. */
 export async function signatureReceipt(db: Database, p: PetitionRow, userId: number) {
-  const sig = await findSignature(db, p.id, userId);
+  const sig = await findSignature(db, p, userId);
   if (!sig) return null;
   const chain = chainName(p.number);
   const seq = await sealedSeq(db, { municipalityId: p.municipality_id, petitionId: p.id }, Number(sig.id));

@@ -20,28 +20,36 @@ async function associationName(deps: Deps, req: FastifyRequest): Promise<string>
   return localized(associationCache.names, req.locale) || 'Hromada';
 }
 
-/** Builds the view context of this request. */
-export async function viewContext(deps: Deps, req: FastifyRequest, reply: FastifyReply, flash?: Flash | null): Promise<ViewContext> {
+/** What every view of this request knows without asking the database: language, formatters, municipality, path. */
+function requestBasics(req: FastifyRequest) {
   const m = req.municipality;
   const path = req.url.split('?')[0]!;
-  const nav = m
-    ? enabledModules(m).map((mod) => ({ href: `/${req.locale}/${m.slug}/${mod.id}`, label: req.t(mod.nameKey) }))
-    : [];
   return {
     locale: req.locale,
     t: req.t,
     fmt: req.fmt,
-    user: req.user,
     municipality: m,
     municipalityName: m ? localized(m.names, req.locale) : '',
-    associationName: await associationName(deps, req),
-    nav,
     pathAfterLocale: path.replace(/^\/[^/]+/, '') || '/',
     currentPath: path,
+    assets: assetUrls(),
+  };
+}
+
+/** Builds the view context of this request. */
+export async function viewContext(deps: Deps, req: FastifyRequest, reply: FastifyReply, flash?: Flash | null): Promise<ViewContext> {
+  const m = req.municipality;
+  const nav = m
+    ? enabledModules(m).map((mod) => ({ href: `/${req.locale}/${m.slug}/${mod.id}`, label: req.t(mod.nameKey) }))
+    : [];
+  return {
+    ...requestBasics(req),
+    user: req.user,
+    associationName: await associationName(deps, req),
+    nav,
     csrfToken: reply.generateCsrf(),
     flash: flash === undefined ? takeFlash(req, reply) : flash,
     unreadNotifications: req.user ? await unreadCount(deps.db, req.user.id) : 0,
-    assets: assetUrls(),
     oidcProviders: deps.config.oidcProviders.map((p) => ({ id: p.id, name: p.name })),
   };
 }
@@ -72,11 +80,8 @@ export async function render(
  * browsers and a proxy in front absorb polling during a rush.
  */
 export function renderFragment(req: FastifyRequest, reply: FastifyReply, body: ComponentChildren, cacheSeconds: number | null): FastifyReply {
-  const m = req.municipality;
   const ctx: ViewContext = {
-    locale: req.locale, t: req.t, fmt: req.fmt, user: null, municipality: m, municipalityName: m ? localized(m.names, req.locale) : '',
-    associationName: '', nav: [], pathAfterLocale: '', currentPath: req.url.split('?')[0]!, csrfToken: '', flash: null,
-    unreadNotifications: 0, assets: assetUrls(), oidcProviders: [],
+    ...requestBasics(req), user: null, associationName: '', nav: [], csrfToken: '', flash: null, unreadNotifications: 0, oidcProviders: [],
   };
   return reply
     .header('content-type', 'text/html; charset=utf-8')

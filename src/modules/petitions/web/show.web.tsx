@@ -8,7 +8,7 @@ import { meetsLevel } from '../../../platform/auth/current-user.ts';
 import { Banner, Button, ButtonLink, Form, Pagination, SummaryList, Table } from '../../../platform/views/components.tsx';
 import { can } from '../../../platform/tenancy/policy.ts';
 import { listEvents, listFiles, type PetitionRow } from '../petition.repo.ts';
-import { SIGNABLE } from '../petition.service.ts';
+import { collecting } from '../petition.status.ts';
 import { petitionSettings } from '../petition.settings.ts';
 import { SignatureProgress, StatusTag } from '../petition.views.tsx';
 import { countSignatures, findSignature, listInvalidations, listSignatories } from '../signature.repo.ts';
@@ -21,14 +21,14 @@ function signerName(req: FastifyRequest, s: { full_name: string; deleted_at: Dat
   return petitionSettings(req.municipality!).signatoryNames === 'initials' ? initials(s.full_name) : s.full_name;
 }
 
-/** Whether signing is open right now (status and period). */
-export const collecting = (p: PetitionRow) => SIGNABLE.includes(p.status) && (!p.closes_at || new Date(p.closes_at) > new Date());
+/** Drafts and petitions in moderation show no count. */
+const hasProgress = (p: PetitionRow) => p.status !== 'draft' && p.status !== 'moderation';
 
 async function SignBox({ deps, req, p }: { deps: Deps; req: FastifyRequest; p: PetitionRow }) {
   const t = req.t;
   const path = petitionPath(req, p.number);
   if (!collecting(p)) return null;
-  const mine = req.user ? await findSignature(deps.db, p.id, req.user.id) : undefined;
+  const mine = req.user ? await findSignature(deps.db, p, req.user.id) : undefined;
   if (mine) {
     return (
       <Banner kind="success" title={t('petitions.web.youSigned')}>
@@ -63,7 +63,7 @@ export function registerShowPages(app: App, deps: Deps): void {
   app.get('/:locale/:municipality/petitions/:number/progress', { schema: { hide: true } }, async (req, reply) => {
     const p = await loadPetition(deps, req, reply);
     if (!p) return reply;
-    if (['draft', 'moderation'].includes(p.status)) return notFound(deps, req, reply);
+    if (!hasProgress(p)) return notFound(deps, req, reply);
     const count = await countSignatures(deps.db, p.id);
     const everyone = canSee(null, req.municipality!, p);
     return renderFragment(req, reply, <SignatureProgress count={count} threshold={p.threshold} closesAt={p.closes_at} status={p.status} liveSrc={`${petitionPath(req, p.number)}/progress`} />, everyone ? 2 : null);
@@ -122,7 +122,7 @@ export function registerShowPages(app: App, deps: Deps): void {
             </p>
           )}
           <SummaryList items={facts} />
-          {!['draft', 'moderation'].includes(p.status) && <SignatureProgress count={count} threshold={p.threshold} closesAt={p.closes_at} status={p.status} liveSrc={`${path}/progress`} />}
+          {hasProgress(p) && <SignatureProgress count={count} threshold={p.threshold} closesAt={p.closes_at} status={p.status} liveSrc={`${path}/progress`} />}
           {await SignBox({ deps, req, p })}
           <h2>{t('petitions.web.text')}</h2>
           <div class="petition__body">{p.body.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>

@@ -9,7 +9,7 @@ import { petitionSettings } from '../petition.settings.ts';
 import { signatureReceipt, signPetition } from '../signature.service.ts';
 import { loadPetition, petitionPath } from './common.tsx';
 import { LevelExplanation } from './level.tsx';
-import { collecting } from './show.web.tsx';
+import { collecting } from '../petition.status.ts';
 
 /** Per account and per network: generous for people, tight for scripts. Off in tests (RATE_LIMITS=false). */
 const SIGN_LIMITS = {
