@@ -6,6 +6,7 @@ import * as petitions from './migrations/2026_11_24_0003_petitions.ts';
 import * as unloggedCounters from './migrations/2026_11_25_0004_unlogged_counters.ts';
 import * as userLookups from './migrations/2026_12_01_0005_user_lookups.ts';
 import * as sealQueue from './migrations/2026_12_01_0006_petition_seal_queue.ts';
+import * as reports from './migrations/2026_12_01_0007_reports.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_25_0004_unlogged_counters': unloggedCounters,
   '2026_12_01_0005_user_lookups': userLookups,
   '2026_12_01_0006_petition_seal_queue': sealQueue,
+  '2026_12_01_0007_reports': reports,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,11 +1,12 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ReportTables } from './schema.reports.ts';
 
 /** A text stored per locale: `{ "uk": "Жовква", "en": "Zhovkva" }`. */
 export type LocalizedText = Partial<Record<string, string>>;
-type Json<T> = ColumnType<T, string, string>;
-type JsonDefault<T> = ColumnType<T, string | undefined, string>;
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
+export type Json<T> = ColumnType<T, string, string>;
+export type JsonDefault<T> = ColumnType<T, string | undefined, string>;
+export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface AssociationTable {
   id: Generated<number>;
@@ -206,7 +207,7 @@ export interface SecretTable {
 
 export type PetitionStatus = 'draft' | 'supporters' | 'moderation' | 'open' | 'awaiting_response' | 'answered' | 'closed' | 'rejected';
 export type PetitionOutcome = 'supported' | 'partly_supported' | 'not_supported';
-type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+export type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 export interface PetitionCategoryTable {
   id: Generated<number>;
@@ -318,7 +319,8 @@ export interface PetitionBlockedDomainTable {
   created_at: CreatedAt;
 }
 
-export interface DB {
+/** Every table; module tables that would make this file too long live in schema.<module>.ts. */
+export interface DB extends ReportTables {
   association: AssociationTable;
   municipalities: MunicipalityTable;
   departments: DepartmentTable;

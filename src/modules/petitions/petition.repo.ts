@@ -15,13 +15,6 @@ const PETITION_COLUMNS = [
   'p.close_reason', 'p.response_outcome', 'p.response_text', 'p.response_file_id', 'p.responded_by', 'p.created_at', 'p.updated_at',
 ] as const;
 
-/** The next petition number of a municipality; the lock holds until the caller's transaction ends. */
-export async function nextNumber(trx: Trx, municipalityId: number): Promise<number> {
-  await sql`SELECT pg_advisory_xact_lock(hashtext(${`petition-number:${municipalityId}`}))`.execute(trx);
-  const row = await trx.selectFrom('petitions').select((eb) => eb.fn.max('number').as('n')).where('municipality_id', '=', municipalityId).executeTakeFirst();
-  return Number(row?.n ?? 0) + 1;
-}
-
 export async function insertPetition(trx: Trx, values: { municipality_id: number; number: number; author_id: number; category_id: number | null; title: string; body: string; supporters_needed: number }) {
   const row = await trx.insertInto('petitions').values(values).returning(['id', 'number']).executeTakeFirstOrThrow();
   await trx.insertInto('petition_tallies').values({ petition_id: row.id, municipality_id: values.municipality_id }).execute();

@@ -5,8 +5,9 @@ import { meetsLevel, type CurrentUser } from '../../platform/auth/current-user.t
 import type { Deps } from '../../platform/http/deps.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
+import { nextNumber } from '../../platform/tenancy/numbering.ts';
 import { addCalendarDays, addWorkingDays } from '../../platform/time/working-days.ts';
-import { attachFiles, findPetition, insertEvent, insertPetition, listCategories, nextNumber, transition, type PetitionRow } from './petition.repo.ts';
+import { attachFiles, findPetition, insertEvent, insertPetition, listCategories, transition, type PetitionRow } from './petition.repo.ts';
 import { petitionSettings } from './petition.settings.ts';
 import { countSignatures, signerBatch } from './signature.repo.ts';
 import './petition.policy.ts';
@@ -45,7 +46,7 @@ export async function createDraft(deps: Deps, user: CurrentUser, m: Municipality
   if (!meetsLevel(user, m.id, settings.createLevel)) return { kind: 'level' as const, required: settings.createLevel };
   if (!(await checkCategory(deps.db, m, input.categoryId))) return { kind: 'unknown_category' as const };
   return deps.db.transaction().execute(async (trx) => {
-    const number = await nextNumber(trx, m.id);
+    const number = await nextNumber(trx, 'petitions', m.id);
     const row = await insertPetition(trx, {
       municipality_id: m.id, number, author_id: user.id, category_id: input.categoryId ?? null,
       title: input.title, body: input.body, supporters_needed: settings.supportersNeeded,

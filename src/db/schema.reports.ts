@@ -1,0 +1,84 @@
+import type { ColumnType, Generated, RawBuilder } from 'kysely';
+import type { CreatedAt, Json, JsonDefault, LocalizedText, Nullable } from './schema.ts';
+
+export type ReportStatus = 'new' | 'acknowledged' | 'in_progress' | 'scheduled' | 'fixed' | 'closed';
+export type ReportCloseReason = 'not_responsible' | 'duplicate' | 'no_action';
+export type QuestionKind = 'text' | 'number' | 'date' | 'single' | 'multiple';
+
+/** One extra question of a report category. */
+export interface ReportQuestion {
+  key: string;
+  kind: QuestionKind;
+  required: boolean;
+  labels: LocalizedText;
+  options?: { value: string; labels: LocalizedText }[];
+}
+
+export interface ReportCategoryTable {
+  id: Generated<number>;
+  municipality_id: number;
+  slug: string;
+  names: Json<LocalizedText>;
+  department_id: Nullable<number>;
+  questions: JsonDefault<ReportQuestion[]>;
+  ack_hours: Generated<number>;
+  fix_days: Generated<number>;
+  active: Generated<boolean>;
+  position: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface ReportTable {
+  id: Generated<number>;
+  municipality_id: number;
+  number: number;
+  category_id: number;
+  department_id: Nullable<number>;
+  status: ColumnType<ReportStatus, ReportStatus | undefined, ReportStatus>;
+  close_reason: Nullable<ReportCloseReason>;
+  duplicate_of: Nullable<number>;
+  title: string;
+  description: ColumnType<string, string | undefined, string>;
+  lat: number;
+  lng: number;
+  /** point(lng, lat), written with `sql` and never read: read lat and lng. */
+  location: ColumnType<never, RawBuilder<unknown>, RawBuilder<unknown>>;
+  address: Nullable<string>;
+  author_id: Nullable<number>;
+  show_name: ColumnType<boolean, boolean | undefined, boolean>;
+  answers: JsonDefault<Record<string, string | number | string[]>>;
+  supporters: Generated<number>;
+  created_at: CreatedAt;
+  acknowledged_at: Nullable<Date>;
+  fixed_at: Nullable<Date>;
+  closed_at: Nullable<Date>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ReportEventTable {
+  id: Generated<number>;
+  municipality_id: number;
+  report_id: number;
+  kind: string;
+  from_status: Nullable<ReportStatus>;
+  to_status: Nullable<ReportStatus>;
+  note: Nullable<string>;
+  public: ColumnType<boolean, boolean | undefined, boolean>;
+  actor_id: Nullable<number>;
+  created_at: CreatedAt;
+}
+
+export interface ReportSupporterTable {
+  municipality_id: number;
+  report_id: number;
+  user_id: number;
+  created_at: CreatedAt;
+}
+
+/** The tables of the reports module (migration 0007). */
+export interface ReportTables {
+  report_categories: ReportCategoryTable;
+  reports: ReportTable;
+  report_events: ReportEventTable;
+  report_supporters: ReportSupporterTable;
+}

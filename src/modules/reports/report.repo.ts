@@ -1,0 +1,108 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import type { DB } from '../../db/schema.ts';
+import type { ReportStatus } from '../../db/schema.reports.ts';
+import { EARTH_RADIUS_M, boxAround, type Box, type LatLng } from './report.geo.ts';
+import type { Answers } from './report.questions.ts';
+
+type Trx = Database | Transaction<DB>;
+
+/** Statuses of a problem not yet dealt with: nearby duplicates and "me too" are offered only for these. */
+export const OPEN_STATUSES: ReportStatus[] = ['new', 'acknowledged', 'in_progress', 'scheduled'];
+
+/** Haversine distance in metres from `p` to the row aliased `r`, in SQL (the same formula as distanceMeters). */
+const distanceTo = (p: LatLng) => sql<number>`(${2 * EARTH_RADIUS_M} * asin(least(1, sqrt(power(sin(radians(${p.lat}::float8 - r.lat) / 2), 2)
+  + cos(radians(r.lat)) * cos(radians(${p.lat}::float8)) * power(sin(radians(${p.lng}::float8 - r.lng) / 2), 2)))))`;
+
+/** The GiST-indexed condition "inside this box" on the row aliased `r`. */
+const inBox = (b: Box) => sql<boolean>`r.location <@ box(point(${b.west}::float8, ${b.south}::float8), point(${b.east}::float8, ${b.north}::float8))`;
+
+const REPORT_COLUMNS = [
+  'r.id', 'r.municipality_id', 'r.number', 'r.category_id', 'r.department_id', 'r.status', 'r.close_reason', 'r.duplicate_of',
+  'r.title', 'r.description', 'r.lat', 'r.lng', 'r.address', 'r.author_id', 'r.show_name', 'r.answers', 'r.supporters',
+  'r.created_at', 'r.acknowledged_at', 'r.fixed_at', 'r.closed_at', 'r.updated_at',
+] as const;
+
+export async function listCategories(db: Trx, municipalityId: number, opts: { activeOnly?: boolean } = {}) {
+  let q = db.selectFrom('report_categories').selectAll().where('municipality_id', '=', municipalityId);
+  if (opts.activeOnly) q = q.where('active', '=', true);
+  return q.orderBy('position').orderBy('id').execute();
+}
+
+export type ReportCategory = Awaited<ReturnType<typeof listCategories>>[number];
+
+export async function findCategory(db: Trx, municipalityId: number, slug: string) {
+  return db.selectFrom('report_categories').selectAll().where('municipality_id', '=', municipalityId).where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function insertReport(trx: Trx, v: {
+  municipality_id: number; number: number; category_id: number; department_id: number | null; title: string; description: string;
+  at: LatLng; address: string | null; author_id: number; show_name: boolean; answers: Answers;
+}) {
+  const { at, answers, ...rest } = v;
+  return trx.insertInto('reports').values({
+    ...rest, lat: at.lat, lng: at.lng, location: sql`point(${at.lng}::float8, ${at.lat}::float8)`, answers: JSON.stringify(answers),
+  }).returning(['id', 'number']).executeTakeFirstOrThrow();
+}
+
+export async function insertReportEvent(trx: Trx, e: {
+  municipality_id: number; report_id: number; kind: string; actor_id: number | null;
+  from_status?: ReportStatus | null; to_status?: ReportStatus | null; note?: string | null; public?: boolean;
+}) {
+  await trx.insertInto('report_events').values({ from_status: null, to_status: null, note: null, public: true, ...e }).execute();
+}
+
+/** A report with its category's names, or undefined. */
+export async function findReport(db: Trx, municipalityId: number, number: number) {
+  return db.selectFrom('reports as r').innerJoin('report_categories as c', 'c.id', 'r.category_id')
+    .select([...REPORT_COLUMNS, 'c.names as category_names', 'c.slug as category_slug'])
+    .where('r.municipality_id', '=', municipalityId).where('r.number', '=', number).executeTakeFirst();
+}
+
+export type ReportRow = NonNullable<Awaited<ReturnType<typeof findReport>>>;
+
+/**
+ * Open reports of a category within `meters` of a place, nearest first: the box narrows the search on
+ * the GiST index, the exact distance then keeps the circle.
+ */
+export async function nearbyOpen(db: Trx, municipalityId: number, categoryId: number, at: LatLng, meters: number, limit = 5) {
+  return db.selectFrom('reports as r')
+    .select(['r.number', 'r.title', 'r.status', 'r.supporters', 'r.created_at', distanceTo(at).as('meters')])
+    .where('r.municipality_id', '=', municipalityId).where('r.category_id', '=', categoryId).where('r.status', 'in', OPEN_STATUSES)
+    .where(inBox(boxAround(at, meters))).where(distanceTo(at), '<=', meters)
+    .orderBy('meters').limit(limit).execute();
+}
+
+export interface ReportFilter {
+  statuses?: ReportStatus[] | undefined;
+  categoryId?: number | undefined;
+  departmentId?: number | undefined;
+  since?: Date | undefined;
+  until?: Date | undefined;
+  box?: Box | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** A page of a municipality's reports, newest first, for the list and the map. */
+export async function listReports(db: Trx, municipalityId: number, f: ReportFilter) {
+  let q = db.selectFrom('reports as r').innerJoin('report_categories as c', 'c.id', 'r.category_id')
+    .select(['r.number', 'r.title', 'r.status', 'r.lat', 'r.lng', 'r.address', 'r.supporters', 'r.created_at', 'r.department_id', 'c.names as category_names', 'c.slug as category_slug'])
+    .where('r.municipality_id', '=', municipalityId);
+  if (f.statuses?.length) q = q.where('r.status', 'in', f.statuses);
+  if (f.categoryId) q = q.where('r.category_id', '=', f.categoryId);
+  if (f.departmentId) q = q.where('r.department_id', '=', f.departmentId);
+  if (f.since) q = q.where('r.created_at', '>=', f.since);
+  if (f.until) q = q.where('r.created_at', '<', f.until);
+  if (f.box) q = q.where(inBox(f.box));
+  return q.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(f.limit).offset(f.offset).execute();
+}
+
+/** Adds a supporter once; returns whether this call added them (and counted them on the report). */
+export async function addSupporter(trx: Trx, r: { municipality_id: number; id: number }, userId: number): Promise<boolean> {
+  const added = await trx.insertInto('report_supporters').values({ municipality_id: r.municipality_id, report_id: r.id, user_id: userId })
+    .onConflict((oc) => oc.columns(['municipality_id', 'report_id', 'user_id']).doNothing()).returning('user_id').executeTakeFirst();
+  if (!added) return false;
+  await trx.updateTable('reports').set((eb) => ({ supporters: eb('supporters', '+', 1) })).where('id', '=', r.id).execute();
+  return true;
+}

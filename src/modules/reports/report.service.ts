@@ -1,0 +1,75 @@
+import type { Municipality } from '../../db/schema.ts';
+import { meetsLevel, type CurrentUser, type VerificationLevel } from '../../platform/auth/current-user.ts';
+import type { Deps } from '../../platform/http/deps.ts';
+import { nextNumber } from '../../platform/tenancy/numbering.ts';
+import { distanceMeters, type LatLng } from './report.geo.ts';
+import { checkAnswers, type AnswerProblem } from './report.questions.ts';
+import { addSupporter, findCategory, insertReport, insertReportEvent, nearbyOpen, OPEN_STATUSES, type ReportRow } from './report.repo.ts';
+import { reportSettings } from './report.settings.ts';
+
+export interface NewReport {
+  category: string;
+  title: string;
+  description: string;
+  at: LatLng;
+  address: string | null;
+  showName: boolean;
+  answers: Record<string, unknown>;
+}
+
+export type CreateOutcome =
+  | { kind: 'created'; number: number }
+  | { kind: 'level'; required: VerificationLevel }
+  | { kind: 'unknown_category' }
+  | { kind: 'outside'; radiusKm: number }
+  | { kind: 'answers'; problems: Record<string, AnswerProblem> };
+
+/** Whether a place lies within the municipality's reporting radius of its centre. */
+export function insideMunicipality(m: Municipality, at: LatLng): boolean {
+  return distanceMeters({ lat: m.center_lat, lng: m.center_lng }, at) <= reportSettings(m).radiusKm * 1000;
+}
+
+/**
+ * Files a problem report for a signed-in resident: routed to its category's department, numbered, and
+ * put on its timeline, in one transaction. Every check comes first, so a refused report writes nothing.
+ */
+export async function createReport(deps: Deps, user: CurrentUser, m: Municipality, input: NewReport): Promise<CreateOutcome> {
+  const settings = reportSettings(m);
+  if (!meetsLevel(user, m.id, settings.reportLevel)) return { kind: 'level', required: settings.reportLevel };
+  const category = await findCategory(deps.db, m.id, input.category);
+  if (!category || !category.active) return { kind: 'unknown_category' };
+  if (!insideMunicipality(m, input.at)) return { kind: 'outside', radiusKm: settings.radiusKm };
+  const checked = checkAnswers(category.questions, input.answers);
+  if (!checked.ok) return { kind: 'answers', problems: checked.problems };
+  return deps.db.transaction().execute(async (trx) => {
+    const number = await nextNumber(trx, 'reports', m.id);
+    const row = await insertReport(trx, {
+      municipality_id: m.id, number, category_id: category.id, department_id: category.department_id, title: input.title,
+      description: input.description, at: input.at, address: input.address, author_id: user.id, show_name: input.showName, answers: checked.answers,
+    });
+    await insertReportEvent(trx, { municipality_id: m.id, report_id: row.id, kind: 'created', actor_id: user.id, to_status: 'new' });
+    return { kind: 'created' as const, number };
+  });
+}
+
+/** Open reports of the same category near a place, offered before a duplicate is filed. */
+export async function nearbyDuplicates(deps: Deps, m: Municipality, categorySlug: string, at: LatLng) {
+  const category = await findCategory(deps.db, m.id, categorySlug);
+  if (!category) return [];
+  return nearbyOpen(deps.db, m.id, category.id, at, reportSettings(m).duplicateMeters);
+}
+
+export type SupportOutcome = { kind: 'supported' | 'already' | 'own' | 'closed' } | { kind: 'level'; required: VerificationLevel };
+
+/** "Me too": the resident has the same problem and follows this report instead of filing another. */
+export async function supportReport(deps: Deps, user: CurrentUser, m: Municipality, r: ReportRow): Promise<SupportOutcome> {
+  const required = reportSettings(m).reportLevel;
+  if (!meetsLevel(user, m.id, required)) return { kind: 'level', required };
+  if (r.author_id === user.id) return { kind: 'own' };
+  if (!OPEN_STATUSES.includes(r.status)) return { kind: 'closed' };
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await addSupporter(trx, r, user.id))) return { kind: 'already' as const };
+    await insertReportEvent(trx, { municipality_id: m.id, report_id: r.id, kind: 'supported', actor_id: user.id, public: false });
+    return { kind: 'supported' as const };
+  });
+}

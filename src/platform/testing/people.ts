@@ -1,0 +1,28 @@
+import type { Database } from '../../db/database.ts';
+import type { Municipality } from '../../db/schema.ts';
+import type { CurrentUser } from '../auth/current-user.ts';
+import type { Deps } from '../http/deps.ts';
+import { createUser } from './http.ts';
+
+/** The password of every test person (HTTP tests sign in with it). */
+export const TEST_PASSWORD = 'petition test password';
+
+/** A user with a password (for HTTP tests) and as the services see them. */
+export async function resident(db: Database, email: string, m: Municipality | null, opts: { fullName?: string; role?: 'moderator' | 'official' | 'admin'; emailVerified?: boolean } = {}) {
+  const u = await createUser(db, {
+    email, password: TEST_PASSWORD, fullName: opts.fullName ?? email.split('@')[0]!,
+    ...(opts.emailVerified === false ? { emailVerified: false } : {}),
+    roles: opts.role && m ? [{ municipalityId: m.id, role: opts.role }] : [],
+  });
+  if (m && !opts.role) await db.insertInto('resident_verifications').values({ municipality_id: m.id, user_id: u.id, verified_by: null, method: 'official' }).execute();
+  const current: CurrentUser = {
+    id: u.id, email: u.email, fullName: opts.fullName ?? email.split('@')[0]!, locale: 'uk', platformRole: null,
+    emailVerified: opts.emailVerified !== false, identityVerified: false, residenceMunicipalityId: null,
+    roles: opts.role && m ? { [m.id]: [opts.role] } : {}, residentOf: m && !opts.role ? [m.id] : [], sessionId: 'test',
+  };
+  return { ...u, current };
+}
+
+/** The services only use `db`; the rest of Deps is not touched by them. */
+export const serviceDeps = (db: Database): Deps => ({ db, dialect: 'pglite', config: { baseUrl: 'http://localhost' } as Deps['config'], mailer: null as never, storage: null as never });
+
