@@ -13,7 +13,7 @@ import { localized } from '../../../platform/i18n/i18n.ts';
 import { Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
 import { findPetition, listCategories, listFiles, type PetitionRow } from '../petition.repo.ts';
 import { createDraft, submitDraft, updateDraft } from '../petition.service.ts';
-import { LevelExplanation } from './level.tsx';
+import { PetitionLevel } from './level.tsx';
 import { loadPetition, petitionPath, petitionsBase } from './common.tsx';
 
 /** What a resident types; the same limits as the database's CHECK constraints. */
@@ -70,7 +70,7 @@ export function registerDraftPages(app: App, deps: Deps): void {
       const category = await categoryId(deps, req, v.category);
       if (category === null) return { category: req.t('petitions.web.unknownCategory') };
       const r = await createDraft(deps, req.user!, req.municipality!, { title: v.title.trim(), body: v.body.trim(), categoryId: category });
-      if (r.kind === 'level') return render(deps, req, reply, { title: req.t('petitions.web.notYet'), status: 403, body: <LevelExplanation req={req} required={r.required} action="create" /> });
+      if (r.kind === 'level') return render(deps, req, reply, { title: req.t('platform.level.title'), status: 403, body: <PetitionLevel req={req} required={r.required} action="create" /> });
       if (r.kind === 'unknown_category') return { category: req.t('petitions.web.unknownCategory') };
       return redirectWithFlash(reply, petitionPath(req, r.number), { kind: 'success', message: req.t('petitions.web.draftSaved') });
     },

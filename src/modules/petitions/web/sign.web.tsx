@@ -8,7 +8,7 @@ import { Banner, Button, Form, SummaryList } from '../../../platform/views/compo
 import { petitionSettings } from '../petition.settings.ts';
 import { signatureReceipt, signPetition } from '../signature.service.ts';
 import { loadPetition, petitionPath } from './common.tsx';
-import { LevelExplanation } from './level.tsx';
+import { PetitionLevel } from './level.tsx';
 import { collecting } from '../petition.status.ts';
 
 /** Per account and per network: generous for people, tight for scripts. Off in tests (RATE_LIMITS=false). */
@@ -42,7 +42,7 @@ export function registerSignPages(app: App, deps: Deps): void {
         ),
       });
     }
-    return render(deps, req, reply, { title: req.t('petitions.web.notYet'), body: <LevelExplanation req={req} required={required} action="sign" /> });
+    return render(deps, req, reply, { title: req.t('platform.level.title'), body: <PetitionLevel req={req} required={required} action="sign" /> });
   });
 
   app.post('/:locale/:municipality/petitions/:number/sign', { ...SIGN_LIMITS, schema: { hide: true } }, async (req, reply) => {
