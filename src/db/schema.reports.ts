@@ -43,6 +43,8 @@ export interface ReportTable {
   lng: number;
   /** point(lng, lat), written with `sql` and never read: read lat and lng. */
   location: ColumnType<never, RawBuilder<unknown>, RawBuilder<unknown>>;
+  /** False when only an address was given: lat/lng are then the municipality's centre. */
+  located: ColumnType<boolean, boolean | undefined, boolean>;
   address: Nullable<string>;
   author_id: Nullable<number>;
   show_name: ColumnType<boolean, boolean | undefined, boolean>;

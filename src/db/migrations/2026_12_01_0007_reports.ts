@@ -38,6 +38,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       lat double precision NOT NULL CHECK (lat BETWEEN -90 AND 90),
       lng double precision NOT NULL CHECK (lng BETWEEN -180 AND 180),
       location point NOT NULL,
+      -- false when the resident gave only an address: the point is then the municipality's centre until staff place it.
+      located boolean NOT NULL DEFAULT true,
       address text CHECK (length(address) <= 300),
       author_id integer REFERENCES users(id),
       show_name boolean NOT NULL DEFAULT false,

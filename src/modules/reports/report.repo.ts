@@ -19,7 +19,7 @@ const inBox = (b: Box) => sql<boolean>`r.location <@ box(point(${b.west}::float8
 
 const REPORT_COLUMNS = [
   'r.id', 'r.municipality_id', 'r.number', 'r.category_id', 'r.department_id', 'r.status', 'r.close_reason', 'r.duplicate_of',
-  'r.title', 'r.description', 'r.lat', 'r.lng', 'r.address', 'r.author_id', 'r.show_name', 'r.answers', 'r.supporters',
+  'r.title', 'r.description', 'r.lat', 'r.lng', 'r.located', 'r.address', 'r.author_id', 'r.show_name', 'r.answers', 'r.supporters',
   'r.created_at', 'r.acknowledged_at', 'r.fixed_at', 'r.closed_at', 'r.updated_at',
 ] as const;
 
@@ -37,7 +37,7 @@ export async function findCategory(db: Trx, municipalityId: number, slug: string
 
 export async function insertReport(trx: Trx, v: {
   municipality_id: number; number: number; category_id: number; department_id: number | null; title: string; description: string;
-  at: LatLng; address: string | null; author_id: number; show_name: boolean; answers: Answers;
+  at: LatLng; located: boolean; address: string | null; author_id: number; show_name: boolean; answers: Answers;
 }) {
   const { at, answers, ...rest } = v;
   return trx.insertInto('reports').values({
@@ -52,10 +52,12 @@ export async function insertReportEvent(trx: Trx, e: {
   await trx.insertInto('report_events').values({ from_status: null, to_status: null, note: null, public: true, ...e }).execute();
 }
 
-/** A report with its category's names, or undefined. */
+/** A report with its category (names, questions) and the reporter's name where they chose to show it, or undefined. */
 export async function findReport(db: Trx, municipalityId: number, number: number) {
   return db.selectFrom('reports as r').innerJoin('report_categories as c', 'c.id', 'r.category_id')
-    .select([...REPORT_COLUMNS, 'c.names as category_names', 'c.slug as category_slug'])
+    .leftJoin('users as a', 'a.id', 'r.author_id')
+    .select([...REPORT_COLUMNS, 'c.names as category_names', 'c.slug as category_slug', 'c.questions as category_questions',
+      sql<string | null>`CASE WHEN r.show_name AND a.deleted_at IS NULL THEN a.full_name END`.as('public_name')])
     .where('r.municipality_id', '=', municipalityId).where('r.number', '=', number).executeTakeFirst();
 }
 
@@ -68,7 +70,7 @@ export type ReportRow = NonNullable<Awaited<ReturnType<typeof findReport>>>;
 export async function nearbyOpen(db: Trx, municipalityId: number, categoryId: number, at: LatLng, meters: number, limit = 5) {
   return db.selectFrom('reports as r')
     .select(['r.number', 'r.title', 'r.status', 'r.supporters', 'r.created_at', distanceTo(at).as('meters')])
-    .where('r.municipality_id', '=', municipalityId).where('r.category_id', '=', categoryId).where('r.status', 'in', OPEN_STATUSES)
+    .where('r.municipality_id', '=', municipalityId).where('r.category_id', '=', categoryId).where('r.status', 'in', OPEN_STATUSES).where('r.located', '=', true)
     .where(inBox(boxAround(at, meters))).where(distanceTo(at), '<=', meters)
     .orderBy('meters').limit(limit).execute();
 }
@@ -84,18 +86,27 @@ export interface ReportFilter {
   offset: number;
 }
 
-/** A page of a municipality's reports, newest first, for the list and the map. */
-export async function listReports(db: Trx, municipalityId: number, f: ReportFilter) {
-  let q = db.selectFrom('reports as r').innerJoin('report_categories as c', 'c.id', 'r.category_id')
-    .select(['r.number', 'r.title', 'r.status', 'r.lat', 'r.lng', 'r.address', 'r.supporters', 'r.created_at', 'r.department_id', 'c.names as category_names', 'c.slug as category_slug'])
-    .where('r.municipality_id', '=', municipalityId);
+function filtered(db: Trx, municipalityId: number, f: Omit<ReportFilter, 'limit' | 'offset'>) {
+  let q = db.selectFrom('reports as r').innerJoin('report_categories as c', 'c.id', 'r.category_id').where('r.municipality_id', '=', municipalityId);
   if (f.statuses?.length) q = q.where('r.status', 'in', f.statuses);
   if (f.categoryId) q = q.where('r.category_id', '=', f.categoryId);
   if (f.departmentId) q = q.where('r.department_id', '=', f.departmentId);
   if (f.since) q = q.where('r.created_at', '>=', f.since);
   if (f.until) q = q.where('r.created_at', '<', f.until);
-  if (f.box) q = q.where(inBox(f.box));
-  return q.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(f.limit).offset(f.offset).execute();
+  if (f.box) q = q.where(inBox(f.box)).where('r.located', '=', true);
+  return q;
+}
+
+/** A page of a municipality's reports, newest first, for the list and the map. */
+export async function listReports(db: Trx, municipalityId: number, f: ReportFilter) {
+  return filtered(db, municipalityId, f)
+    .select(['r.number', 'r.title', 'r.status', 'r.lat', 'r.lng', 'r.located', 'r.address', 'r.supporters', 'r.created_at', 'r.department_id', 'c.names as category_names', 'c.slug as category_slug'])
+    .orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(f.limit).offset(f.offset).execute();
+}
+
+export async function countReports(db: Trx, municipalityId: number, f: Omit<ReportFilter, 'limit' | 'offset'>): Promise<number> {
+  const row = await filtered(db, municipalityId, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** Adds a supporter once; returns whether this call added them (and counted them on the report). */
@@ -106,3 +117,16 @@ export async function addSupporter(trx: Trx, r: { municipality_id: number; id: n
   await trx.updateTable('reports').set((eb) => ({ supporters: eb('supporters', '+', 1) })).where('id', '=', r.id).execute();
   return true;
 }
+
+/** The public timeline of a report, oldest first, with who acted where the public may know it. */
+export async function listPublicEvents(db: Trx, reportId: number) {
+  return db.selectFrom('report_events').select(['id', 'kind', 'from_status', 'to_status', 'note', 'created_at'])
+    .where('report_id', '=', reportId).where('public', '=', true).orderBy('id').execute();
+}
+
+export async function hasSupported(db: Trx, r: { municipality_id: number; id: number }, userId: number): Promise<boolean> {
+  const row = await db.selectFrom('report_supporters').select('user_id')
+    .where('municipality_id', '=', r.municipality_id).where('report_id', '=', r.id).where('user_id', '=', userId).executeTakeFirst();
+  return row !== undefined;
+}
+

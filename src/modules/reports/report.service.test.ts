@@ -65,9 +65,18 @@ describe('filing a report', () => {
     assert.deepEqual(await createReport(deps(), author.current, town, report({ category: 'old' })), { kind: 'unknown_category' }, 'an inactive category');
     assert.deepEqual(await createReport(deps(), author.current, town, report({ at: north(10_500) })), { kind: 'outside', radiusKm: 10 });
     assert.deepEqual(await createReport(deps(), author.current, town, report({ answers: {} })), { kind: 'answers', problems: { depth: 'required' } });
+    assert.deepEqual(await createReport(deps(), author.current, town, report({ at: null, address: null })), { kind: 'no_place' });
     assert.deepEqual(await createReport(deps(), author.current, town, report({ answers: { depth: 'deep', lane: 'middle', seen: '2026-02-30', hazards: ['cars', 'trams'] } })),
       { kind: 'answers', problems: { depth: 'invalid', lane: 'invalid', seen: 'invalid', hazards: 'invalid' } });
     assert.deepEqual([await count('reports'), await count('report_events')], before);
+  });
+
+  test('an address alone is accepted, placed at the centre and marked as not located', async () => {
+    const r = await createReport(deps(), author.current, town, report({ at: null, address: 'вул. Шевченка, 12', category: 'lamps', answers: {} }));
+    assert.equal(r.kind, 'created');
+    const row = (await findReport(db, town.id, (r as { number: number }).number))!;
+    assert.deepEqual([row.located, row.lat, row.lng, row.address], [false, town.center_lat, town.center_lng, 'вул. Шевченка, 12']);
+    assert.ok(!(await nearbyDuplicates(deps(), town, 'lamps', ZHOVKVA)).some((f) => f.number === row.number), 'an unplaced report is nobody\'s neighbour');
   });
 
   test('answers keep their kinds', async () => {

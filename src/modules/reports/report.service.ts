@@ -11,7 +11,8 @@ export interface NewReport {
   category: string;
   title: string;
   description: string;
-  at: LatLng;
+  /** Where the problem is; null when the resident gave only an address. */
+  at: LatLng | null;
   address: string | null;
   showName: boolean;
   answers: Record<string, unknown>;
@@ -21,6 +22,7 @@ export type CreateOutcome =
   | { kind: 'created'; number: number }
   | { kind: 'level'; required: VerificationLevel }
   | { kind: 'unknown_category' }
+  | { kind: 'no_place' }
   | { kind: 'outside'; radiusKm: number }
   | { kind: 'answers'; problems: Record<string, AnswerProblem> };
 
@@ -38,14 +40,15 @@ export async function createReport(deps: Deps, user: CurrentUser, m: Municipalit
   if (!meetsLevel(user, m.id, settings.reportLevel)) return { kind: 'level', required: settings.reportLevel };
   const category = await findCategory(deps.db, m.id, input.category);
   if (!category || !category.active) return { kind: 'unknown_category' };
-  if (!insideMunicipality(m, input.at)) return { kind: 'outside', radiusKm: settings.radiusKm };
+  if (!input.at && !input.address) return { kind: 'no_place' };
+  if (input.at && !insideMunicipality(m, input.at)) return { kind: 'outside', radiusKm: settings.radiusKm };
   const checked = checkAnswers(category.questions, input.answers);
   if (!checked.ok) return { kind: 'answers', problems: checked.problems };
   return deps.db.transaction().execute(async (trx) => {
     const number = await nextNumber(trx, 'reports', m.id);
     const row = await insertReport(trx, {
       municipality_id: m.id, number, category_id: category.id, department_id: category.department_id, title: input.title,
-      description: input.description, at: input.at, address: input.address, author_id: user.id, show_name: input.showName, answers: checked.answers,
+      description: input.description, at: input.at ?? { lat: m.center_lat, lng: m.center_lng }, located: input.at !== null, address: input.address, author_id: user.id, show_name: input.showName, answers: checked.answers,
     });
     await insertReportEvent(trx, { municipality_id: m.id, report_id: row.id, kind: 'created', actor_id: user.id, to_status: 'new' });
     return { kind: 'created' as const, number };

@@ -1,0 +1,81 @@
+import type { ReportStatus } from '../../../db/schema.reports.ts';
+import type { App, Deps } from '../../../platform/http/deps.ts';
+import { render } from '../../../platform/http/render.tsx';
+import { localized } from '../../../platform/i18n/i18n.ts';
+import { ButtonLink, EmptyState, Pagination } from '../../../platform/views/components.tsx';
+import { useView } from '../../../platform/views/context.ts';
+import { countReports, listCategories, listReports, OPEN_STATUSES } from '../report.repo.ts';
+import { reportsBase, ReportStatusTag } from './common.tsx';
+
+const PER_PAGE = 25;
+/** The status filter offers what residents ask: still open, fixed, closed, or everything. */
+const GROUPS: Record<string, ReportStatus[]> = { open: OPEN_STATUSES, fixed: ['fixed'], closed: ['closed'], all: [] };
+type Row = Awaited<ReturnType<typeof listReports>>[number];
+
+function ReportItem({ r, base }: { r: Row; base: string }) {
+  const { t, locale, fmt } = useView();
+  return (
+    <li class="report-item">
+      <p class="report-item__meta">{t('reports.number', { number: r.number })} · <ReportStatusTag status={r.status} /> · {localized(r.category_names, locale)}</p>
+      <h3 class="report-item__title"><a href={`${base}/${r.number}`}>{r.title}</a></h3>
+      <p class="report-item__date">{fmt.date(r.created_at)}{r.address ? ` · ${r.address}` : ''}{r.supporters > 0 ? ` · ${t('reports.supporters', { count: r.supporters })}` : ''}</p>
+    </li>
+  );
+}
+
+/** The public list of a municipality's reports with filters and paging. */
+export function registerReportListPage(app: App, deps: Deps): void {
+  app.get('/:locale/:municipality/reports', { schema: { hide: true } }, async (req, reply) => {
+    const m = req.municipality!;
+    const t = req.t;
+    const query = req.query as { status?: string; category?: string; page?: string };
+    const group = query.status && query.status in GROUPS ? query.status : 'open';
+    const categories = await listCategories(deps.db, m.id);
+    const category = categories.find((c) => c.slug === query.category);
+    const page = Math.max(1, Math.min(10_000, Number.parseInt(query.page ?? '1', 10) || 1));
+    const filter = { statuses: GROUPS[group], categoryId: category?.id };
+    const [rows, total] = await Promise.all([
+      listReports(deps.db, m.id, { ...filter, limit: PER_PAGE, offset: (page - 1) * PER_PAGE }), countReports(deps.db, m.id, filter),
+    ]);
+    const base = reportsBase(req);
+    const hrefFor = (n: number) => {
+      const sp = new URLSearchParams({ status: group });
+      if (category) sp.set('category', category.slug);
+      if (n > 1) sp.set('page', String(n));
+      return `${base}?${sp}`;
+    };
+    return render(deps, req, reply, {
+      title: t('reports.name'),
+      body: (
+        <>
+          <h1>{t('reports.name')}</h1>
+          <p class="lead">{t('reports.web.lead')}</p>
+          <p class="actions"><ButtonLink href={`${base}/new`}>{t('reports.web.new')}</ButtonLink></p>
+          <form method="get" action={base} class="filters" aria-label={t('reports.web.filters')}>
+            <div class="field">
+              <label class="field__label" for="f-status">{t('reports.web.status')}</label>
+              <select class="input" id="f-status" name="status">
+                {Object.keys(GROUPS).map((g) => <option key={g} value={g} selected={g === group}>{t(`reports.web.group.${g}`)}</option>)}
+              </select>
+            </div>
+            {categories.length > 0 && (
+              <div class="field">
+                <label class="field__label" for="f-category">{t('reports.web.category')}</label>
+                <select class="input" id="f-category" name="category">
+                  <option value="">{t('reports.web.anyCategory')}</option>
+                  {categories.map((c) => <option key={c.id} value={c.slug} selected={c.id === category?.id}>{localized(c.names, req.locale)}</option>)}
+                </select>
+              </div>
+            )}
+            <button class="button button--secondary" type="submit">{t('reports.web.apply')}</button>
+          </form>
+          <p role="status">{t('reports.web.found', { count: total })}</p>
+          {rows.length === 0
+            ? <EmptyState title={t('reports.web.empty')} />
+            : <ul class="report-list">{rows.map((r) => <ReportItem key={r.number} r={r} base={base} />)}</ul>}
+          <Pagination page={page} pages={Math.max(1, Math.ceil(total / PER_PAGE))} hrefFor={hrefFor} />
+        </>
+      ),
+    });
+  });
+}

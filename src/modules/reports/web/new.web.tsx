@@ -1,0 +1,160 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { ReportQuestion } from '../../../db/schema.reports.ts';
+import type { App, Deps } from '../../../platform/http/deps.ts';
+import { redirectWithFlash } from '../../../platform/http/flash.ts';
+import { formRoute } from '../../../platform/http/form-route.tsx';
+import { render } from '../../../platform/http/render.tsx';
+import { redirectToSignIn } from '../../../platform/http/request-context.ts';
+import { localized } from '../../../platform/i18n/i18n.ts';
+import { Button, Checkboxes, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
+import { findCategory, listCategories, type ReportCategory } from '../report.repo.ts';
+import { createReport, nearbyDuplicates } from '../report.service.ts';
+import { levelPage, reportPath, reportsBase } from './common.tsx';
+
+/** What a resident types; the same limits as the database's CHECK constraints. Extra answers come as `q_<key>`. */
+export const ReportSchema = Type.Object({
+  category: Type.String({ minLength: 1, maxLength: 64 }),
+  title: Type.String({ minLength: 5, maxLength: 120 }),
+  description: Type.Optional(Type.String({ maxLength: 5000 })),
+  lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+  lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+  address: Type.Optional(Type.String({ maxLength: 300 })),
+  showName: Type.Optional(Type.Literal('yes')),
+  confirmNew: Type.Optional(Type.Literal('yes')),
+}, { additionalProperties: true });
+
+const label = (req: FastifyRequest, q: ReportQuestion) => localized(q.labels, req.locale);
+
+/** One extra question of the category as a form control named `q_<key>`. */
+function Question({ req, q, errors, values }: { req: FastifyRequest; q: ReportQuestion; errors: FormErrors; values: FormValues }) {
+  const name = `q_${q.key}`;
+  const options = (q.options ?? []).map((o) => ({ value: o.value, label: localized(o.labels, req.locale) }));
+  const text = `${label(req, q)}${q.required ? '' : ` ${req.t('reports.web.optional')}`}`;
+  switch (q.kind) {
+    case 'single':
+      return <Select name={name} label={text} errors={errors} value={String(values[name] ?? '')} options={[{ value: '', label: req.t('reports.web.choose') }, ...options]} />;
+    case 'multiple': {
+      const checked = ([] as unknown[]).concat(values[name] ?? []).map(String);
+      return <Checkboxes name={name} legend={text} options={options} checked={checked} errors={errors} />;
+    }
+    default:
+      return <Field name={name} label={text} type={q.kind === 'number' ? 'number' : q.kind === 'date' ? 'date' : 'text'} inputMode={q.kind === 'number' ? 'decimal' : undefined}
+        required={q.required} maxLength={q.kind === 'text' ? 500 : undefined} errors={errors} values={values} />;
+  }
+}
+
+function ReportFields({ req, category, errors, values }: { req: FastifyRequest; category: ReportCategory; errors: FormErrors; values: FormValues }) {
+  const t = req.t;
+  return (
+    <>
+      <input type="hidden" name="category" value={category.slug} />
+      <Field name="title" label={t('reports.web.field.title')} hint={t('reports.web.field.titleHint')} required maxLength={120} errors={errors} values={values} />
+      <Field name="description" label={t('reports.web.field.description')} multiline rows={6} maxLength={5000} errors={errors} values={values} />
+      <fieldset class="field-group">
+        <legend>{t('reports.web.place')}</legend>
+        <p class="field__hint">{t('reports.web.placeHint')}</p>
+        <Field name="address" label={t('reports.web.field.address')} maxLength={300} autocomplete="street-address" errors={errors} values={values} />
+        <Field name="lat" label={t('reports.web.field.lat')} inputMode="decimal" errors={errors} values={values} />
+        <Field name="lng" label={t('reports.web.field.lng')} inputMode="decimal" errors={errors} values={values} />
+      </fieldset>
+      {category.questions.map((q) => <Question key={q.key} req={req} q={q} errors={errors} values={values} />)}
+      <Checkboxes name="showName" legend={t('reports.web.field.showName')} options={[{ value: 'yes', label: t('reports.web.showNameYes') }]} checked={values.showName === 'yes' ? ['yes'] : []} errors={errors} />
+    </>
+  );
+}
+
+/** Step one without JavaScript: the categories, each a link to the form with its own questions. */
+function CategoryChooser({ req, categories }: { req: FastifyRequest; categories: ReportCategory[] }) {
+  return (
+    <>
+      <h1>{req.t('reports.web.new')}</h1>
+      <p class="lead">{req.t('reports.web.chooseCategory')}</p>
+      {categories.length === 0
+        ? <p>{req.t('reports.web.noCategories')}</p>
+        : <ul class="choice-list">{categories.map((c) => <li key={c.slug}><a href={`${reportsBase(req)}/new?category=${c.slug}`}>{localized(c.names, req.locale)}</a></li>)}</ul>}
+    </>
+  );
+}
+
+const answersOf = (body: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(body).filter(([k]) => k.startsWith('q_')).map(([k, v]) => [k.slice(2), typeof v === 'string' ? v.trim() : v]));
+
+/** Filing a report: choose a category, describe and place the problem, see nearby reports of it first. */
+export function registerNewReportPage(app: App, deps: Deps): void {
+  const signedIn = (req: FastifyRequest, reply: FastifyReply) => (req.user ? undefined : redirectToSignIn(req, reply));
+  const chosen = async (req: FastifyRequest, values: FormValues) => {
+    const slug = String(values.category ?? (req.query as { category?: string }).category ?? '');
+    const c = slug ? await findCategory(deps.db, req.municipality!.id, slug) : undefined;
+    return c?.active ? c : undefined;
+  };
+
+  formRoute(app, deps, {
+    url: '/:locale/:municipality/reports/new',
+    schema: ReportSchema,
+    title: (req) => req.t('reports.web.new'),
+    guard: signedIn,
+    view: async (req, { errors, values }) => {
+      const category = await chosen(req, values);
+      if (!category) return <CategoryChooser req={req} categories={await listCategories(deps.db, req.municipality!.id, { activeOnly: true })} />;
+      return (
+        <>
+          <h1>{req.t('reports.web.newIn', { category: localized(category.names, req.locale) })}</h1>
+          <p><a href={`${reportsBase(req)}/new`}>{req.t('reports.web.otherCategory')}</a></p>
+          <ErrorSummary errors={errors} />
+          <Form action={`${reportsBase(req)}/new`}>
+            <ReportFields req={req} category={category} errors={errors} values={values} />
+            <Button>{req.t('reports.web.send')}</Button>
+          </Form>
+        </>
+      );
+    },
+    async handle(v, req, reply) {
+      const m = req.municipality!;
+      if ((v.lat === undefined) !== (v.lng === undefined)) return { [v.lat === undefined ? 'lat' : 'lng']: req.t('reports.web.bothCoordinates') };
+      const at = v.lat !== undefined && v.lng !== undefined ? { lat: v.lat, lng: v.lng } : null;
+      if (at && v.confirmNew !== 'yes') {
+        const nearby = await nearbyDuplicates(deps, m, v.category, at);
+        if (nearby.length > 0) return render(deps, req, reply, { title: req.t('reports.web.nearbyTitle'), body: <Nearby req={req} nearby={nearby} /> });
+      }
+      const r = await createReport(deps, req.user!, m, {
+        category: v.category, title: v.title, description: v.description ?? '', at, address: v.address ?? null,
+        showName: v.showName === 'yes', answers: answersOf(req.body as Record<string, unknown>),
+      });
+      switch (r.kind) {
+        case 'created': return redirectWithFlash(reply, reportPath(req, r.number), { kind: 'success', message: req.t('reports.web.created', { number: r.number }) });
+        case 'level': return levelPage(deps, req, reply, r.required, reportsBase(req));
+        case 'unknown_category': return { category: req.t('reports.web.unknownCategory') };
+        case 'no_place': return { address: req.t('reports.web.noPlace') };
+        case 'outside': return { lat: req.t('reports.web.outside', { km: r.radiusKm, municipality: localized(m.names, req.locale) }) };
+        case 'answers': return Object.fromEntries(Object.entries(r.problems).map(([k, p]) => [`q_${k}`, req.t(`reports.web.answer.${p}`)]));
+      }
+    },
+  });
+
+  /** Open reports of the same problem nearby: support one of them, or file this one after all. */
+  function Nearby({ req, nearby }: { req: FastifyRequest; nearby: Awaited<ReturnType<typeof nearbyDuplicates>> }) {
+    // What was typed goes back as it came (the form adds its own CSRF token).
+    const typed = Object.entries(req.body as Record<string, unknown>).filter(([k]) => k !== '_csrf' && k !== 'confirmNew');
+    return (
+      <>
+        <h1>{req.t('reports.web.nearbyTitle')}</h1>
+        <p class="lead">{req.t('reports.web.nearbyLead')}</p>
+        <ul class="report-list">
+          {nearby.map((n) => (
+            <li key={n.number}>
+              <a href={reportPath(req, n.number)}>{req.t('reports.number', { number: n.number })}: {n.title}</a>
+              {' '}({req.t('reports.web.metersAway', { meters: Math.round(n.meters) })})
+              <Form action={`${reportPath(req, n.number)}/support`}><Button variant="secondary">{req.t('reports.web.meToo')}</Button></Form>
+            </li>
+          ))}
+        </ul>
+        <Form action={`${reportsBase(req)}/new`}>
+          {typed.flatMap(([k, v]) => ([] as unknown[]).concat(v).map((x, i) => <input key={`${k}${i}`} type="hidden" name={k} value={String(x)} />))}
+          <input type="hidden" name="confirmNew" value="yes" />
+          <Button>{req.t('reports.web.fileAnyway')}</Button>
+        </Form>
+      </>
+    );
+  }
+}

@@ -1,0 +1,87 @@
+import type { FastifyRequest } from 'fastify';
+import type { App, Deps } from '../../../platform/http/deps.ts';
+import { redirectWithFlash } from '../../../platform/http/flash.ts';
+import { render } from '../../../platform/http/render.tsx';
+import { redirectToSignIn } from '../../../platform/http/request-context.ts';
+import { localized } from '../../../platform/i18n/i18n.ts';
+import { Banner, Button, Form, SummaryList } from '../../../platform/views/components.tsx';
+import { hasSupported, listPublicEvents, OPEN_STATUSES, type ReportRow } from '../report.repo.ts';
+import { supportReport } from '../report.service.ts';
+import { levelPage, loadReport, reportPath, reportsBase, ReportStatusTag } from './common.tsx';
+
+/** The answers to the category's questions, labelled in the visitor's language. */
+function answerItems(req: FastifyRequest, r: ReportRow): [string, string][] {
+  return r.category_questions.filter((q) => r.answers[q.key] !== undefined).map((q) => {
+    const a = r.answers[q.key]!;
+    const option = (v: string) => localized(q.options?.find((o) => o.value === v)?.labels, req.locale) || v;
+    const shown = Array.isArray(a) ? a.map(option).join(', ') : q.kind === 'single' ? option(String(a)) : q.kind === 'number' ? req.fmt.number(Number(a)) : String(a);
+    return [localized(q.labels, req.locale), shown];
+  });
+}
+
+async function SupportBox({ deps, req, r }: { deps: Deps; req: FastifyRequest; r: ReportRow }) {
+  if (!OPEN_STATUSES.includes(r.status) || req.user?.id === r.author_id) return null;
+  if (req.user && (await hasSupported(deps.db, r, req.user.id))) return <Banner kind="success">{req.t('reports.web.youSupport')}</Banner>;
+  return (
+    <Form action={`${reportPath(req, r.number)}/support`} class="support-box">
+      <p>{req.t('reports.web.meTooLead')}</p>
+      <Button variant="secondary">{req.t('reports.web.meToo')}</Button>
+    </Form>
+  );
+}
+
+/** A report's page with its place, answers and timeline, and "me too". */
+export function registerShowReportPages(app: App, deps: Deps): void {
+  app.get('/:locale/:municipality/reports/:number', { schema: { hide: true } }, async (req, reply) => {
+    const r = await loadReport(deps, req, reply);
+    if (!r) return reply;
+    const t = req.t;
+    const events = await listPublicEvents(deps.db, r.id);
+    const place = r.located
+      ? <a href={`https://www.openstreetmap.org/?mlat=${r.lat}&mlon=${r.lng}#map=18/${r.lat}/${r.lng}`}>{req.fmt.number(r.lat)}, {req.fmt.number(r.lng)}</a>
+      : t('reports.web.notLocated');
+    const facts: [string, preact.ComponentChildren][] = [
+      [t('reports.web.status'), <ReportStatusTag status={r.status} />],
+      [t('reports.web.category'), localized(r.category_names, req.locale)],
+      [t('reports.web.reportedAt'), req.fmt.date(r.created_at)],
+      [t('reports.web.place'), place],
+    ];
+    if (r.address) facts.push([t('reports.web.field.address'), r.address]);
+    facts.push([t('reports.web.reporter'), r.public_name ?? t('reports.web.anonymous')]);
+    facts.push([t('reports.web.supporters'), t('reports.supporters', { count: r.supporters })]);
+    return render(deps, req, reply, {
+      title: r.title,
+      body: (
+        <article class="report">
+          <p class="eyebrow">{t('reports.number', { number: r.number })}</p>
+          <h1>{r.title}</h1>
+          <SummaryList items={[...facts, ...answerItems(req, r)]} />
+          {r.description && <div class="report__body">{r.description.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>}
+          {await SupportBox({ deps, req, r })}
+          <h2>{t('reports.web.timeline')}</h2>
+          <ol class="timeline">
+            {events.map((e) => (
+              <li key={e.id}><time dateTime={new Date(e.created_at).toISOString()}>{req.fmt.dateTime(e.created_at)}</time> {t(`reports.event.${e.kind}`)}{e.note ? `: ${e.note}` : ''}</li>
+            ))}
+          </ol>
+          <p><a href={reportsBase(req)}>{t('reports.web.allReports')}</a></p>
+        </article>
+      ),
+    });
+  });
+
+  app.post('/:locale/:municipality/reports/:number/support', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.user) return redirectToSignIn(req, reply);
+    const r = await loadReport(deps, req, reply);
+    if (!r) return reply;
+    const path = reportPath(req, r.number);
+    const outcome = await supportReport(deps, req.user, req.municipality!, r);
+    switch (outcome.kind) {
+      case 'supported': return redirectWithFlash(reply, path, { kind: 'success', message: req.t('reports.web.supported') });
+      case 'already': return redirectWithFlash(reply, path, { kind: 'info', message: req.t('reports.web.youSupport') });
+      case 'own': return redirectWithFlash(reply, path, { kind: 'info', message: req.t('reports.web.ownReport') });
+      case 'closed': return redirectWithFlash(reply, path, { kind: 'error', message: req.t('reports.web.notOpen') });
+      case 'level': return levelPage(deps, req, reply, outcome.required, path);
+    }
+  });
+}
