@@ -269,3 +269,18 @@ export async function follow(page: Page, action: () => Promise<unknown>, opts: {
 export async function text(page: Page, css: string): Promise<string> {
   return ((await page.locator(css).first().innerText()) ?? '').replace(/\s+/g, ' ').trim();
 }
+
+/** A fresh browser profile signed in as `user` (through the sign-in form, axe checked), given to `fn`. */
+export async function signedIn(browser: Browser, server: TestServer, user: SeededUser, locale: Locale, fn: (page: Page) => Promise<void>): Promise<void> {
+  const context = await newContext(browser, server);
+  try {
+    const page = await context.newPage();
+    await visit(page, `/${locale}/account/sign-in`);
+    await page.fill('#f-email', user.email);
+    await page.fill('#f-password', user.password);
+    await follow(page, () => page.click('main form button[type=submit]'), { status: 200 });
+    await fn(page);
+  } finally {
+    await context.close();
+  }
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Locale } from '../../src/platform/i18n/i18n.ts';
-import { disableScripts, eventually, follow, launchBrowser, newContext, seedMunicipality, seedUser, startServer, text, tr, visit, type SeededMunicipality, type SeededUser, type TestServer } from './helpers.ts';
+import { disableScripts, eventually, follow, signedIn, launchBrowser, newContext, seedMunicipality, seedUser, startServer, text, tr, visit, type SeededMunicipality, type SeededUser, type TestServer } from './helpers.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -35,20 +35,7 @@ after(async () => {
   await server?.close();
 });
 
-/** A fresh browser profile signed in as `who`, on the page the sign-in leads to. */
-async function as(who: string, locale: Locale, fn: (page: Page) => Promise<void>): Promise<void> {
-  const context = await newContext(browser, server);
-  try {
-    const page = await context.newPage();
-    await visit(page, `/${locale}/account/sign-in`);
-    await page.fill('#f-email', people[who]!.email);
-    await page.fill('#f-password', people[who]!.password);
-    await follow(page, () => page.click('main form button[type=submit]'), { status: 200 });
-    await fn(page);
-  } finally {
-    await context.close();
-  }
-}
+const as = (who: string, locale: Locale, fn: (page: Page) => Promise<void>) => signedIn(browser, server, people[who]!, locale, fn);
 
 const petitionStatus = async (number: number) =>
   (await server.db.selectFrom('petitions').select('status').where('municipality_id', '=', town.id).where('number', '=', number).executeTakeFirst())?.status;
@@ -134,7 +121,7 @@ test('a visitor who is not signed in is told what signing needs, without JavaScr
     await disableScripts(page);
     await visit(page, `/uk/${town.slug}/petitions/2`);
     await follow(page, () => page.click('main .sign-box a'), { status: 200 });
-    assert.match(await text(page, 'main'), new RegExp(tr('uk')('petitions.web.level.signInLink')));
+    assert.match(await text(page, 'main'), new RegExp(tr('uk')('platform.level.signInLink')));
   } finally {
     await context.close();
   }

@@ -15,7 +15,7 @@ export function reportTown(db: Database, slug: string, settings: Partial<ReportS
 }
 
 /** A report category of `m`, routed to a new department of the same name unless `department` is null. */
-export async function reportCategory(db: Database, m: Municipality, slug: string, opts: { questions?: ReportQuestion[]; department?: null; active?: boolean } = {}) {
+export async function reportCategory(db: Database, m: Pick<Municipality, 'id'>, slug: string, opts: { questions?: ReportQuestion[]; department?: null; active?: boolean } = {}) {
   const department = opts.department === null ? null : (await db.insertInto('departments')
     .values({ municipality_id: m.id, slug: `${slug}-dept`, names: JSON.stringify({ uk: `Відділ: ${slug}`, en: `Department: ${slug}` }) })
     .returning('id').executeTakeFirstOrThrow()).id;

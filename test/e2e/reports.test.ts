@@ -1,0 +1,90 @@
+/**
+ * Problem reports in Chromium: a resident without JavaScript files a report with an address, coordinates
+ * and the category's question; a neighbour filing the same problem nearby is offered it and says
+ * "me too"; the list and the report page are visited in all five languages. axe-core (WCAG 2.1 A/AA)
+ * runs on every page reached.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { LOCALES } from '../../src/platform/i18n/i18n.ts';
+import { reportCategory } from '../../src/modules/reports/testing.ts';
+import { disableScripts, follow, launchBrowser, newContext, seedMunicipality, seedUser, signedIn, startServer, text, tr, visit, type SeededMunicipality, type SeededUser, type TestServer } from './helpers.ts';
+
+let server: TestServer;
+let browser: Browser;
+let town: SeededMunicipality;
+const people: Record<string, SeededUser> = {};
+const PLACE = { lat: '50.0549', lng: '23.9731' };
+
+before(async () => {
+  server = await startServer();
+  town = await seedMunicipality(server.db);
+  await server.db.updateTable('municipalities').set({ enabled_modules: JSON.stringify(['reports']) }).where('id', '=', town.id).execute();
+  await reportCategory(server.db, town, 'potholes', {
+    questions: [{ key: 'depth', kind: 'number', required: true, labels: { uk: 'Глибина, см', 'sr-Cyrl': 'Дубина, цм', 'sr-Latn': 'Dubina, cm', pl: 'Głębokość, cm', en: 'Depth, cm' } }],
+  });
+  await server.db.updateTable('report_categories').set({ names: JSON.stringify({ uk: 'Вибоїни', 'sr-Cyrl': 'Рупе на путу', 'sr-Latn': 'Rupe na putu', pl: 'Dziury w jezdni', en: 'Potholes' }) }).execute();
+  people.reporter = await seedUser(server.db, { email: 'reporter@zhovkva.example.org', fullName: 'Марія Коваль' });
+  people.neighbour = await seedUser(server.db, { email: 'neighbour@zhovkva.example.org', fullName: 'Petar Petrović', locale: 'sr-Latn' });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('a report without JavaScript, then "me too" from a neighbour, then every language', async () => {
+  const uk = tr('uk');
+  const base = `/uk/${town.slug}/reports`;
+  let path = '';
+
+  await signedIn(browser, server, people.reporter!, 'uk', async (page) => {
+    await disableScripts(page);
+    await visit(page, base);
+    await follow(page, () => page.click(`main a[href="${base}/new"]`), { status: 200 });
+    await follow(page, () => page.click(`main a[href="${base}/new?category=potholes"]`), { status: 200 });
+    await follow(page, () => page.click('main form button[type=submit]'), { status: 400 });
+    assert.match(await text(page, '.error-summary'), new RegExp(tr('uk')('field.title')));
+    await page.fill('#f-title', 'Глибока вибоїна біля ринку');
+    await page.fill('#f-address', 'вул. Львівська, 5');
+    await page.fill('#f-lat', PLACE.lat);
+    await page.fill('#f-lng', PLACE.lng);
+    await page.fill('#f-q_depth', '15');
+    await follow(page, () => page.click('main form button[type=submit]'), { status: 200 });
+    path = new URL(page.url()).pathname;
+    assert.match(path, /\/reports\/1$/);
+    assert.equal(await text(page, 'main .banner'), uk('reports.web.created', { number: 1 }));
+    assert.match(await text(page, 'main'), /Глибина, см/);
+  });
+
+  await signedIn(browser, server, people.neighbour!, 'sr-Latn', async (page) => {
+    const sr = tr('sr-Latn');
+    const srBase = `/sr-Latn/${town.slug}/reports`;
+    await visit(page, `${srBase}/new?category=potholes`);
+    await page.fill('#f-title', 'Rupa kod pijace');
+    await page.fill('#f-lat', '50.0550');
+    await page.fill('#f-lng', PLACE.lng);
+    await page.fill('#f-q_depth', '10');
+    await follow(page, () => page.click('main form button[type=submit]'), { status: 200 });
+    assert.equal(await text(page, 'main h1'), sr('reports.web.nearbyTitle'));
+    await follow(page, () => page.click(`main form[action="${srBase}/1/support"] button`), { status: 200 });
+    assert.match(await text(page, 'main'), new RegExp(sr('reports.web.supported')));
+  });
+  const count = await server.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  assert.equal(Number(count.n), 1, 'the neighbour joined instead of filing a duplicate');
+
+  const context = await newContext(browser, server);
+  try {
+    const page = await context.newPage();
+    for (const locale of LOCALES) {
+      await visit(page, `/${locale}/${town.slug}/reports`);
+      assert.match(await text(page, 'main h1'), new RegExp(tr(locale)('reports.name')));
+      await visit(page, `/${locale}/${town.slug}/reports/1`);
+      assert.match(await text(page, 'main'), new RegExp(tr(locale)('reports.status.new')));
+    }
+  } finally {
+    await context.close();
+  }
+});
