@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import './report.policy.ts';
 import { ReportSettingsSchema } from './report.settings.ts';
 import { registerReportPages } from './web/routes.tsx';
 

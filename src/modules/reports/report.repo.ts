@@ -1,7 +1,7 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Transaction, type Updateable } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
-import type { ReportStatus } from '../../db/schema.reports.ts';
+import type { ReportStatus, ReportTable } from '../../db/schema.reports.ts';
 import { EARTH_RADIUS_M, boxAround, type Box, type LatLng } from './report.geo.ts';
 import type { Answers } from './report.questions.ts';
 
@@ -130,3 +130,25 @@ export async function hasSupported(db: Trx, r: { municipality_id: number; id: nu
   return row !== undefined;
 }
 
+
+/**
+ * Moves a report on only if it is still in one of `from` (two officials at once, or a stale form, change
+ * nothing the second time). Returns whether the row changed.
+ */
+export async function moveReport(trx: Trx, id: number, from: ReportStatus[], set: Updateable<ReportTable>): Promise<boolean> {
+  const r = await trx.updateTable('reports').set({ ...set, updated_at: new Date() }).where('id', '=', id).where('status', 'in', from).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Who hears of a report's public changes: its reporter and everyone who said "me too". */
+export async function followers(db: Trx, r: { municipality_id: number; id: number; author_id: number | null }): Promise<number[]> {
+  const rows = await db.selectFrom('report_supporters').select('user_id').where('municipality_id', '=', r.municipality_id).where('report_id', '=', r.id).execute();
+  return [...new Set([...(r.author_id ? [r.author_id] : []), ...rows.map((x) => x.user_id)])];
+}
+
+/** Every event of a report, internal notes included, with who acted: for staff. */
+export async function listAllEvents(db: Trx, reportId: number) {
+  return db.selectFrom('report_events as e').leftJoin('users as u', 'u.id', 'e.actor_id')
+    .select(['e.id', 'e.kind', 'e.from_status', 'e.to_status', 'e.note', 'e.public', 'e.created_at', 'u.full_name as actor_name'])
+    .where('e.report_id', '=', reportId).orderBy('e.id').execute();
+}

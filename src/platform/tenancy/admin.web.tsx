@@ -25,6 +25,13 @@ export function requirePermission(deps: Deps, req: FastifyRequest, reply: Fastif
   return undefined;
 }
 
+/** A formRoute guard: stops the request unless the user holds `action` in the request's municipality. */
+export const municipalGuard = (deps: Deps, action: string) => async (req: FastifyRequest, reply: FastifyReply) => {
+  await requirePermission(deps, req, reply, action, { municipalityId: req.municipality!.id });
+  if (reply.sent) return reply;
+  return undefined;
+};
+
 function MunicipalityFields({ req, errors, values, isNew }: { req: FastifyRequest; errors: FormErrors; values: FormValues; isNew: boolean }) {
   const t = req.t;
   const f = { errors, values };

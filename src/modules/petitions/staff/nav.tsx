@@ -1,21 +1,15 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../../../platform/http/deps.ts';
-import { requirePermission } from '../../../platform/tenancy/admin.web.tsx';
-import { can } from '../../../platform/tenancy/policy.ts';
+import type { FastifyRequest } from 'fastify';
+import { municipalGuard } from '../../../platform/tenancy/admin.web.tsx';
+import { SectionNav } from '../../../platform/views/section-nav.tsx';
 
 /** Stops the request unless the user holds `action` in this municipality (sign-in redirect or 403). */
-export const guard = (deps: Deps, action: string) => async (req: FastifyRequest, reply: FastifyReply) => {
-  await requirePermission(deps, req, reply, action, { municipalityId: req.municipality!.id });
-  if (reply.sent) return reply;
-  return undefined;
-};
+export const guard = municipalGuard;
 
 export const staffBase = (req: FastifyRequest) => `/${req.locale}/${req.municipality!.slug}/petitions/staff`;
 
 /** Links between the staff pages of petitions, limited to what the user may open. */
 export function StaffNav({ req }: { req: FastifyRequest }) {
   const base = staffBase(req);
-  const m = { municipalityId: req.municipality!.id };
   const links: [string, string, string][] = [
     [base, 'petitions.staff.dashboard', 'petitions.dashboard'],
     [`${base}/moderation`, 'petitions.staff.moderation', 'petitions.moderate'],
@@ -24,16 +18,7 @@ export function StaffNav({ req }: { req: FastifyRequest }) {
     [`${base}/domains`, 'petitions.staff.domains', 'petitions.antifraud'],
     [`${base}/categories`, 'petitions.staff.categories', 'petitions.categories'],
   ];
-  const path = req.url.split('?')[0];
-  return (
-    <nav aria-label={req.t('petitions.staff.sections')} class="subnav">
-      <ul class="actions">
-        {links.filter(([, , action]) => can(req.user, action, m)).map(([href, key]) => (
-          <li key={href}><a href={href} aria-current={path === href ? 'page' : undefined}>{req.t(key)}</a></li>
-        ))}
-      </ul>
-    </nav>
-  );
+  return <SectionNav req={req} label={req.t('petitions.staff.sections')} links={links} />;
 }
 
 /** Whether a deadline has passed. */
