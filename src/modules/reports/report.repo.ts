@@ -1,7 +1,7 @@
 import { sql, type Transaction, type Updateable } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
-import type { ReportStatus, ReportTable } from '../../db/schema.reports.ts';
+import type { ReportQuestion, ReportStatus, ReportTable } from '../../db/schema.reports.ts';
 import { EARTH_RADIUS_M, boxAround, type Box, type LatLng } from './report.geo.ts';
 import type { Answers } from './report.questions.ts';
 
@@ -151,4 +151,43 @@ export async function listAllEvents(db: Trx, reportId: number) {
   return db.selectFrom('report_events as e').leftJoin('users as u', 'u.id', 'e.actor_id')
     .select(['e.id', 'e.kind', 'e.from_status', 'e.to_status', 'e.note', 'e.public', 'e.created_at', 'u.full_name as actor_name'])
     .where('e.report_id', '=', reportId).orderBy('e.id').execute();
+}
+
+/**
+ * Open reports for staff, the most urgent deadline first: a new report is due to be acknowledged within
+ * its category's hours, any other open one to be fixed within its category's days.
+ */
+export async function staffQueue(db: Trx, municipalityId: number, f: { departmentId?: number | undefined; limit: number }) {
+  const due = sql<Date>`CASE WHEN r.status = 'new' THEN r.created_at + c.ack_hours * interval '1 hour' ELSE r.created_at + c.fix_days * interval '1 day' END`;
+  let q = db.selectFrom('reports as r').innerJoin('report_categories as c', 'c.id', 'r.category_id')
+    .leftJoin('departments as d', 'd.id', 'r.department_id')
+    .select(['r.number', 'r.title', 'r.status', 'r.created_at', 'r.supporters', 'c.names as category_names', 'd.names as department_names', due.as('due_at')])
+    .where('r.municipality_id', '=', municipalityId).where('r.status', 'in', OPEN_STATUSES);
+  if (f.departmentId) q = q.where('r.department_id', '=', f.departmentId);
+  return q.orderBy(due).orderBy('r.id').limit(f.limit).execute();
+}
+
+export interface CategoryValues {
+  slug: string;
+  names: Record<string, string>;
+  department_id: number | null;
+  ack_hours: number;
+  fix_days: number;
+}
+
+/** Adds a category at the end of the list; undefined when the slug is taken in this municipality. */
+export async function insertCategory(trx: Trx, municipalityId: number, v: CategoryValues): Promise<number | undefined> {
+  const position = Number((await trx.selectFrom('report_categories').select((eb) => eb.fn.countAll<number>().as('n')).where('municipality_id', '=', municipalityId).executeTakeFirstOrThrow()).n);
+  const row = await trx.insertInto('report_categories').values({ ...v, municipality_id: municipalityId, names: JSON.stringify(v.names), position })
+    .onConflict((oc) => oc.columns(['municipality_id', 'slug']).doNothing()).returning('id').executeTakeFirst();
+  return row?.id;
+}
+
+export async function updateCategory(trx: Trx, id: number, v: Omit<CategoryValues, 'slug'> & { active: boolean }) {
+  await trx.updateTable('report_categories').set({ ...v, names: JSON.stringify(v.names) }).where('id', '=', id).execute();
+}
+
+/** Replaces a category's extra questions; answers already given stay on their reports. */
+export async function setQuestions(trx: Trx, id: number, questions: ReportQuestion[]) {
+  await trx.updateTable('report_categories').set({ questions: JSON.stringify(questions) }).where('id', '=', id).execute();
 }

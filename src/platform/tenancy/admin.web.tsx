@@ -15,7 +15,7 @@ import { verifyCsrf } from '../http/csrf.ts';
 import { readMultipartFile } from '../files/files.web.ts';
 import { fileUrl, saveUpload } from '../files/uploads.ts';
 import { listMunicipalities } from './municipality.repo.ts';
-import { CURRENCIES, MunicipalitySchema, TIME_ZONES } from './municipality.schemas.ts';
+import { CURRENCIES, MunicipalitySchema, nameValues, TIME_ZONES } from './municipality.schemas.ts';
 import { can, type Subject } from './policy.ts';
 
 /** Stops the request unless the user may do `action` (sign-in redirect, or 403). */
@@ -55,9 +55,8 @@ function MunicipalityFields({ req, errors, values, isNew }: { req: FastifyReques
 }
 
 function formValues(m: Municipality): FormValues {
-  const n = m.names as Record<string, string>;
   return {
-    nameUk: n.uk, nameSrCyrl: n['sr-Cyrl'], nameSrLatn: n['sr-Latn'], namePl: n.pl, nameEn: n.en ?? localized(m.names, 'en'),
+    ...nameValues(m.names),
     slug: m.slug, officialCode: m.official_code, population: m.population, centerLat: m.center_lat, centerLng: m.center_lng,
     zoom: m.zoom, defaultLocale: m.default_locale, currency: m.currency, timeZone: m.time_zone, host: m.host ?? '',
     modules: m.enabled_modules,

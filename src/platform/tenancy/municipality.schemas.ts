@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { LOCALES } from '../i18n/i18n.ts';
+import type { LocalizedText } from '../../db/schema.ts';
+import { LOCALES, localized } from '../i18n/i18n.ts';
 
 export const CURRENCIES = ['UAH', 'RSD', 'PLN', 'EUR'] as const;
 export const TIME_ZONES = ['Europe/Kyiv', 'Europe/Belgrade', 'Europe/Warsaw'] as const;
@@ -63,4 +64,9 @@ export function namesFrom(v: { nameUk?: string | undefined; nameSrCyrl?: string 
   if (v.nameSrLatn) names['sr-Latn'] = v.nameSrLatn;
   if (v.namePl) names.pl = v.namePl;
   return names;
+}
+
+/** The other way round: stored names as the values of NameFields (English falls back to any name). */
+export function nameValues(names: LocalizedText) {
+  return { nameUk: names.uk, nameSrCyrl: names['sr-Cyrl'], nameSrLatn: names['sr-Latn'], namePl: names.pl, nameEn: names.en ?? localized(names, 'en') };
 }

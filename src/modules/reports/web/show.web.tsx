@@ -4,10 +4,17 @@ import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { redirectToSignIn } from '../../../platform/http/request-context.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
-import { Banner, Button, Form, SummaryList } from '../../../platform/views/components.tsx';
+import { Banner, Button, ButtonLink, Field, Form, SummaryList } from '../../../platform/views/components.tsx';
+import { can } from '../../../platform/tenancy/policy.ts';
+import { forbidden } from '../../../platform/http/errors.tsx';
+import { parseBody } from '../../../platform/http/forms.ts';
+import { Type } from 'typebox';
+import { answerFix } from '../report.workflow.ts';
 import { hasSupported, listPublicEvents, OPEN_STATUSES, type ReportRow } from '../report.repo.ts';
 import { supportReport } from '../report.service.ts';
 import { levelPage, loadReport, reportPath, reportsBase, ReportStatusTag } from './common.tsx';
+
+const FixAnswerSchema = Type.Object({ answer: Type.Enum(['yes', 'no']), note: Type.Optional(Type.String({ maxLength: 2000 })) });
 
 /** The answers to the category's questions, labelled in the visitor's language. */
 function answerItems(req: FastifyRequest, r: ReportRow): [string, string][] {
@@ -17,6 +24,23 @@ function answerItems(req: FastifyRequest, r: ReportRow): [string, string][] {
     const shown = Array.isArray(a) ? a.map(option).join(', ') : q.kind === 'single' ? option(String(a)) : q.kind === 'number' ? req.fmt.number(Number(a)) : String(a);
     return [localized(q.labels, req.locale), shown];
   });
+}
+
+/** Once a report is marked fixed, its reporter says whether it really is; "no" reopens it. */
+function FixAnswer({ req, r }: { req: FastifyRequest; r: ReportRow }) {
+  if (r.status !== 'fixed' || !req.user || req.user.id !== r.author_id) return null;
+  const action = `${reportPath(req, r.number)}/fixed`;
+  return (
+    <section class="support-box" aria-labelledby="fix-answer">
+      <h2 id="fix-answer">{req.t('reports.web.reallyFixed')}</h2>
+      <Form action={action}><input type="hidden" name="answer" value="yes" /><Button variant="secondary">{req.t('reports.web.fixedYes')}</Button></Form>
+      <Form action={action}>
+        <input type="hidden" name="answer" value="no" />
+        <Field name="note" label={req.t('reports.web.notFixedWhy')} multiline rows={3} maxLength={2000} />
+        <Button variant="secondary">{req.t('reports.web.fixedNo')}</Button>
+      </Form>
+    </section>
+  );
 }
 
 async function SupportBox({ deps, req, r }: { deps: Deps; req: FastifyRequest; r: ReportRow }) {
@@ -58,6 +82,8 @@ export function registerShowReportPages(app: App, deps: Deps): void {
           <SummaryList items={[...facts, ...answerItems(req, r)]} />
           {r.description && <div class="report__body">{r.description.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>}
           {await SupportBox({ deps, req, r })}
+          <FixAnswer req={req} r={r} />
+          {can(req.user, 'reports.handle', { municipalityId: r.municipality_id }) && <p><ButtonLink href={`${reportPath(req, r.number)}/handle`}>{t('reports.staff.handle')}</ButtonLink></p>}
           <h2>{t('reports.web.timeline')}</h2>
           <ol class="timeline">
             {events.map((e) => (
@@ -68,6 +94,19 @@ export function registerShowReportPages(app: App, deps: Deps): void {
         </article>
       ),
     });
+  });
+
+  app.post('/:locale/:municipality/reports/:number/fixed', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.user) return redirectToSignIn(req, reply);
+    const r = await loadReport(deps, req, reply);
+    if (!r) return reply;
+    const parsed = parseBody(FixAnswerSchema, req.body, req.t);
+    const path = reportPath(req, r.number);
+    if (!parsed.ok) return redirectWithFlash(reply, path, { kind: 'error', message: Object.values(parsed.errors).join(' ') });
+    const outcome = await answerFix(deps, req.user, req.municipality!, r, parsed.value.answer === 'yes', parsed.value.note ?? null);
+    if (outcome.kind === 'not_yours') return forbidden(deps, req, reply);
+    if (outcome.kind === 'not_fixed') return redirectWithFlash(reply, path, { kind: 'error', message: req.t('reports.web.notFixedNow') });
+    return redirectWithFlash(reply, path, { kind: 'success', message: req.t(parsed.value.answer === 'yes' ? 'reports.web.thanksConfirmed' : 'reports.web.reopened') });
   });
 
   app.post('/:locale/:municipality/reports/:number/support', { schema: { hide: true } }, async (req, reply) => {
