@@ -27,6 +27,8 @@ before(async () => {
   await server.db.updateTable('report_categories').set({ names: JSON.stringify({ uk: 'Вибоїни', 'sr-Cyrl': 'Рупе на путу', 'sr-Latn': 'Rupe na putu', pl: 'Dziury w jezdni', en: 'Potholes' }) }).execute();
   people.reporter = await seedUser(server.db, { email: 'reporter@zhovkva.example.org', fullName: 'Марія Коваль' });
   people.neighbour = await seedUser(server.db, { email: 'neighbour@zhovkva.example.org', fullName: 'Petar Petrović', locale: 'sr-Latn' });
+  people.official = await seedUser(server.db, { email: 'official@zhovkva.example.org', fullName: 'Тарас Коваль', role: { municipalityId: town.id, role: 'official' } });
+  people.admin = await seedUser(server.db, { email: 'admin@zhovkva.example.org', fullName: 'Ганна Адмін', role: { municipalityId: town.id, role: 'admin' } });
   browser = await launchBrowser();
 });
 
@@ -87,4 +89,41 @@ test('a report without JavaScript, then "me too" from a neighbour, then every la
   } finally {
     await context.close();
   }
+});
+
+test('an official takes the report to fixed, the reporter says it is not and reopens it; staff pages in every language', async () => {
+  const path = `/en/${town.slug}/reports/1`;
+  await signedIn(browser, server, people.official!, 'en', async (page) => {
+    const en = tr('en');
+    await visit(page, `/en/${town.slug}/reports/staff`);
+    await follow(page, () => page.click(`main a[href="${path}/handle"]`), { status: 200 });
+    await page.selectOption('#f-move', 'acknowledge');
+    await page.fill('main form[action$="/handle/move"] #f-note', 'Crew goes out tomorrow morning.');
+    await follow(page, () => page.click('main form[action$="/handle/move"] button'), { status: 200 });
+    assert.equal(await text(page, 'main .banner'), en('reports.staff.saved'));
+    await page.selectOption('#f-move', 'fix');
+    await follow(page, () => page.click('main form[action$="/handle/move"] button'), { status: 200 });
+    for (const locale of LOCALES) {
+      await visit(page, `/${locale}/${town.slug}/reports/staff`);
+      await visit(page, `/${locale}/${town.slug}/reports/1/handle`);
+    }
+  });
+  await signedIn(browser, server, people.reporter!, 'uk', async (page) => {
+    const uk = tr('uk');
+    await visit(page, `/uk/${town.slug}/reports/1`);
+    assert.match(await text(page, 'main'), new RegExp(uk('reports.web.reallyFixed').replace('?', '\\?')));
+    await page.fill('#f-note', 'Вибоїна досі на місці.');
+    await follow(page, () => page.click('main form[action$="/fixed"]:has(#f-note) button'), { status: 200 });
+    assert.equal(await text(page, 'main .banner'), uk('reports.web.reopened'));
+    assert.match(await text(page, 'main .timeline'), /Вибоїна досі на місці/);
+  });
+  const row = await server.db.selectFrom('reports').select('status').where('number', '=', 1).executeTakeFirstOrThrow();
+  assert.equal(row.status, 'acknowledged');
+  await signedIn(browser, server, people.admin!, 'en', async (page) => {
+    for (const locale of LOCALES) {
+      await visit(page, `/${locale}/${town.slug}/reports/staff/categories`);
+      await visit(page, `/${locale}/${town.slug}/reports/staff/categories/potholes`);
+      await visit(page, `/${locale}/${town.slug}/reports/staff/categories/potholes/questions`);
+    }
+  });
 });
