@@ -50,6 +50,11 @@ export interface ReportTable {
   show_name: ColumnType<boolean, boolean | undefined, boolean>;
   answers: JsonDefault<Record<string, string | number | string[]>>;
   supporters: Generated<number>;
+  source: ColumnType<'web' | 'open311', 'web' | 'open311' | undefined, never>;
+  api_key_id: Nullable<number>;
+  /** What an Open311 client gave of the person (name, e-mail, phone): staff only. */
+  contact: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  open311_token: Nullable<string>;
   created_at: CreatedAt;
   acknowledged_at: Nullable<Date>;
   fixed_at: Nullable<Date>;
@@ -77,10 +82,21 @@ export interface ReportSupporterTable {
   created_at: CreatedAt;
 }
 
+export interface Open311KeyTable {
+  id: Generated<number>;
+  municipality_id: number;
+  name: string;
+  key_hash: string;
+  created_by: Nullable<number>;
+  created_at: CreatedAt;
+  revoked_at: Nullable<Date>;
+}
+
 /** The tables of the reports module (migration 0007). */
 export interface ReportTables {
   report_categories: ReportCategoryTable;
   reports: ReportTable;
   report_events: ReportEventTable;
   report_supporters: ReportSupporterTable;
+  open311_keys: Open311KeyTable;
 }

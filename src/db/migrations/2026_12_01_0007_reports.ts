@@ -45,12 +45,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       show_name boolean NOT NULL DEFAULT false,
       answers jsonb NOT NULL DEFAULT '{}',
       supporters integer NOT NULL DEFAULT 0,
+      -- Reports that came through Open311: the key that sent them, the contact given (staff only) and the token.
+      source text NOT NULL DEFAULT 'web' CHECK (source IN ('web', 'open311')),
+      api_key_id integer,
+      contact jsonb,
+      open311_token text,
       created_at timestamptz NOT NULL DEFAULT now(),
       acknowledged_at timestamptz,
       fixed_at timestamptz,
       closed_at timestamptz,
       updated_at timestamptz NOT NULL DEFAULT now(),
-      UNIQUE (municipality_id, number)
+      UNIQUE (municipality_id, number),
+      UNIQUE (municipality_id, open311_token)
     );
     CREATE INDEX reports_location ON reports USING gist (location);
     CREATE INDEX reports_list ON reports (municipality_id, status, created_at DESC);
@@ -70,6 +76,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz NOT NULL DEFAULT now()
     );
     CREATE INDEX report_events_report ON report_events (report_id, id);
+
+    -- Keys an administrator issues to an Open311 client (an app, a call centre); only the hash is kept.
+    CREATE TABLE open311_keys (
+      id serial PRIMARY KEY,
+      municipality_id integer NOT NULL REFERENCES municipalities(id) ON DELETE CASCADE,
+      name text NOT NULL CHECK (length(name) BETWEEN 2 AND 120),
+      key_hash text NOT NULL,
+      created_by integer REFERENCES users(id),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      revoked_at timestamptz,
+      UNIQUE (municipality_id, key_hash)
+    );
+    ALTER TABLE reports ADD CONSTRAINT reports_api_key FOREIGN KEY (api_key_id) REFERENCES open311_keys(id);
 
     -- "Me too": residents who have the same problem follow the report instead of filing a duplicate.
     CREATE TABLE report_supporters (

@@ -1,6 +1,8 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import './report.policy.ts';
 import { ReportSettingsSchema } from './report.settings.ts';
+import { registerGeoJson } from './open311/geojson.api.ts';
+import { registerOpen311 } from './open311/open311.api.ts';
 import { registerReportStaffPages } from './staff/routes.tsx';
 import { registerReportPages } from './web/routes.tsx';
 
@@ -13,9 +15,12 @@ export const reports: ModuleManifest = {
   staffPages: [
     { path: 'reports/staff', labelKey: 'reports.staff.queue', action: 'reports.handle' },
     { path: 'reports/staff/categories', labelKey: 'reports.staff.categories', action: 'reports.categories' },
+    { path: 'reports/staff/keys', labelKey: 'reports.staff.keys', action: 'reports.keys' },
   ],
   async routes(app, deps) {
     registerReportStaffPages(app, deps);
     registerReportPages(app, deps);
+    registerOpen311(app, deps);
+    registerGeoJson(app, deps);
   },
 };

@@ -8,4 +8,5 @@ import { definePermissions, hasRole } from '../../platform/tenancy/policy.ts';
 definePermissions({
   'reports.handle': (u, s) => hasRole(u, s.municipalityId, 'official', 'moderator'),
   'reports.categories': (u, s) => hasRole(u, s.municipalityId),
+  'reports.keys': (u, s) => hasRole(u, s.municipalityId),
 });

@@ -37,11 +37,13 @@ export async function findCategory(db: Trx, municipalityId: number, slug: string
 
 export async function insertReport(trx: Trx, v: {
   municipality_id: number; number: number; category_id: number; department_id: number | null; title: string; description: string;
-  at: LatLng; located: boolean; address: string | null; author_id: number; show_name: boolean; answers: Answers;
+  at: LatLng; located: boolean; address: string | null; author_id: number | null; show_name: boolean; answers: Answers;
+  source?: 'open311'; api_key_id?: number; contact?: Record<string, string> | null; open311_token?: string;
 }) {
-  const { at, answers, ...rest } = v;
+  const { at, answers, contact, ...rest } = v;
   return trx.insertInto('reports').values({
     ...rest, lat: at.lat, lng: at.lng, location: sql`point(${at.lng}::float8, ${at.lat}::float8)`, answers: JSON.stringify(answers),
+    contact: contact ? JSON.stringify(contact) : null,
   }).returning(['id', 'number']).executeTakeFirstOrThrow();
 }
 

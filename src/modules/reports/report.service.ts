@@ -31,29 +31,40 @@ export function insideMunicipality(m: Municipality, at: LatLng): boolean {
   return distanceMeters({ lat: m.center_lat, lng: m.center_lng }, at) <= reportSettings(m).radiusKm * 1000;
 }
 
+/** Who files a report: a signed-in resident, or an Open311 client on someone's behalf. */
+export type Filer =
+  | { kind: 'resident'; user: CurrentUser }
+  | { kind: 'open311'; apiKeyId: number; contact: Record<string, string> | null; token: string };
+
 /**
- * Files a problem report for a signed-in resident: routed to its category's department, numbered, and
- * put on its timeline, in one transaction. Every check comes first, so a refused report writes nothing.
+ * Files a problem report: routed to its category's department, numbered, and put on its timeline, in
+ * one transaction. Every check comes first, so a refused report writes nothing.
  */
-export async function createReport(deps: Deps, user: CurrentUser, m: Municipality, input: NewReport): Promise<CreateOutcome> {
+export async function fileReport(deps: Deps, filer: Filer, m: Municipality, input: NewReport): Promise<CreateOutcome> {
   const settings = reportSettings(m);
-  if (!meetsLevel(user, m.id, settings.reportLevel)) return { kind: 'level', required: settings.reportLevel };
+  if (filer.kind === 'resident' && !meetsLevel(filer.user, m.id, settings.reportLevel)) return { kind: 'level', required: settings.reportLevel };
   const category = await findCategory(deps.db, m.id, input.category);
   if (!category || !category.active) return { kind: 'unknown_category' };
   if (!input.at && !input.address) return { kind: 'no_place' };
   if (input.at && !insideMunicipality(m, input.at)) return { kind: 'outside', radiusKm: settings.radiusKm };
   const checked = checkAnswers(category.questions, input.answers);
   if (!checked.ok) return { kind: 'answers', problems: checked.problems };
+  const authorId = filer.kind === 'resident' ? filer.user.id : null;
   return deps.db.transaction().execute(async (trx) => {
     const number = await nextNumber(trx, 'reports', m.id);
     const row = await insertReport(trx, {
       municipality_id: m.id, number, category_id: category.id, department_id: category.department_id, title: input.title,
-      description: input.description, at: input.at ?? { lat: m.center_lat, lng: m.center_lng }, located: input.at !== null, address: input.address, author_id: user.id, show_name: input.showName, answers: checked.answers,
+      description: input.description, at: input.at ?? { lat: m.center_lat, lng: m.center_lng }, located: input.at !== null, address: input.address,
+      author_id: authorId, show_name: input.showName, answers: checked.answers,
+      ...(filer.kind === 'open311' ? { source: 'open311' as const, api_key_id: filer.apiKeyId, contact: filer.contact, open311_token: filer.token } : {}),
     });
-    await insertReportEvent(trx, { municipality_id: m.id, report_id: row.id, kind: 'created', actor_id: user.id, to_status: 'new' });
+    await insertReportEvent(trx, { municipality_id: m.id, report_id: row.id, kind: 'created', actor_id: authorId, to_status: 'new' });
     return { kind: 'created' as const, number };
   });
 }
+
+/** Files a report for a signed-in resident (see fileReport). */
+export const createReport = (deps: Deps, user: CurrentUser, m: Municipality, input: NewReport) => fileReport(deps, { kind: 'resident', user }, m, input);
 
 /** Open reports of the same category near a place, offered before a duplicate is filed. */
 export async function nearbyDuplicates(deps: Deps, m: Municipality, categorySlug: string, at: LatLng) {

@@ -9,5 +9,6 @@ export function StaffNav({ req }: { req: FastifyRequest }) {
   return <SectionNav req={req} label={req.t('reports.staff.sections')} links={[
     [base, 'reports.staff.queue', 'reports.handle'],
     [`${base}/categories`, 'reports.staff.categories', 'reports.categories'],
+    [`${base}/keys`, 'reports.staff.keys', 'reports.keys'],
   ]} />;
 }

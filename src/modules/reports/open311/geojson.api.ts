@@ -1,0 +1,43 @@
+import type { ReportStatus } from '../../../db/schema.reports.ts';
+import type { App, Deps } from '../../../platform/http/deps.ts';
+import { apiError } from '../../../platform/http/errors.tsx';
+import { localized } from '../../../platform/i18n/i18n.ts';
+import type { Box } from '../report.geo.ts';
+import { listReports, OPEN_STATUSES } from '../report.repo.ts';
+
+const GROUPS: Record<string, ReportStatus[]> = { open: OPEN_STATUSES, fixed: ['fixed'], closed: ['closed'], all: [] };
+const MAX_FEATURES = 2000;
+
+/** `west,south,east,north` in degrees, or undefined when absent or malformed. */
+function parseBox(raw: string | undefined): Box | undefined | null {
+  if (!raw) return undefined;
+  const n = raw.split(',').map(Number);
+  if (n.length !== 4 || n.some((x) => !Number.isFinite(x))) return null;
+  const [west, south, east, north] = n as [number, number, number, number];
+  return south < north && west < east && Math.abs(south) <= 90 && Math.abs(north) <= 90 ? { west, south, east, north } : null;
+}
+
+/** The placed reports of a municipality as a GeoJSON FeatureCollection (RFC 7946), for maps and GIS. */
+export function registerGeoJson(app: App, deps: Deps): void {
+  app.get('/api/v1/:municipality/reports.geojson', { schema: { hide: true } }, async (req, reply) => {
+    const m = req.municipality!;
+    const q = req.query as { status?: string; bbox?: string };
+    const statuses = GROUPS[q.status ?? 'all'];
+    const box = parseBox(q.bbox);
+    if (!statuses || box === null) {
+      return apiError(reply, 400, 'invalid_input', req.t('platform.error.invalidInput'), {
+        ...(!statuses ? { status: req.t('platform.validation.enum', { field: 'status' }) } : {}), ...(box === null ? { bbox: req.t('platform.validation.invalid', { field: 'bbox' }) } : {}),
+      });
+    }
+    const rows = await listReports(deps.db, m.id, { statuses, box: box ?? undefined, limit: MAX_FEATURES, offset: 0 });
+    const base = `${deps.config.baseUrl}/${m.default_locale}/${m.slug}/reports`;
+    return reply.header('content-type', 'application/geo+json; charset=utf-8').header('access-control-allow-origin', '*').send({
+      type: 'FeatureCollection',
+      features: rows.filter((r) => r.located).map((r) => ({
+        type: 'Feature', id: r.number,
+        geometry: { type: 'Point', coordinates: [r.lng, r.lat] },
+        properties: { number: r.number, title: r.title, status: r.status, category: r.category_slug, category_name: localized(r.category_names, req.locale), supporters: r.supporters, created_at: new Date(r.created_at).toISOString(), url: `${base}/${r.number}` },
+      })),
+    });
+  });
+}
