@@ -10,6 +10,9 @@ type Trx = Database | Transaction<DB>;
 /** Statuses of a problem not yet dealt with: nearby duplicates and "me too" are offered only for these. */
 export const OPEN_STATUSES: ReportStatus[] = ['new', 'acknowledged', 'in_progress', 'scheduled'];
 
+/** The status filter residents and the API use: still open, fixed, closed, or everything. */
+export const STATUS_GROUPS: Record<string, ReportStatus[]> = { open: OPEN_STATUSES, fixed: ['fixed'], closed: ['closed'], all: [] };
+
 /** Haversine distance in metres from `p` to the row aliased `r`, in SQL (the same formula as distanceMeters). */
 const distanceTo = (p: LatLng) => sql<number>`(${2 * EARTH_RADIUS_M} * asin(least(1, sqrt(power(sin(radians(${p.lat}::float8 - r.lat) / 2), 2)
   + cos(radians(r.lat)) * cos(radians(${p.lat}::float8)) * power(sin(radians(${p.lng}::float8 - r.lng) / 2), 2)))))`;

@@ -1,11 +1,9 @@
-import type { ReportStatus } from '../../../db/schema.reports.ts';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { apiError } from '../../../platform/http/errors.tsx';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import type { Box } from '../report.geo.ts';
-import { listReports, OPEN_STATUSES } from '../report.repo.ts';
+import { listReports, STATUS_GROUPS } from '../report.repo.ts';
 
-const GROUPS: Record<string, ReportStatus[]> = { open: OPEN_STATUSES, fixed: ['fixed'], closed: ['closed'], all: [] };
 const MAX_FEATURES = 2000;
 
 /** `west,south,east,north` in degrees, or undefined when absent or malformed. */
@@ -22,7 +20,7 @@ export function registerGeoJson(app: App, deps: Deps): void {
   app.get('/api/v1/:municipality/reports.geojson', { schema: { hide: true } }, async (req, reply) => {
     const m = req.municipality!;
     const q = req.query as { status?: string; bbox?: string };
-    const statuses = GROUPS[q.status ?? 'all'];
+    const statuses = STATUS_GROUPS[q.status ?? 'all'];
     const box = parseBox(q.bbox);
     if (!statuses || box === null) {
       return apiError(reply, 400, 'invalid_input', req.t('platform.error.invalidInput'), {

@@ -1,15 +1,12 @@
-import type { ReportStatus } from '../../../db/schema.reports.ts';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { ButtonLink, EmptyState, Pagination } from '../../../platform/views/components.tsx';
 import { useView } from '../../../platform/views/context.ts';
-import { countReports, listCategories, listReports, OPEN_STATUSES } from '../report.repo.ts';
+import { countReports, listCategories, listReports, STATUS_GROUPS } from '../report.repo.ts';
 import { reportsBase, ReportStatusTag } from './common.tsx';
 
 const PER_PAGE = 25;
-/** The status filter offers what residents ask: still open, fixed, closed, or everything. */
-const GROUPS: Record<string, ReportStatus[]> = { open: OPEN_STATUSES, fixed: ['fixed'], closed: ['closed'], all: [] };
 type Row = Awaited<ReturnType<typeof listReports>>[number];
 
 function ReportItem({ r, base }: { r: Row; base: string }) {
@@ -29,11 +26,11 @@ export function registerReportListPage(app: App, deps: Deps): void {
     const m = req.municipality!;
     const t = req.t;
     const query = req.query as { status?: string; category?: string; page?: string };
-    const group = query.status && query.status in GROUPS ? query.status : 'open';
+    const group = query.status && query.status in STATUS_GROUPS ? query.status : 'open';
     const categories = await listCategories(deps.db, m.id);
     const category = categories.find((c) => c.slug === query.category);
     const page = Math.max(1, Math.min(10_000, Number.parseInt(query.page ?? '1', 10) || 1));
-    const filter = { statuses: GROUPS[group], categoryId: category?.id };
+    const filter = { statuses: STATUS_GROUPS[group], categoryId: category?.id };
     const [rows, total] = await Promise.all([
       listReports(deps.db, m.id, { ...filter, limit: PER_PAGE, offset: (page - 1) * PER_PAGE }), countReports(deps.db, m.id, filter),
     ]);
@@ -55,7 +52,7 @@ export function registerReportListPage(app: App, deps: Deps): void {
             <div class="field">
               <label class="field__label" for="f-status">{t('reports.web.status')}</label>
               <select class="input" id="f-status" name="status">
-                {Object.keys(GROUPS).map((g) => <option key={g} value={g} selected={g === group}>{t(`reports.web.group.${g}`)}</option>)}
+                {Object.keys(STATUS_GROUPS).map((g) => <option key={g} value={g} selected={g === group}>{t(`reports.web.group.${g}`)}</option>)}
               </select>
             </div>
             {categories.length > 0 && (
