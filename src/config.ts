@@ -24,6 +24,8 @@ export interface Config {
   trustProxy: boolean;
   runWorker: boolean;
   tileUrl: string;
+  /** Shown on every map, as the tile server's licence requires. */
+  tileAttribution: string;
   uploadMaxBytes: number;
   oidcProviders: OidcProviderConfig[];
   /** Development outbox readable by anyone (only when no SMTP and not production). */
@@ -116,6 +118,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     trustProxy: bool(env, 'TRUST_PROXY', false, problems),
     runWorker: bool(env, 'RUN_WORKER', true, problems),
     tileUrl: env.TILE_URL || 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+    tileAttribution: env.TILE_ATTRIBUTION || '© OpenStreetMap contributors',
     uploadMaxBytes: int(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, problems, 1024),
     oidcProviders: oidc(env, problems),
     publicOutbox: !smtpUrl && env_ !== 'production' && bool(env, 'PUBLIC_OUTBOX', true, problems),

@@ -56,6 +56,18 @@ const behaviours: Record<string, Behaviour> = {
     window.addEventListener('pagehide', () => window.clearTimeout(timer));
   },
 
+  /** A map of reports (Leaflet, loaded on demand): `data-bundle` and `data-style` name the map bundle. */
+  'report-map'(el) {
+    el.hidden = false;
+    void loadMap(el).then((m) => m?.mountReportMap(el));
+  },
+
+  /** A map that fills the latitude and longitude fields named by `data-lat` and `data-lng`. */
+  'place-picker'(el) {
+    el.hidden = false;
+    void loadMap(el).then((m) => m?.mountPlacePicker(el));
+  },
+
   /** Submits the select's form as soon as its value changes. */
   autosubmit(el) {
     if (!(el instanceof HTMLSelectElement)) return;
@@ -67,6 +79,29 @@ const behaviours: Record<string, Behaviour> = {
     });
   },
 };
+
+type MapModule = typeof import('./map.ts');
+
+/** Loads the map bundle and its stylesheet once, for every map of the page. */
+let mapModule: Promise<MapModule | null> | null = null;
+function loadMap(el: HTMLElement): Promise<MapModule | null> {
+  mapModule ??= (async () => {
+    if (!el.dataset.bundle) return null;
+    if (el.dataset.style) {
+      const link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = el.dataset.style;
+      document.head.append(link);
+    }
+    try {
+      return (await import(el.dataset.bundle)) as MapModule;
+    } catch (error) {
+      console.error('the map could not be loaded', error);
+      return null;
+    }
+  })();
+  return mapModule;
+}
 
 function start(): void {
   for (const el of document.querySelectorAll<HTMLElement>('[data-module]')) {

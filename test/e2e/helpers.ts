@@ -65,6 +65,8 @@ export async function startServer(): Promise<TestServer> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BASE_URL: baseUrl, RATE_LIMITS: 'false',
+    // Maps ask this server for tiles (which it does not have): journeys never reach out to a tile server.
+    TILE_URL: `${baseUrl}/tiles/{z}/{x}/{y}.png`,
   });
   let handle: TestDatabase | undefined;
   let built: BuiltApp | undefined;

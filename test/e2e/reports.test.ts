@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { LOCALES } from '../../src/platform/i18n/i18n.ts';
 import { reportCategory } from '../../src/modules/reports/testing.ts';
-import { disableScripts, follow, launchBrowser, newContext, seedMunicipality, seedUser, signedIn, startServer, text, tr, visit, type SeededMunicipality, type SeededUser, type TestServer } from './helpers.ts';
+import { checkA11y, disableScripts, follow, launchBrowser, newContext, seedMunicipality, seedUser, signedIn, startServer, text, tr, visit, type SeededMunicipality, type SeededUser, type TestServer } from './helpers.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -125,5 +125,31 @@ test('an official takes the report to fixed, the reporter says it is not and reo
       await visit(page, `/${locale}/${town.slug}/reports/staff/categories/potholes`);
       await visit(page, `/${locale}/${town.slug}/reports/staff/categories/potholes/questions`);
     }
+  });
+});
+
+test('with the map: the list shows open reports as pins, and a click on the map places a new report', async () => {
+  await signedIn(browser, server, people.reporter!, 'en', async (page) => {
+    const base = `/en/${town.slug}/reports`;
+    await visit(page, base);
+    await page.locator('.map .map-pin').first().waitFor({ timeout: 15_000 });
+    await checkA11y(page); // with the map and its pins drawn
+    await visit(page, `${base}/new?category=potholes`);
+    const map = page.locator('.map.leaflet-container');
+    await map.waitFor({ timeout: 15_000 });
+    await map.scrollIntoViewIfNeeded();
+    await checkA11y(page);
+    const box = (await map.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.75, box.y + box.height * 0.25);
+    const lat = Number(await page.inputValue('#f-lat'));
+    const lng = Number(await page.inputValue('#f-lng'));
+    assert.ok(lat > 50.0545 && lng > 23.9726, `the click placed the report north-east of the centre (${lat}, ${lng})`);
+    await page.fill('#f-title', 'Broken kerb near the square');
+    await page.fill('#f-q_depth', '4');
+    await follow(page, () => page.click('main form button[type=submit]'), { status: 200 });
+    if (await page.locator('main form input[name="confirmNew"]').count()) await follow(page, () => page.click('main form:has(input[name="confirmNew"]) button'), { status: 200 });
+    assert.match(new URL(page.url()).pathname, /\/reports\/\d+$/);
+    const row = await server.db.selectFrom('reports').select(['lat', 'lng', 'located']).where('title', '=', 'Broken kerb near the square').executeTakeFirstOrThrow();
+    assert.deepEqual([row.located, Math.abs(row.lat - lat) < 1e-6, Math.abs(row.lng - lng) < 1e-6], [true, true, true]);
   });
 });

@@ -4,7 +4,7 @@ import { localized } from '../../../platform/i18n/i18n.ts';
 import { ButtonLink, EmptyState, Pagination } from '../../../platform/views/components.tsx';
 import { useView } from '../../../platform/views/context.ts';
 import { countReports, listCategories, listReports, STATUS_GROUPS } from '../report.repo.ts';
-import { reportsBase, ReportStatusTag } from './common.tsx';
+import { MapView, reportsBase, ReportStatusTag } from './common.tsx';
 
 const PER_PAGE = 25;
 type Row = Awaited<ReturnType<typeof listReports>>[number];
@@ -66,6 +66,7 @@ export function registerReportListPage(app: App, deps: Deps): void {
             )}
             <button class="button button--secondary" type="submit">{t('reports.web.apply')}</button>
           </form>
+          <MapView deps={deps} req={req} kind="reports" />
           <p role="status">{t('reports.web.found', { count: total })}</p>
           {rows.length === 0
             ? <EmptyState title={t('reports.web.empty')} />

@@ -10,7 +10,7 @@ import { localized } from '../../../platform/i18n/i18n.ts';
 import { Button, Checkboxes, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
 import { findCategory, listCategories, type ReportCategory } from '../report.repo.ts';
 import { createReport, nearbyDuplicates } from '../report.service.ts';
-import { levelPage, reportPath, reportsBase } from './common.tsx';
+import { levelPage, MapView, reportPath, reportsBase } from './common.tsx';
 
 /** What a resident types; the same limits as the database's CHECK constraints. Extra answers come as `q_<key>`. */
 export const ReportSchema = Type.Object({
@@ -44,7 +44,7 @@ function Question({ req, q, errors, values }: { req: FastifyRequest; q: ReportQu
   }
 }
 
-function ReportFields({ req, category, errors, values }: { req: FastifyRequest; category: ReportCategory; errors: FormErrors; values: FormValues }) {
+function ReportFields({ deps, req, category, errors, values }: { deps: Deps; req: FastifyRequest; category: ReportCategory; errors: FormErrors; values: FormValues }) {
   const t = req.t;
   return (
     <>
@@ -54,6 +54,7 @@ function ReportFields({ req, category, errors, values }: { req: FastifyRequest; 
       <fieldset class="field-group">
         <legend>{t('reports.web.place')}</legend>
         <p class="field__hint">{t('reports.web.placeHint')}</p>
+        <MapView deps={deps} req={req} kind="picker" />
         <Field name="address" label={t('reports.web.field.address')} maxLength={300} autocomplete="street-address" errors={errors} values={values} />
         <Field name="lat" label={t('reports.web.field.lat')} inputMode="decimal" errors={errors} values={values} />
         <Field name="lng" label={t('reports.web.field.lng')} inputMode="decimal" errors={errors} values={values} />
@@ -103,7 +104,7 @@ export function registerNewReportPage(app: App, deps: Deps): void {
           <p><a href={`${reportsBase(req)}/new`}>{req.t('reports.web.otherCategory')}</a></p>
           <ErrorSummary errors={errors} />
           <Form action={`${reportsBase(req)}/new`}>
-            <ReportFields req={req} category={category} errors={errors} values={values} />
+            <ReportFields deps={deps} req={req} category={category} errors={errors} values={values} />
             <Button>{req.t('reports.web.send')}</Button>
           </Form>
         </>
