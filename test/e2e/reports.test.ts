@@ -85,6 +85,7 @@ test('a report without JavaScript, then "me too" from a neighbour, then every la
       assert.match(await text(page, 'main h1'), new RegExp(tr(locale)('reports.name')));
       await visit(page, `/${locale}/${town.slug}/reports/1`);
       assert.match(await text(page, 'main'), new RegExp(tr(locale)('reports.status.new')));
+      await visit(page, `/${locale}/${town.slug}/reports/performance`);
     }
   } finally {
     await context.close();

@@ -19,15 +19,4 @@ export function petitionUrl(baseUrl: string, req: FastifyRequest, m: Municipalit
 
 export const isoOrNull = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
 
-/**
- * One CSV cell (RFC 4180): quoted when needed; a leading =, +, - or @ is prefixed with an apostrophe so a
- * spreadsheet never runs a petition title as a formula.
- */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let s = value instanceof Date ? value.toISOString() : String(value);
-  if (/^[=+\-@\t\r]/.test(s) && typeof value === 'string') s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export const csvLine = (cells: unknown[]): string => `${cells.map(csvCell).join(',')}\r\n`;
+export { csvCell, csvLine } from '../../../platform/http/csv.ts';

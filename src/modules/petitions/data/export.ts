@@ -5,7 +5,8 @@ import type { App, Deps } from '../../../platform/http/deps.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { listEvents, listPetitions } from '../petition.repo.ts';
 import { publicStatuses } from '../petition.service.ts';
-import { csvLine, isoOrNull, petitionUrl, publicPetition } from './common.ts';
+import { sendCsv } from '../../../platform/http/csv.ts';
+import { isoOrNull, petitionUrl, publicPetition } from './common.ts';
 import { latestResponses } from './data.repo.ts';
 
 /** Rows in one CSV download; a municipality with more petitions gets the newest this many. */
@@ -26,16 +27,11 @@ export function registerPetitionExports(app: App, deps: Deps): void {
     const m = req.municipality!;
     const t = req.t;
     const rows = await listPetitions(deps.db, m.id, { statuses: publicStatuses(m), sort: 'newest', limit: CSV_LIMIT, offset: 0 });
-    const body = csvLine(CSV_COLUMNS.map((c) => t(`petitions.data.csv.${c}`)))
-      + rows.map((p) => csvLine([
-        p.number, p.title, t(`petitions.status.${p.status}`), p.category_names ? localized(p.category_names, req.locale) : '',
-        isoOrNull(p.published_at), isoOrNull(p.closes_at), Number(p.signatures), p.threshold, isoOrNull(p.answered_at),
-        p.response_outcome ? t(`petitions.outcome.${p.response_outcome}`) : '', petitionUrl(deps.config.baseUrl, req, m, p.number),
-      ])).join('');
-    // The byte order mark makes spreadsheet programs read Cyrillic as UTF-8.
-    return reply.type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${m.slug}-petitions-${req.locale}.csv"`)
-      .send(`\uFEFF${body}`);
+    return sendCsv(reply, `${m.slug}-petitions-${req.locale}.csv`, CSV_COLUMNS.map((c) => t(`petitions.data.csv.${c}`)), rows.map((p) => [
+      p.number, p.title, t(`petitions.status.${p.status}`), p.category_names ? localized(p.category_names, req.locale) : '',
+      isoOrNull(p.published_at), isoOrNull(p.closes_at), Number(p.signatures), p.threshold, isoOrNull(p.answered_at),
+      p.response_outcome ? t(`petitions.outcome.${p.response_outcome}`) : '', petitionUrl(deps.config.baseUrl, req, m, p.number),
+    ]));
   });
 
   app.get('/:locale/:municipality/petitions/feed.atom', { schema: { hide: true } }, async (req, reply) => {

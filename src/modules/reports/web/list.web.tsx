@@ -47,7 +47,7 @@ export function registerReportListPage(app: App, deps: Deps): void {
         <>
           <h1>{t('reports.name')}</h1>
           <p class="lead">{t('reports.web.lead')}</p>
-          <p class="actions"><ButtonLink href={`${base}/new`}>{t('reports.web.new')}</ButtonLink></p>
+          <p class="actions"><ButtonLink href={`${base}/new`}>{t('reports.web.new')}</ButtonLink> <a href={`${base}/performance`}>{t('reports.perf.title')}</a></p>
           <form method="get" action={base} class="filters" aria-label={t('reports.web.filters')}>
             <div class="field">
               <label class="field__label" for="f-status">{t('reports.web.status')}</label>

@@ -1,11 +1,13 @@
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { registerReportListPage } from './list.web.tsx';
 import { registerNewReportPage } from './new.web.tsx';
+import { registerPerformancePages } from './performance.web.tsx';
 import { registerShowReportPages } from './show.web.tsx';
 
 /** Residents' pages: the list, filing a report, a report's page and "me too". */
 export function registerReportPages(app: App, deps: Deps): void {
   registerReportListPage(app, deps);
   registerNewReportPage(app, deps);
+  registerPerformancePages(app, deps);
   registerShowReportPages(app, deps);
 }
