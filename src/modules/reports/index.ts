@@ -1,5 +1,6 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import './report.policy.ts';
+import { reportDemo } from './report.demo.ts';
 import { ReportSettingsSchema } from './report.settings.ts';
 import { registerGeoJson } from './open311/geojson.api.ts';
 import { registerOpen311 } from './open311/open311.api.ts';
@@ -23,4 +24,5 @@ export const reports: ModuleManifest = {
     registerOpen311(app, deps);
     registerGeoJson(app, deps);
   },
+  demo: reportDemo,
 };

@@ -70,6 +70,12 @@ describe('staff moves', () => {
     assert.deepEqual(await closeReport(deps(), official(), town, copy, 'duplicate', original.number, 'Див. основне повідомлення.'), { kind: 'done' });
     const closed = await reload(copy);
     assert.deepEqual([closed.status, closed.close_reason, closed.duplicate_of], ['closed', 'duplicate', original.number]);
+    assert.equal((await reload(original)).supporters, 0, 'the reporter of both is not counted twice');
+    const other = await fresh('Третє повідомлення про той самий ліхтар');
+    await db.insertInto('report_supporters').values({ municipality_id: town.id, report_id: other.id, user_id: supporter.id }).execute();
+    await db.updateTable('reports').set({ author_id: supporter.id }).where('id', '=', other.id).execute();
+    assert.deepEqual(await closeReport(deps(), official(), town, await reload(other), 'duplicate', original.number, null), { kind: 'done' });
+    assert.equal((await reload(original)).supporters, 1, 'merged: the duplicate\'s people follow the original, once each');
     assert.deepEqual(await closeReport(deps(), official(), town, closed, 'no_action', null, null), { kind: 'stale' });
   });
 

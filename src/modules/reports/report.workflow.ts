@@ -5,7 +5,7 @@ import { audit } from '../../platform/audit/audit.ts';
 import type { CurrentUser } from '../../platform/auth/current-user.ts';
 import type { Deps } from '../../platform/http/deps.ts';
 import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
-import { findReport, followers, insertReportEvent, moveReport, OPEN_STATUSES, type ReportRow } from './report.repo.ts';
+import { addSupporter, findReport, followers, insertReportEvent, moveReport, OPEN_STATUSES, type ReportRow } from './report.repo.ts';
 
 registerNotificationKinds('reports.update');
 
@@ -53,13 +53,13 @@ export async function moveByStaff(deps: Deps, actor: Actor, m: Municipality, r: 
 
 /** Closes an open report with an honest reason: not the municipality's responsibility, a duplicate of another, or no further action. */
 export async function closeReport(deps: Deps, actor: Actor, m: Municipality, r: ReportRow, reason: ReportCloseReason, duplicateOf: number | null, note: string | null): Promise<StaffOutcome> {
-  if (reason === 'duplicate') {
-    const original = duplicateOf && duplicateOf !== r.number ? await findReport(deps.db, m.id, duplicateOf) : undefined;
-    if (!original) return { kind: 'unknown_duplicate' };
-  }
+  const original = reason === 'duplicate' && duplicateOf && duplicateOf !== r.number ? await findReport(deps.db, m.id, duplicateOf) : undefined;
+  if (reason === 'duplicate' && !original) return { kind: 'unknown_duplicate' };
   return deps.db.transaction().execute(async (trx) => {
     const set = { status: 'closed' as const, close_reason: reason, duplicate_of: reason === 'duplicate' ? duplicateOf : null, ...stamp('closed', r) };
     if (!(await moveReport(trx, r.id, OPEN_STATUSES, set))) return { kind: 'stale' as const };
+    // Merging: whoever followed the duplicate (its reporter included) now follows the original.
+    if (original) for (const userId of await followers(trx, r)) if (userId !== original.author_id) await addSupporter(trx, original, userId);
     await insertReportEvent(trx, { municipality_id: m.id, report_id: r.id, kind: `close.${reason}`, actor_id: actor.id, from_status: r.status, to_status: 'closed', note });
     await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'reports.close', subjectType: 'report', subjectId: r.number, before: { status: r.status }, after: { reason, duplicateOf: set.duplicate_of, note }, ip: actor.ip });
     await tellFollowers(trx, m, r, 'closed', note);
