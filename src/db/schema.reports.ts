@@ -92,6 +92,17 @@ export interface Open311KeyTable {
   revoked_at: Nullable<Date>;
 }
 
+export interface ReportSubscriptionTable {
+  id: Generated<number>;
+  municipality_id: number;
+  user_id: number;
+  lat: number;
+  lng: number;
+  radius_m: number;
+  category_id: Nullable<number>;
+  created_at: CreatedAt;
+}
+
 /** The tables of the reports module (migration 0007). */
 export interface ReportTables {
   report_categories: ReportCategoryTable;
@@ -99,4 +110,5 @@ export interface ReportTables {
   report_events: ReportEventTable;
   report_supporters: ReportSupporterTable;
   open311_keys: Open311KeyTable;
+  report_subscriptions: ReportSubscriptionTable;
 }

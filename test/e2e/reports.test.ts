@@ -107,6 +107,7 @@ test('an official takes the report to fixed, the reporter says it is not and reo
     for (const locale of LOCALES) {
       await visit(page, `/${locale}/${town.slug}/reports/staff`);
       await visit(page, `/${locale}/${town.slug}/reports/1/handle`);
+      await visit(page, `/${locale}/${town.slug}/reports/areas`);
     }
   });
   await signedIn(browser, server, people.reporter!, 'uk', async (page) => {

@@ -90,6 +90,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     ALTER TABLE reports ADD CONSTRAINT reports_api_key FOREIGN KEY (api_key_id) REFERENCES open311_keys(id);
 
+    -- A resident's area: new reports placed within radius_m of the point (of one category, or any) are told to them.
+    CREATE TABLE report_subscriptions (
+      id serial PRIMARY KEY,
+      municipality_id integer NOT NULL REFERENCES municipalities(id) ON DELETE CASCADE,
+      user_id integer NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+      lat double precision NOT NULL CHECK (lat BETWEEN -90 AND 90),
+      lng double precision NOT NULL CHECK (lng BETWEEN -180 AND 180),
+      radius_m integer NOT NULL CHECK (radius_m BETWEEN 50 AND 10000),
+      category_id integer REFERENCES report_categories(id) ON DELETE CASCADE,
+      created_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX report_subscriptions_area ON report_subscriptions (municipality_id);
+    CREATE INDEX report_subscriptions_user ON report_subscriptions (user_id);
+
     -- "Me too": residents who have the same problem follow the report instead of filing a duplicate.
     CREATE TABLE report_supporters (
       municipality_id integer NOT NULL REFERENCES municipalities(id) ON DELETE CASCADE,

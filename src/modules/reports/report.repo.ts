@@ -13,9 +13,13 @@ export const OPEN_STATUSES: ReportStatus[] = ['new', 'acknowledged', 'in_progres
 /** The status filter residents and the API use: still open, fixed, closed, or everything. */
 export const STATUS_GROUPS: Record<string, ReportStatus[]> = { open: OPEN_STATUSES, fixed: ['fixed'], closed: ['closed'], all: [] };
 
-/** Haversine distance in metres from `p` to the row aliased `r`, in SQL (the same formula as distanceMeters). */
-const distanceTo = (p: LatLng) => sql<number>`(${2 * EARTH_RADIUS_M} * asin(least(1, sqrt(power(sin(radians(${p.lat}::float8 - r.lat) / 2), 2)
-  + cos(radians(r.lat)) * cos(radians(${p.lat}::float8)) * power(sin(radians(${p.lng}::float8 - r.lng) / 2), 2)))))`;
+/** Haversine distance in metres from `p` to the `lat`/`lng` of the row aliased `alias`, in SQL (the same formula as distanceMeters). */
+export const distanceTo = (p: LatLng, alias = 'r') => {
+  const lat = sql.ref(`${alias}.lat`);
+  const lng = sql.ref(`${alias}.lng`);
+  return sql<number>`(${2 * EARTH_RADIUS_M} * asin(least(1, sqrt(power(sin(radians(${p.lat}::float8 - ${lat}) / 2), 2)
+    + cos(radians(${lat})) * cos(radians(${p.lat}::float8)) * power(sin(radians(${p.lng}::float8 - ${lng}) / 2), 2)))))`;
+};
 
 /** The GiST-indexed condition "inside this box" on the row aliased `r`. */
 const inBox = (b: Box) => sql<boolean>`r.location <@ box(point(${b.west}::float8, ${b.south}::float8), point(${b.east}::float8, ${b.north}::float8))`;

@@ -6,6 +6,7 @@ import { distanceMeters, type LatLng } from './report.geo.ts';
 import { checkAnswers, type AnswerProblem } from './report.questions.ts';
 import { addSupporter, findCategory, insertReport, insertReportEvent, nearbyOpen, OPEN_STATUSES, type ReportRow } from './report.repo.ts';
 import { reportSettings } from './report.settings.ts';
+import { tellAreas } from './report.subscriptions.ts';
 
 export interface NewReport {
   category: string;
@@ -59,6 +60,7 @@ export async function fileReport(deps: Deps, filer: Filer, m: Municipality, inpu
       ...(filer.kind === 'open311' ? { source: 'open311' as const, api_key_id: filer.apiKeyId, contact: filer.contact, open311_token: filer.token } : {}),
     });
     await insertReportEvent(trx, { municipality_id: m.id, report_id: row.id, kind: 'created', actor_id: authorId, to_status: 'new' });
+    if (input.at) await tellAreas(trx, m, { number, title: input.title, categoryId: category.id, at: input.at, authorId });
     return { kind: 'created' as const, number };
   });
 }

@@ -63,3 +63,9 @@ export function atomFeed(feed: Feed): string {
 export function sendFeed(reply: import('fastify').FastifyReply, feed: Feed) {
   return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=60').send(atomFeed(feed));
 }
+
+/** A feed of this request's own URL, in its language: `page` is the HTML page it mirrors (a local path). */
+export function sendPageFeed(req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply, baseUrl: string, title: string, page: string, entries: FeedEntry[]) {
+  const self = `${baseUrl}${req.url.split('?')[0]}`;
+  return sendFeed(reply, { id: self, title, link: `${baseUrl}${page}`, self, lang: req.locale, entries });
+}

@@ -84,6 +84,9 @@ export function redirectToSignIn(req: FastifyRequest, reply: FastifyReply) {
   return reply.redirect(`/${req.locale}/account/sign-in?next=${encodeURIComponent(req.url)}`, 303);
 }
 
+/** A formRoute guard: visitors who are not signed in are sent to sign in first. */
+export const signedIn = (req: FastifyRequest, reply: FastifyReply) => (req.user ? undefined : redirectToSignIn(req, reply));
+
 /** Only local paths may be a post-sign-in destination (no open redirects). */
 export function safeNext(next: unknown, fallback: string): string {
   return typeof next === 'string' && /^\/[^/\\]/.test(next) ? next : fallback;

@@ -1,5 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { atomFeed, type FeedEntry } from '../../../platform/feeds/atom.ts';
+import { sendPageFeed } from '../../../platform/feeds/atom.ts';
 import { notFound } from '../../../platform/http/errors.tsx';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
@@ -14,12 +13,6 @@ const CSV_LIMIT = 50_000;
 const FEED_SIZE = 50;
 
 const CSV_COLUMNS = ['number', 'title', 'status', 'category', 'published', 'closes', 'signatures', 'threshold', 'answered', 'outcome', 'url'] as const;
-
-function sendFeed(req: FastifyRequest, reply: FastifyReply, deps: Deps, title: string, page: string, entries: FeedEntry[]) {
-  const self = `${deps.config.baseUrl}${req.url.split('?')[0]}`;
-  const xml = atomFeed({ id: self, title, link: `${deps.config.baseUrl}${page}`, self, lang: req.locale, entries });
-  return reply.type('application/atom+xml; charset=utf-8').send(xml);
-}
 
 /** Open data outside the JSON API: all public petitions as CSV, and Atom feeds of new petitions, responses and one petition. */
 export function registerPetitionExports(app: App, deps: Deps): void {
@@ -37,7 +30,7 @@ export function registerPetitionExports(app: App, deps: Deps): void {
   app.get('/:locale/:municipality/petitions/feed.atom', { schema: { hide: true } }, async (req, reply) => {
     const m = req.municipality!;
     const rows = await listPetitions(deps.db, m.id, { statuses: publicStatuses(m), sort: 'newest', limit: FEED_SIZE, offset: 0 });
-    return sendFeed(req, reply, deps, req.t('petitions.data.feedNew', { municipality: localized(m.names, req.locale) }), `/${req.locale}/${m.slug}/petitions`,
+    return sendPageFeed(req, reply, deps.config.baseUrl, req.t('petitions.data.feedNew', { municipality: localized(m.names, req.locale) }), `/${req.locale}/${m.slug}/petitions`,
       rows.map((p) => ({
         id: `${deps.config.baseUrl}/${m.slug}/petitions/${p.number}`, title: p.title,
         updated: new Date(p.published_at ?? p.created_at), link: petitionUrl(deps.config.baseUrl, req, m, p.number),
@@ -48,7 +41,7 @@ export function registerPetitionExports(app: App, deps: Deps): void {
   app.get('/:locale/:municipality/petitions/responses.atom', { schema: { hide: true } }, async (req, reply) => {
     const m = req.municipality!;
     const rows = await latestResponses(deps.db, m.id, FEED_SIZE);
-    return sendFeed(req, reply, deps, req.t('petitions.data.feedResponses', { municipality: localized(m.names, req.locale) }), `/${req.locale}/${m.slug}/petitions?status=answered`,
+    return sendPageFeed(req, reply, deps.config.baseUrl, req.t('petitions.data.feedResponses', { municipality: localized(m.names, req.locale) }), `/${req.locale}/${m.slug}/petitions?status=answered`,
       rows.map((p) => ({
         id: `${deps.config.baseUrl}/${m.slug}/petitions/${p.number}/response`, title: `${req.t(`petitions.outcome.${p.response_outcome}`)}: ${p.title}`,
         updated: new Date(p.answered_at), link: petitionUrl(deps.config.baseUrl, req, m, p.number), summary: p.response_text ?? '',
@@ -61,7 +54,7 @@ export function registerPetitionExports(app: App, deps: Deps): void {
     if (!p) return notFound(deps, req, reply);
     const events = await listEvents(deps.db, p.id);
     const link = petitionUrl(deps.config.baseUrl, req, m, p.number);
-    return sendFeed(req, reply, deps, p.title, `/${req.locale}/${m.slug}/petitions/${p.number}`,
+    return sendPageFeed(req, reply, deps.config.baseUrl, p.title, `/${req.locale}/${m.slug}/petitions/${p.number}`,
       events.map((e) => ({
         id: `${deps.config.baseUrl}/${m.slug}/petitions/${p.number}/events/${e.id}`, title: req.t(`petitions.event.${e.kind}`),
         updated: new Date(e.created_at), link, ...(e.note ? { summary: e.note } : {}),

@@ -6,7 +6,7 @@ import { notFound } from '../../../platform/http/errors.tsx';
 import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { formRoute } from '../../../platform/http/form-route.tsx';
 import { render } from '../../../platform/http/render.tsx';
-import { redirectToSignIn } from '../../../platform/http/request-context.ts';
+import { redirectToSignIn, signedIn } from '../../../platform/http/request-context.ts';
 import { readMultipartFile } from '../../../platform/files/files.web.ts';
 import { saveUpload } from '../../../platform/files/uploads.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
@@ -48,7 +48,6 @@ async function categoryId(deps: Deps, req: FastifyRequest, slug: string | undefi
 
 /** Drafting: create, edit, attach files, preview and submit. */
 export function registerDraftPages(app: App, deps: Deps): void {
-  const signedIn = (req: FastifyRequest, reply: FastifyReply) => (req.user ? undefined : redirectToSignIn(req, reply));
 
   formRoute(app, deps, {
     url: '/:locale/:municipality/petitions/new',

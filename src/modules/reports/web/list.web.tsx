@@ -72,6 +72,7 @@ export function registerReportListPage(app: App, deps: Deps): void {
             ? <EmptyState title={t('reports.web.empty')} />
             : <ul class="report-list">{rows.map((r) => <ReportItem key={r.number} r={r} base={base} />)}</ul>}
           <Pagination page={page} pages={Math.max(1, Math.ceil(total / PER_PAGE))} hrefFor={hrefFor} />
+          <p class="data-links"><a href={`${base}/areas`}>{t('reports.areas.title')}</a> · <a href={`${base}/feed.atom`}>{t('reports.areas.feed')}</a> · <a href={`/api/v1/${m.slug}/reports.geojson`}>GeoJSON</a></p>
         </>
       ),
     });

@@ -5,7 +5,7 @@ import type { App, Deps } from '../../../platform/http/deps.ts';
 import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { formRoute } from '../../../platform/http/form-route.tsx';
 import { render } from '../../../platform/http/render.tsx';
-import { redirectToSignIn } from '../../../platform/http/request-context.ts';
+import { signedIn } from '../../../platform/http/request-context.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { Button, Checkboxes, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
 import { findCategory, listCategories, type ReportCategory } from '../report.repo.ts';
@@ -83,7 +83,6 @@ const answersOf = (body: Record<string, unknown>) =>
 
 /** Filing a report: choose a category, describe and place the problem, see nearby reports of it first. */
 export function registerNewReportPage(app: App, deps: Deps): void {
-  const signedIn = (req: FastifyRequest, reply: FastifyReply) => (req.user ? undefined : redirectToSignIn(req, reply));
   const chosen = async (req: FastifyRequest, values: FormValues) => {
     const slug = String(values.category ?? (req.query as { category?: string }).category ?? '');
     const c = slug ? await findCategory(deps.db, req.municipality!.id, slug) : undefined;

@@ -1,4 +1,5 @@
 import type { App, Deps } from '../../../platform/http/deps.ts';
+import { registerAreaPages } from './areas.web.tsx';
 import { registerReportListPage } from './list.web.tsx';
 import { registerNewReportPage } from './new.web.tsx';
 import { registerPerformancePages } from './performance.web.tsx';
@@ -9,5 +10,6 @@ export function registerReportPages(app: App, deps: Deps): void {
   registerReportListPage(app, deps);
   registerNewReportPage(app, deps);
   registerPerformancePages(app, deps);
+  registerAreaPages(app, deps);
   registerShowReportPages(app, deps);
 }

@@ -90,7 +90,7 @@ export function registerShowReportPages(app: App, deps: Deps): void {
               <li key={e.id}><time dateTime={new Date(e.created_at).toISOString()}>{req.fmt.dateTime(e.created_at)}</time> {t(`reports.event.${e.kind}`)}{e.note ? `: ${e.note}` : ''}</li>
             ))}
           </ol>
-          <p><a href={reportsBase(req)}>{t('reports.web.allReports')}</a></p>
+          <p class="data-links"><a href={reportsBase(req)}>{t('reports.web.allReports')}</a> · <a href={`${reportPath(req, r.number)}/feed.atom`}>{t('reports.areas.reportFeed')}</a></p>
         </article>
       ),
     });

@@ -1,0 +1,99 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { App, Deps } from '../../../platform/http/deps.ts';
+import { sendPageFeed } from '../../../platform/feeds/atom.ts';
+import { redirectWithFlash } from '../../../platform/http/flash.ts';
+import { formRoute } from '../../../platform/http/form-route.tsx';
+import { redirectToSignIn, signedIn } from '../../../platform/http/request-context.ts';
+import { localized } from '../../../platform/i18n/i18n.ts';
+import { Button, ErrorSummary, Field, Form, Select, Table, type FormErrors } from '../../../platform/views/components.tsx';
+import { findCategory, listCategories, listPublicEvents, listReports } from '../report.repo.ts';
+import { listSubscriptions, MAX_AREAS, subscribe, unsubscribe } from '../report.subscriptions.ts';
+import { loadReport, MapView, reportPath, reportsBase } from './common.tsx';
+
+const RADII = [250, 500, 1000, 2000, 5000];
+const AreaSchema = Type.Object({
+  lat: Type.Number({ minimum: -90, maximum: 90 }), lng: Type.Number({ minimum: -180, maximum: 180 }),
+  radius: Type.Integer({ minimum: 50, maximum: 10_000 }), category: Type.Optional(Type.String({ maxLength: 64 })),
+});
+const FEED_SIZE = 50;
+
+/** Following new reports in an area (notified in-app and by e-mail as the resident's settings say), and Atom feeds. */
+export function registerAreaPages(app: App, deps: Deps): void {
+
+  formRoute(app, deps, {
+    url: '/:locale/:municipality/reports/areas',
+    schema: AreaSchema,
+    title: (req) => req.t('reports.areas.title'),
+    guard: signedIn,
+    initial: (req) => ({ lat: req.municipality!.center_lat, lng: req.municipality!.center_lng, radius: 500 }),
+    view: async (req, { errors, values }) => {
+      const t = req.t;
+      const m = req.municipality!;
+      const [areas, categories] = await Promise.all([listSubscriptions(deps.db, m.id, req.user!.id), listCategories(deps.db, m.id, { activeOnly: true })]);
+      const base = reportsBase(req);
+      return (
+        <>
+          <h1>{t('reports.areas.title')}</h1>
+          <p class="lead">{t('reports.areas.lead')}</p>
+          {areas.length > 0 && (
+            <Table caption={t('reports.areas.mine')} head={[t('reports.web.place'), t('reports.areas.radius'), t('reports.web.category'), '']}
+              rows={areas.map((a) => [`${req.fmt.number(a.lat)}, ${req.fmt.number(a.lng)}`, t('reports.areas.meters', { meters: a.radius_m }),
+                a.category_names ? localized(a.category_names, req.locale) : t('reports.web.anyCategory'),
+                <Form action={`${base}/areas/${a.id}/delete`}><Button variant="danger">{t('reports.areas.stop')}</Button></Form>])} />
+          )}
+          <h2>{t('reports.areas.add')}</h2>
+          <ErrorSummary errors={errors} />
+          <Form action={`${base}/areas`}>
+            <MapView deps={deps} req={req} kind="picker" />
+            <Field name="lat" label={t('reports.web.field.lat')} inputMode="decimal" required errors={errors} values={values} />
+            <Field name="lng" label={t('reports.web.field.lng')} inputMode="decimal" required errors={errors} values={values} />
+            <Select name="radius" label={t('reports.areas.radius')} errors={errors} value={String(values.radius ?? 500)} options={RADII.map((r) => ({ value: String(r), label: t('reports.areas.meters', { meters: r }) }))} />
+            <Select name="category" label={t('reports.web.category')} errors={errors} value={String(values.category ?? '')}
+              options={[{ value: '', label: t('reports.web.anyCategory') }, ...categories.map((c) => ({ value: c.slug, label: localized(c.names, req.locale) }))]} />
+            <Button>{t('reports.areas.follow')}</Button>
+          </Form>
+          <p class="data-links"><a href={`${base}/feed.atom`}>{t('reports.areas.feed')}</a></p>
+        </>
+      );
+    },
+    async handle(v, req, reply): Promise<FastifyReply | FormErrors> {
+      const m = req.municipality!;
+      const category = v.category ? await findCategory(deps.db, m.id, v.category) : undefined;
+      if (v.category && !category) return { category: req.t('reports.web.unknownCategory') };
+      const r = await subscribe(deps.db, m, req.user!.id, { at: { lat: v.lat, lng: v.lng }, radiusM: v.radius, categoryId: category?.id ?? null });
+      if (r.kind === 'too_many') return { lat: req.t('reports.areas.tooMany', { max: MAX_AREAS }) };
+      if (r.kind === 'unknown_category') return { category: req.t('reports.web.unknownCategory') };
+      return redirectWithFlash(reply, `${reportsBase(req)}/areas`, { kind: 'success', message: req.t('reports.areas.added') });
+    },
+  });
+
+  app.post('/:locale/:municipality/reports/areas/:id/delete', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.user) return redirectToSignIn(req, reply);
+    const done = await unsubscribe(deps.db, req.municipality!.id, req.user.id, Number((req.params as { id: string }).id) || 0);
+    return redirectWithFlash(reply, `${reportsBase(req)}/areas`, done ? { kind: 'success', message: req.t('reports.areas.stopped') } : { kind: 'error', message: req.t('reports.areas.noSuchArea') });
+  });
+
+  app.get('/:locale/:municipality/reports/feed.atom', { schema: { hide: true } }, async (req, reply) => {
+    const m = req.municipality!;
+    const rows = await listReports(deps.db, m.id, { limit: FEED_SIZE, offset: 0 });
+    return sendPageFeed(req, reply, deps.config.baseUrl, req.t('reports.areas.feedTitle', { municipality: localized(m.names, req.locale) }), reportsBase(req),
+      rows.map((r) => ({
+        id: `${deps.config.baseUrl}/${m.slug}/reports/${r.number}`, title: `${req.t('reports.number', { number: r.number })}: ${r.title}`,
+        updated: new Date(r.created_at), link: `${deps.config.baseUrl}${reportPath(req, r.number)}`,
+        summary: `${localized(r.category_names, req.locale)} · ${req.t(`reports.status.${r.status}`)}${r.address ? ` · ${r.address}` : ''}`,
+      })));
+  });
+
+  app.get('/:locale/:municipality/reports/:number/feed.atom', { schema: { hide: true } }, async (req, reply) => {
+    const r = await loadReport(deps, req, reply);
+    if (!r) return reply;
+    const m = req.municipality!;
+    const link = `${deps.config.baseUrl}${reportPath(req, r.number)}`;
+    return sendPageFeed(req, reply, deps.config.baseUrl, r.title, reportPath(req, r.number),
+      (await listPublicEvents(deps.db, r.id)).map((e) => ({
+        id: `${deps.config.baseUrl}/${m.slug}/reports/${r.number}/events/${e.id}`, title: req.t(`reports.event.${e.kind}`),
+        updated: new Date(e.created_at), link, ...(e.note ? { summary: e.note } : {}),
+      })));
+  });
+}
