@@ -103,6 +103,15 @@ export interface ReportSubscriptionTable {
   created_at: CreatedAt;
 }
 
+export interface ReportPhotoTable {
+  municipality_id: number;
+  report_id: number;
+  file_id: string;
+  kind: 'report' | 'fix';
+  created_by: Nullable<number>;
+  created_at: CreatedAt;
+}
+
 /** The tables of the reports module (migration 0007). */
 export interface ReportTables {
   report_categories: ReportCategoryTable;
@@ -111,4 +120,5 @@ export interface ReportTables {
   report_supporters: ReportSupporterTable;
   open311_keys: Open311KeyTable;
   report_subscriptions: ReportSubscriptionTable;
+  report_photos: ReportPhotoTable;
 }

@@ -104,6 +104,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX report_subscriptions_area ON report_subscriptions (municipality_id);
     CREATE INDEX report_subscriptions_user ON report_subscriptions (user_id);
 
+    -- Photos of the problem (by its reporter) and of the fix (by staff), stored as normalised JPEGs.
+    CREATE TABLE report_photos (
+      municipality_id integer NOT NULL REFERENCES municipalities(id) ON DELETE CASCADE,
+      report_id bigint NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+      file_id text NOT NULL REFERENCES files(id),
+      kind text NOT NULL CHECK (kind IN ('report', 'fix')),
+      created_by integer REFERENCES users(id),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (municipality_id, report_id, file_id)
+    );
+
     -- "Me too": residents who have the same problem follow the report instead of filing a duplicate.
     CREATE TABLE report_supporters (
       municipality_id integer NOT NULL REFERENCES municipalities(id) ON DELETE CASCADE,

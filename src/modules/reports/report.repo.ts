@@ -91,6 +91,7 @@ export interface ReportFilter {
   since?: Date | undefined;
   until?: Date | undefined;
   box?: Box | undefined;
+  hasPhoto?: boolean | undefined;
   limit: number;
   offset: number;
 }
@@ -103,6 +104,7 @@ function filtered(db: Trx, municipalityId: number, f: Omit<ReportFilter, 'limit'
   if (f.since) q = q.where('r.created_at', '>=', f.since);
   if (f.until) q = q.where('r.created_at', '<', f.until);
   if (f.box) q = q.where(inBox(f.box)).where('r.located', '=', true);
+  if (f.hasPhoto) q = q.where(({ exists, selectFrom }) => exists(selectFrom('report_photos as ph').select('ph.file_id').whereRef('ph.report_id', '=', 'r.id')));
   return q;
 }
 
@@ -199,4 +201,14 @@ export async function updateCategory(trx: Trx, id: number, v: Omit<CategoryValue
 /** Replaces a category's extra questions; answers already given stay on their reports. */
 export async function setQuestions(trx: Trx, id: number, questions: ReportQuestion[]) {
   await trx.updateTable('report_categories').set({ questions: JSON.stringify(questions) }).where('id', '=', id).execute();
+}
+
+/** The photos of a report, oldest first: of the problem, then of the fix. */
+export async function listPhotos(db: Trx, r: { municipality_id: number; id: number }) {
+  return db.selectFrom('report_photos').select(['file_id', 'kind', 'created_at'])
+    .where('municipality_id', '=', r.municipality_id).where('report_id', '=', r.id).orderBy('created_at').orderBy('file_id').execute();
+}
+
+export async function addPhoto(trx: Trx, r: { municipality_id: number; id: number }, fileId: string, kind: 'report' | 'fix', userId: number) {
+  await trx.insertInto('report_photos').values({ municipality_id: r.municipality_id, report_id: r.id, file_id: fileId, kind, created_by: userId }).execute();
 }

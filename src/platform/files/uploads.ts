@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Deps } from '../http/deps.ts';
 import { findFile, insertFile, type FileRow } from './files.repo.ts';
+import { normalizePhoto } from './images.ts';
 
 /** Which kinds of file an upload field takes. */
 export type AllowedUpload = 'image' | 'document' | 'image-or-document';
@@ -26,6 +27,8 @@ export interface UploadInput {
   filename: string;
   data: Buffer;
   allowed: AllowedUpload;
+  /** A photo: checked as an image, then stored upright, resized and without metadata (see normalizePhoto). */
+  photo?: boolean;
 }
 
 // Only formats a browser shows by itself and none that can carry script into our origin (no SVG, no HTML).
@@ -102,9 +105,18 @@ export async function saveUpload(deps: Deps, input: UploadInput): Promise<SaveUp
   const { data } = input;
   if (data.length === 0) return { kind: 'empty' };
   if (data.length > deps.config.uploadMaxBytes) return { kind: 'too_large' };
-  const type = await detectType(data, input.allowed);
+  const type = await detectType(data, input.photo ? 'image' : input.allowed);
   if (!type) return { kind: 'bad_type' };
+  if (input.photo) {
+    const normalized = await normalizePhoto(data);
+    if (!normalized) return { kind: 'bad_type' };
+    return store(deps, input, normalized, { mime: 'image/jpeg', ext: 'jpg' });
+  }
+  return store(deps, input, data, type);
+}
 
+/** Writes the bytes, then their row (removing the bytes again if the row fails). */
+async function store(deps: Deps, input: UploadInput, data: Buffer, type: { mime: string; ext: string }): Promise<SaveUploadResult> {
   const id = crypto.randomUUID();
   const now = new Date();
   const month = String(now.getUTCMonth() + 1).padStart(2, '0');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Municipality } from '../../db/schema.ts';
-import { createMunicipality, createUser, startTestApp, type TestApp, type TestClient } from '../testing/http.ts';
+import { createMunicipality, createUser, multipartForm, startTestApp, type TestApp, type TestClient } from '../testing/http.ts';
 
 let t: TestApp;
 let a: Municipality;
@@ -174,14 +174,7 @@ describe('municipal audit log', () => {
 
 describe('municipality logo', () => {
   const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
-  const multipart = (csrf: string | null, name: string, data: Buffer) => {
-    const boundary = '----hromada-test';
-    const parts = [
-      ...(csrf ? [`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n`] : []),
-      `--${boundary}\r\nContent-Disposition: form-data; name="logo"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    ];
-    return { payload: Buffer.concat([Buffer.from(parts.join('')), data, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-  };
+  const multipart = (csrf: string | null, name: string, data: Buffer) => multipartForm(csrf ? { _csrf: csrf } : {}, { field: 'logo', name, data });
 
   test('an admin uploads a PNG logo; a text file named .png, a missing token and another municipality are refused', async () => {
     const token = await adminA.csrf(`/en/${a.slug}/admin`);

@@ -32,6 +32,16 @@ export function csrfTokenFrom(html: string): string | null {
 }
 
 /** URL-encodes form fields the way a browser does. */
+/** A multipart form with one file part (after the plain fields), as TestClient.request takes it. */
+export function multipartForm(fields: Record<string, string>, file: { field: string; name: string; data: Buffer }) {
+  const boundary = '----hromada-test';
+  const parts = [
+    ...Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
+    `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  ];
+  return { payload: Buffer.concat([Buffer.from(parts.join('')), file.data, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
 export function encodeForm(fields: FormFields): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) {

@@ -25,12 +25,13 @@ export function registerReportListPage(app: App, deps: Deps): void {
   app.get('/:locale/:municipality/reports', { schema: { hide: true } }, async (req, reply) => {
     const m = req.municipality!;
     const t = req.t;
-    const query = req.query as { status?: string; category?: string; page?: string };
+    const query = req.query as { status?: string; category?: string; page?: string; photos?: string };
     const group = query.status && query.status in STATUS_GROUPS ? query.status : 'open';
     const categories = await listCategories(deps.db, m.id);
     const category = categories.find((c) => c.slug === query.category);
     const page = Math.max(1, Math.min(10_000, Number.parseInt(query.page ?? '1', 10) || 1));
-    const filter = { statuses: STATUS_GROUPS[group], categoryId: category?.id };
+    const hasPhoto = query.photos === 'yes';
+    const filter = { statuses: STATUS_GROUPS[group], categoryId: category?.id, hasPhoto };
     const [rows, total] = await Promise.all([
       listReports(deps.db, m.id, { ...filter, limit: PER_PAGE, offset: (page - 1) * PER_PAGE }), countReports(deps.db, m.id, filter),
     ]);
@@ -38,6 +39,7 @@ export function registerReportListPage(app: App, deps: Deps): void {
     const hrefFor = (n: number) => {
       const sp = new URLSearchParams({ status: group });
       if (category) sp.set('category', category.slug);
+      if (hasPhoto) sp.set('photos', 'yes');
       if (n > 1) sp.set('page', String(n));
       return `${base}?${sp}`;
     };
@@ -64,6 +66,7 @@ export function registerReportListPage(app: App, deps: Deps): void {
                 </select>
               </div>
             )}
+            <div class="checkbox"><input type="checkbox" id="f-photos" name="photos" value="yes" checked={hasPhoto} /><label for="f-photos">{t('reports.web.hasPhoto')}</label></div>
             <button class="button button--secondary" type="submit">{t('reports.web.apply')}</button>
           </form>
           <MapView deps={deps} req={req} kind="reports" />

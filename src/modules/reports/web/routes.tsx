@@ -3,6 +3,7 @@ import { registerAreaPages } from './areas.web.tsx';
 import { registerReportListPage } from './list.web.tsx';
 import { registerNewReportPage } from './new.web.tsx';
 import { registerPerformancePages } from './performance.web.tsx';
+import { registerPhotoRoutes } from './photos.web.tsx';
 import { registerShowReportPages } from './show.web.tsx';
 
 /** Residents' pages: the list, filing a report, a report's page and "me too". */
@@ -12,4 +13,5 @@ export function registerReportPages(app: App, deps: Deps): void {
   registerPerformancePages(app, deps);
   registerAreaPages(app, deps);
   registerShowReportPages(app, deps);
+  registerPhotoRoutes(app, deps);
 }

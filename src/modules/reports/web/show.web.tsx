@@ -13,6 +13,7 @@ import { answerFix } from '../report.workflow.ts';
 import { hasSupported, listPublicEvents, OPEN_STATUSES, type ReportRow } from '../report.repo.ts';
 import { supportReport } from '../report.service.ts';
 import { levelPage, loadReport, reportPath, reportsBase, ReportStatusTag } from './common.tsx';
+import { Photos } from './photos.web.tsx';
 
 const FixAnswerSchema = Type.Object({ answer: Type.Enum(['yes', 'no']), note: Type.Optional(Type.String({ maxLength: 2000 })) });
 
@@ -81,6 +82,7 @@ export function registerShowReportPages(app: App, deps: Deps): void {
           <h1>{r.title}</h1>
           <SummaryList items={[...facts, ...answerItems(req, r)]} />
           {r.description && <div class="report__body">{r.description.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>}
+          {await Photos({ deps, req, r })}
           {await SupportBox({ deps, req, r })}
           <FixAnswer req={req} r={r} />
           {can(req.user, 'reports.handle', { municipalityId: r.municipality_id }) && <p><ButtonLink href={`${reportPath(req, r.number)}/handle`}>{t('reports.staff.handle')}</ButtonLink></p>}
