@@ -115,6 +115,14 @@ describe('browsing', () => {
     assert.match(open.body, /Pothole near the shop/);
     const lamps = await t.client('en').get('/en/zhovkva/reports?status=all&category=lamps');
     assert.doesNotMatch(lamps.body, /Pothole near the shop/);
+    const today = new Date().toISOString().slice(0, 10);
+    assert.match((await t.client('en').get(`/en/zhovkva/reports?status=all&from=${today}&to=${today}`)).body, /Pothole near the shop/);
+    assert.doesNotMatch((await t.client('en').get('/en/zhovkva/reports?status=all&to=2020-01-01')).body, /Pothole near the shop/);
+    assert.match((await t.client('en').get('/en/zhovkva/reports?status=all&from=not-a-date')).body, /Pothole near the shop/, 'an unreadable date is no filter');
+    const lampsDept = (await t.db.selectFrom('report_categories').select('department_id').where('slug', '=', 'lamps').executeTakeFirstOrThrow()).department_id;
+    const byDept = await t.client('en').get(`/en/zhovkva/reports?status=all&department=${lampsDept}`);
+    assert.doesNotMatch(byDept.body, /Pothole near the shop/);
+    assert.match(byDept.body, new RegExp(`href="/en/zhovkva/reports\\?status=all&amp;department=${lampsDept}|value="${lampsDept}" selected`));
     assert.equal((await t.client('en').get('/en/zhovkva/reports/999')).statusCode, 404);
     assert.equal((await t.client('en').get('/en/zhovkva/reports/abc')).statusCode, 404);
   });
