@@ -112,6 +112,15 @@ export interface ReportPhotoTable {
   created_at: CreatedAt;
 }
 
+export interface ReportTemplateTable {
+  id: Generated<number>;
+  municipality_id: number;
+  title: string;
+  body: string;
+  created_by: Nullable<number>;
+  created_at: CreatedAt;
+}
+
 /** The tables of the reports module (migration 0007). */
 export interface ReportTables {
   report_categories: ReportCategoryTable;
@@ -121,4 +130,5 @@ export interface ReportTables {
   open311_keys: Open311KeyTable;
   report_subscriptions: ReportSubscriptionTable;
   report_photos: ReportPhotoTable;
+  report_templates: ReportTemplateTable;
 }

@@ -108,6 +108,7 @@ test('an official takes the report to fixed, the reporter says it is not and reo
       await visit(page, `/${locale}/${town.slug}/reports/staff`);
       await visit(page, `/${locale}/${town.slug}/reports/1/handle`);
       await visit(page, `/${locale}/${town.slug}/reports/areas`);
+      await visit(page, `/${locale}/${town.slug}/reports/staff/templates`);
     }
   });
   await signedIn(browser, server, people.reporter!, 'uk', async (page) => {

@@ -115,6 +115,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (municipality_id, report_id, file_id)
     );
 
+    -- Ready answers officials start a public message from ("Thank you, the crew comes out this week").
+    CREATE TABLE report_templates (
+      id serial PRIMARY KEY,
+      municipality_id integer NOT NULL REFERENCES municipalities(id) ON DELETE CASCADE,
+      title text NOT NULL CHECK (length(title) BETWEEN 2 AND 120),
+      body text NOT NULL CHECK (length(body) BETWEEN 2 AND 2000),
+      created_by integer REFERENCES users(id),
+      created_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX report_templates_municipality ON report_templates (municipality_id);
+
     -- "Me too": residents who have the same problem follow the report instead of filing a duplicate.
     CREATE TABLE report_supporters (
       municipality_id integer NOT NULL REFERENCES municipalities(id) ON DELETE CASCADE,

@@ -212,3 +212,17 @@ export async function listPhotos(db: Trx, r: { municipality_id: number; id: numb
 export async function addPhoto(trx: Trx, r: { municipality_id: number; id: number }, fileId: string, kind: 'report' | 'fix', userId: number) {
   await trx.insertInto('report_photos').values({ municipality_id: r.municipality_id, report_id: r.id, file_id: fileId, kind, created_by: userId }).execute();
 }
+
+export async function listTemplates(db: Trx, municipalityId: number) {
+  return db.selectFrom('report_templates').select(['id', 'title', 'body']).where('municipality_id', '=', municipalityId).orderBy('title').orderBy('id').execute();
+}
+
+export async function insertTemplate(trx: Trx, municipalityId: number, v: { title: string; body: string }, userId: number) {
+  return trx.insertInto('report_templates').values({ municipality_id: municipalityId, ...v, created_by: userId }).returning('id').executeTakeFirstOrThrow();
+}
+
+/** Deletes a template of the municipality; returns whether there was one. */
+export async function deleteTemplate(trx: Trx, municipalityId: number, id: number): Promise<boolean> {
+  const r = await trx.deleteFrom('report_templates').where('municipality_id', '=', municipalityId).where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}

@@ -8,7 +8,7 @@ import { localized } from '../../../platform/i18n/i18n.ts';
 import { municipalGuard } from '../../../platform/tenancy/admin.web.tsx';
 import { listDepartments } from '../../../platform/tenancy/municipality.repo.ts';
 import { Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
-import { listAllEvents, OPEN_STATUSES, type ReportRow } from '../report.repo.ts';
+import { listAllEvents, listTemplates, OPEN_STATUSES, type ReportRow } from '../report.repo.ts';
 import { addStaffNote, closeReport, MOVES, moveByStaff, reassignReport, type Move, type StaffOutcome } from '../report.workflow.ts';
 import { loadReport, reportPath, ReportStatusTag } from '../web/common.tsx';
 import { StaffNav } from './nav.tsx';
@@ -27,8 +27,11 @@ async function HandlePage({ deps, req, r, shown }: { deps: Deps; req: FastifyReq
   const t = req.t;
   const path = `${reportPath(req, r.number)}/handle`;
   const open = OPEN_STATUSES.includes(r.status);
-  const [events, departments] = await Promise.all([listAllEvents(deps.db, r.id), listDepartments(deps.db, r.municipality_id)]);
-  const f = (which: Which) => (shown.which === which ? { errors: shown.errors ?? {}, values: shown.values ?? {} } : { errors: {}, values: {} });
+  const [events, departments, templates] = await Promise.all([listAllEvents(deps.db, r.id), listDepartments(deps.db, r.municipality_id), listTemplates(deps.db, r.municipality_id)]);
+  // A template chosen (a plain GET, so it works without scripts) starts every message field.
+  const chosen = templates.find((x) => String(x.id) === (req.query as { template?: string }).template);
+  const start: FormValues = chosen ? { note: chosen.body } : {};
+  const f = (which: Which) => (shown.which === which ? { errors: shown.errors ?? {}, values: shown.values ?? {} } : { errors: {}, values: start });
   const moves = (Object.keys(MOVES) as Move[]).filter((mv) => (MOVES[mv].from as readonly string[]).includes(r.status));
   return (
     <>
@@ -37,6 +40,13 @@ async function HandlePage({ deps, req, r, shown }: { deps: Deps; req: FastifyReq
       <StaffNav req={req} />
       <p><a href={reportPath(req, r.number)}>{t('reports.staff.publicPage')}</a></p>
       <ErrorSummary errors={shown.errors} />
+      {templates.length > 0 && (
+        <form method="get" action={path} class="filters" aria-label={t('reports.templates.use')}>
+          <Select name="template" label={t('reports.templates.use')} value={chosen ? String(chosen.id) : ''}
+            options={[{ value: '', label: t('reports.web.choose') }, ...templates.map((x) => ({ value: String(x.id), label: x.title }))]} />
+          <button class="button button--secondary" type="submit">{t('reports.templates.insert')}</button>
+        </form>
+      )}
       {moves.length > 0 && (
         <Form action={`${path}/move`} aria-label={t('reports.staff.moveTitle')}>
           <h2>{t('reports.staff.moveTitle')}</h2>

@@ -8,6 +8,7 @@ export function StaffNav({ req }: { req: FastifyRequest }) {
   const base = staffBase(req);
   return <SectionNav req={req} label={req.t('reports.staff.sections')} links={[
     [base, 'reports.staff.queue', 'reports.handle'],
+    [`${base}/templates`, 'reports.templates.title', 'reports.handle'],
     [`${base}/categories`, 'reports.staff.categories', 'reports.categories'],
     [`${base}/keys`, 'reports.staff.keys', 'reports.keys'],
   ]} />;

@@ -101,6 +101,24 @@ describe('handling a report', () => {
   });
 });
 
+describe('ready answers', () => {
+  test('officials keep ready answers and start a message from one; residents cannot touch them', async () => {
+    assert.equal((await c.reporter!.post('/en/zhovkva/reports/staff/templates', { title: 'Sneaky', body: 'Sneaky text' })).statusCode, 403);
+    assert.equal((await c.foreign!.post('/en/zhovkva/reports/staff/templates', { title: 'Sneaky', body: 'Sneaky text' })).statusCode, 403);
+    const bad = await c.official!.post('/en/zhovkva/reports/staff/templates', { title: 'x' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#f-body"/);
+    assert.equal((await c.official!.post('/en/zhovkva/reports/staff/templates', { title: 'Crew this week', body: 'Дякуємо! Бригада виїде цього тижня.' })).statusCode, 303);
+    const tpl = await t.db.selectFrom('report_templates').select('id').executeTakeFirstOrThrow();
+    const n = await newReport('Яма біля ліцею');
+    const page = await c.official!.get(`/en/zhovkva/reports/${n}/handle?template=${tpl.id}`);
+    assert.match(page.body, />Дякуємо! Бригада виїде цього тижня\.<\/textarea>/);
+    assert.equal((await c.reporter!.post(`/en/zhovkva/reports/staff/templates/${tpl.id}/delete`)).statusCode, 403);
+    assert.equal((await c.official!.post(`/en/zhovkva/reports/staff/templates/${tpl.id}/delete`)).statusCode, 303);
+    assert.equal((await t.db.selectFrom('report_templates').select('id').execute()).length, 0);
+  });
+});
+
 describe('categories', () => {
   test('an admin adds a category with service levels and a question; bad input names the field', async () => {
     const bad = await c.admin!.post('/en/zhovkva/reports/staff/categories', { slug: 'Bad Slug', nameEn: 'X', ackHours: '0', fixDays: 'soon' });
