@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { Municipality } from '../../db/schema.ts';
 import type { ReportCloseReason, ReportStatus } from '../../db/schema.reports.ts';
@@ -5,6 +6,8 @@ import { audit } from '../../platform/audit/audit.ts';
 import type { CurrentUser } from '../../platform/auth/current-user.ts';
 import type { Deps } from '../../platform/http/deps.ts';
 import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
+import type { LatLng } from './report.geo.ts';
+import { insideMunicipality } from './report.service.ts';
 import { addSupporter, findReport, followers, insertReportEvent, moveReport, OPEN_STATUSES, type ReportRow } from './report.repo.ts';
 
 registerNotificationKinds('reports.update');
@@ -21,7 +24,7 @@ export const MOVES = {
 } as const satisfies Record<string, { from: readonly ReportStatus[]; to: ReportStatus }>;
 export type Move = keyof typeof MOVES;
 
-export type StaffOutcome = { kind: 'done' } | { kind: 'stale' } | { kind: 'unknown_duplicate' } | { kind: 'unknown_department' } | { kind: 'same_department' };
+export type StaffOutcome = { kind: 'done' } | { kind: 'stale' } | { kind: 'unknown_duplicate' } | { kind: 'unknown_department' } | { kind: 'same_department' } | { kind: 'outside' };
 
 /** Tells the reporter and the supporters of a public change, in the caller's transaction. */
 async function tellFollowers(trx: Database, m: Municipality, r: ReportRow, status: ReportStatus, note: string | null) {
@@ -106,6 +109,17 @@ export async function answerFix(deps: Deps, user: CurrentUser, m: Municipality, 
     }
     if (!(await moveReport(trx, r.id, ['fixed'], { status: 'acknowledged', fixed_at: null }))) return { kind: 'not_fixed' as const };
     await insertReportEvent(trx, { municipality_id: m.id, report_id: r.id, kind: 'reopened', actor_id: user.id, from_status: 'fixed', to_status: 'acknowledged', note });
+    return { kind: 'done' as const };
+  });
+}
+
+/** Puts a report on the map where staff found it (a report given by address, or a place to correct). */
+export async function placeReport(deps: Deps, actor: Actor, m: Municipality, r: ReportRow, at: LatLng): Promise<StaffOutcome> {
+  if (!insideMunicipality(m, at)) return { kind: 'outside' };
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await moveReport(trx, r.id, [r.status], { lat: at.lat, lng: at.lng, location: sql`point(${at.lng}::float8, ${at.lat}::float8)`, located: true }))) return { kind: 'stale' as const };
+    await insertReportEvent(trx, { municipality_id: m.id, report_id: r.id, kind: 'placed', actor_id: actor.id });
+    await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'reports.place', subjectType: 'report', subjectId: r.number, before: { lat: r.lat, lng: r.lng, located: r.located }, after: at, ip: actor.ip });
     return { kind: 'done' as const };
   });
 }

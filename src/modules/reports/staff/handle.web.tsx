@@ -9,18 +9,20 @@ import { municipalGuard } from '../../../platform/tenancy/admin.web.tsx';
 import { listDepartments } from '../../../platform/tenancy/municipality.repo.ts';
 import { Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
 import { listAllEvents, listTemplates, OPEN_STATUSES, type ReportRow } from '../report.repo.ts';
-import { addStaffNote, closeReport, MOVES, moveByStaff, reassignReport, type Move, type StaffOutcome } from '../report.workflow.ts';
-import { loadReport, reportPath, ReportStatusTag } from '../web/common.tsx';
+import { reportSettings } from '../report.settings.ts';
+import { addStaffNote, closeReport, MOVES, moveByStaff, placeReport, reassignReport, type Move, type StaffOutcome } from '../report.workflow.ts';
+import { loadReport, MapView, reportPath, ReportStatusTag } from '../web/common.tsx';
 import { StaffNav } from './nav.tsx';
 
 const note = Type.Optional(Type.String({ maxLength: 2000 }));
 const MoveSchema = Type.Object({ move: Type.Enum(Object.keys(MOVES) as Move[]), note });
 const CloseSchema = Type.Object({ reason: Type.Enum(['not_responsible', 'duplicate', 'no_action']), duplicateOf: Type.Optional(Type.Integer({ minimum: 1 })), note });
 const ReassignSchema = Type.Object({ departmentId: Type.Integer({ minimum: 1 }) });
+const PlaceSchema = Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), lng: Type.Number({ minimum: -180, maximum: 180 }) });
 const NoteSchema = Type.Object({ note: Type.String({ minLength: 2, maxLength: 2000 }), visibility: Type.Enum(['public', 'internal']) });
 
 /** Which form a POST came from, so its errors and values are shown in that form alone. */
-type Which = 'move' | 'close' | 'reassign' | 'note';
+type Which = 'move' | 'close' | 'reassign' | 'note' | 'place';
 interface Shown { which?: Which; errors?: FormErrors; values?: FormValues }
 
 async function HandlePage({ deps, req, r, shown }: { deps: Deps; req: FastifyRequest; r: ReportRow; shown: Shown }) {
@@ -32,6 +34,7 @@ async function HandlePage({ deps, req, r, shown }: { deps: Deps; req: FastifyReq
   const chosen = templates.find((x) => String(x.id) === (req.query as { template?: string }).template);
   const start: FormValues = chosen ? { note: chosen.body } : {};
   const f = (which: Which) => (shown.which === which ? { errors: shown.errors ?? {}, values: shown.values ?? {} } : { errors: {}, values: start });
+  const placed = shown.which === 'place' ? f('place').values : r.located ? { lat: r.lat, lng: r.lng } : {};
   const moves = (Object.keys(MOVES) as Move[]).filter((mv) => (MOVES[mv].from as readonly string[]).includes(r.status));
   return (
     <>
@@ -74,6 +77,14 @@ async function HandlePage({ deps, req, r, shown }: { deps: Deps; req: FastifyReq
           <Button variant="secondary">{t('reports.staff.reassign')}</Button>
         </Form>
       )}
+      <Form action={`${path}/place`} aria-label={t('reports.staff.placeTitle')}>
+        <h2>{t('reports.staff.placeTitle')}</h2>
+        <p class="field__hint">{r.located ? t('reports.staff.placeHint') : t('reports.staff.notPlacedHint', { address: r.address ?? '' })}</p>
+        <MapView deps={deps} req={req} kind="picker" />
+        <Field name="lat" label={t('reports.web.field.lat')} inputMode="decimal" required errors={f('place').errors} values={placed} />
+        <Field name="lng" label={t('reports.web.field.lng')} inputMode="decimal" required errors={f('place').errors} values={placed} />
+        <Button variant="secondary">{t('reports.staff.place')}</Button>
+      </Form>
       <Form action={`${path}/note`} aria-label={t('reports.staff.noteTitle')}>
         <h2>{t('reports.staff.noteTitle')}</h2>
         <Field name="note" label={t('reports.staff.noteText')} multiline rows={3} required maxLength={2000} {...f('note')} />
@@ -125,6 +136,7 @@ export function registerHandlePages(app: App, deps: Deps): void {
         case 'unknown_duplicate': return show(req, reply, r, { which, errors: { duplicateOf: req.t('reports.staff.unknownDuplicate') }, values: parsed.value as FormValues }, 400);
         case 'unknown_department': return show(req, reply, r, { which, errors: { departmentId: req.t('reports.staff.unknownDepartment') }, values: parsed.value as FormValues }, 400);
         case 'same_department': return redirectWithFlash(reply, back, { kind: 'info', message: req.t('reports.staff.sameDepartment') });
+        case 'outside': return show(req, reply, r, { which, errors: { lat: req.t('reports.web.outside', { km: reportSettings(req.municipality!).radiusKm, municipality: localized(req.municipality!.names, req.locale) }) }, values: parsed.value as FormValues }, 400);
       }
     });
   }
@@ -132,5 +144,6 @@ export function registerHandlePages(app: App, deps: Deps): void {
   action('move', MoveSchema, (v, r, req) => moveByStaff(deps, actor(req), req.municipality!, r, v.move, v.note ?? null));
   action('close', CloseSchema, (v, r, req) => closeReport(deps, actor(req), req.municipality!, r, v.reason, v.duplicateOf ?? null, v.note ?? null));
   action('reassign', ReassignSchema, (v, r, req) => reassignReport(deps, actor(req), req.municipality!, r, v.departmentId));
+  action('place', PlaceSchema, (v, r, req) => placeReport(deps, actor(req), req.municipality!, r, { lat: v.lat, lng: v.lng }));
   action('note', NoteSchema, (v, r, req) => addStaffNote(deps, actor(req), req.municipality!, r, v.note, v.visibility === 'public'));
 }

@@ -89,6 +89,21 @@ describe('handling a report', () => {
     assert.equal(await status(n), 'fixed');
   });
 
+  test('staff place a report given by address; a place outside the municipality names the field', async () => {
+    const r = await createReport(serviceDeps(t.db), reporter.current, town, { category: 'benches', title: 'Лавка без адреси на мапі', description: '', at: null, address: 'вул. Шевченка, 3', showName: false, answers: {} });
+    const n = (r as { number: number }).number;
+    const base = `/en/zhovkva/reports/${n}/handle`;
+    assert.match((await c.official!.get(base)).body, /gave only an address \(вул\. Шевченка, 3\)/);
+    assert.equal((await c.reporter!.post(`${base}/place`, { lat: String(ZHOVKVA.lat), lng: String(ZHOVKVA.lng) })).statusCode, 403);
+    const far = await c.official!.post(`${base}/place`, { lat: '45.77', lng: '19.11' });
+    assert.equal(far.statusCode, 400);
+    assert.match(far.body, /href="#f-lat"/);
+    assert.equal((await findReport(t.db, town.id, n))!.located, false);
+    assert.equal((await c.official!.post(`${base}/place`, { lat: String(ZHOVKVA.lat), lng: String(ZHOVKVA.lng + 0.001) })).statusCode, 303);
+    const placed = (await findReport(t.db, town.id, n))!;
+    assert.deepEqual([placed.located, placed.lng], [true, ZHOVKVA.lng + 0.001]);
+  });
+
   test('the reporter is asked if it is really fixed and can reopen it; nobody else can', async () => {
     const n = await newReport('Сміття біля зупинки');
     await c.official!.post(`/en/zhovkva/reports/${n}/handle/move`, { move: 'fix' });
