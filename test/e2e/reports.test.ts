@@ -99,7 +99,7 @@ test('an official takes the report to fixed, the reporter says it is not and reo
     await visit(page, `/en/${town.slug}/reports/staff`);
     await follow(page, () => page.click(`main a[href="${path}/handle"]`), { status: 200 });
     await page.selectOption('#f-move', 'acknowledge');
-    await page.fill('main form[action$="/handle/move"] #f-note', 'Crew goes out tomorrow morning.');
+    await page.fill('main form[action$="/handle/move"] #f-moveNote', 'Crew goes out tomorrow morning.');
     await follow(page, () => page.click('main form[action$="/handle/move"] button'), { status: 200 });
     assert.equal(await text(page, 'main .banner'), en('reports.staff.saved'));
     await page.selectOption('#f-move', 'fix');

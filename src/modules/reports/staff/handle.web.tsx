@@ -15,8 +15,9 @@ import { loadReport, MapView, reportPath, ReportStatusTag } from '../web/common.
 import { StaffNav } from './nav.tsx';
 
 const note = Type.Optional(Type.String({ maxLength: 2000 }));
-const MoveSchema = Type.Object({ move: Type.Enum(Object.keys(MOVES) as Move[]), note });
-const CloseSchema = Type.Object({ reason: Type.Enum(['not_responsible', 'duplicate', 'no_action']), duplicateOf: Type.Optional(Type.Integer({ minimum: 1 })), note });
+// Each form's message has a name of its own: one page, so each field needs an id of its own.
+const MoveSchema = Type.Object({ move: Type.Enum(Object.keys(MOVES) as Move[]), moveNote: note });
+const CloseSchema = Type.Object({ reason: Type.Enum(['not_responsible', 'duplicate', 'no_action']), duplicateOf: Type.Optional(Type.Integer({ minimum: 1 })), closeNote: note });
 const ReassignSchema = Type.Object({ departmentId: Type.Integer({ minimum: 1 }) });
 const PlaceSchema = Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), lng: Type.Number({ minimum: -180, maximum: 180 }) });
 const NoteSchema = Type.Object({ note: Type.String({ minLength: 2, maxLength: 2000 }), visibility: Type.Enum(['public', 'internal']) });
@@ -32,7 +33,7 @@ async function HandlePage({ deps, req, r, shown }: { deps: Deps; req: FastifyReq
   const [events, departments, templates] = await Promise.all([listAllEvents(deps.db, r.id), listDepartments(deps.db, r.municipality_id), listTemplates(deps.db, r.municipality_id)]);
   // A template chosen (a plain GET, so it works without scripts) starts every message field.
   const chosen = templates.find((x) => String(x.id) === (req.query as { template?: string }).template);
-  const start: FormValues = chosen ? { note: chosen.body } : {};
+  const start: FormValues = chosen ? { moveNote: chosen.body, closeNote: chosen.body, note: chosen.body } : {};
   const f = (which: Which) => (shown.which === which ? { errors: shown.errors ?? {}, values: shown.values ?? {} } : { errors: {}, values: start });
   const placed = shown.which === 'place' ? f('place').values : r.located ? { lat: r.lat, lng: r.lng } : {};
   const moves = (Object.keys(MOVES) as Move[]).filter((mv) => (MOVES[mv].from as readonly string[]).includes(r.status));
@@ -55,7 +56,7 @@ async function HandlePage({ deps, req, r, shown }: { deps: Deps; req: FastifyReq
           <h2>{t('reports.staff.moveTitle')}</h2>
           <Select name="move" label={t('reports.staff.move')} errors={f('move').errors} value={String(f('move').values.move ?? moves[0])}
             options={moves.map((mv) => ({ value: mv, label: t(`reports.staff.move.${mv}`) }))} />
-          <Field name="note" label={t('reports.staff.publicNote')} hint={t('reports.staff.publicNoteHint')} multiline rows={3} maxLength={2000} {...f('move')} />
+          <Field name="moveNote" label={t('reports.staff.publicNote')} hint={t('reports.staff.publicNoteHint')} multiline rows={3} maxLength={2000} {...f('move')} />
           <Button>{t('reports.staff.save')}</Button>
         </Form>
       )}
@@ -65,7 +66,7 @@ async function HandlePage({ deps, req, r, shown }: { deps: Deps; req: FastifyReq
           <Select name="reason" label={t('reports.staff.reason')} errors={f('close').errors} value={String(f('close').values.reason ?? '')}
             options={['not_responsible', 'duplicate', 'no_action'].map((x) => ({ value: x, label: t(`reports.close.${x}`) }))} />
           <Field name="duplicateOf" label={t('reports.staff.duplicateOf')} hint={t('reports.staff.duplicateOfHint')} inputMode="numeric" {...f('close')} />
-          <Field name="note" label={t('reports.staff.publicNote')} multiline rows={3} maxLength={2000} {...f('close')} />
+          <Field name="closeNote" label={t('reports.staff.publicNote')} multiline rows={3} maxLength={2000} {...f('close')} />
           <Button variant="secondary">{t('reports.staff.close')}</Button>
         </Form>
       )}
@@ -141,8 +142,8 @@ export function registerHandlePages(app: App, deps: Deps): void {
     });
   }
   const actor = (req: FastifyRequest) => ({ id: req.user!.id, ip: req.ip });
-  action('move', MoveSchema, (v, r, req) => moveByStaff(deps, actor(req), req.municipality!, r, v.move, v.note ?? null));
-  action('close', CloseSchema, (v, r, req) => closeReport(deps, actor(req), req.municipality!, r, v.reason, v.duplicateOf ?? null, v.note ?? null));
+  action('move', MoveSchema, (v, r, req) => moveByStaff(deps, actor(req), req.municipality!, r, v.move, v.moveNote ?? null));
+  action('close', CloseSchema, (v, r, req) => closeReport(deps, actor(req), req.municipality!, r, v.reason, v.duplicateOf ?? null, v.closeNote ?? null));
   action('reassign', ReassignSchema, (v, r, req) => reassignReport(deps, actor(req), req.municipality!, r, v.departmentId));
   action('place', PlaceSchema, (v, r, req) => placeReport(deps, actor(req), req.municipality!, r, { lat: v.lat, lng: v.lng }));
   action('note', NoteSchema, (v, r, req) => addStaffNote(deps, actor(req), req.municipality!, r, v.note, v.visibility === 'public'));

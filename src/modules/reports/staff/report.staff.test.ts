@@ -72,7 +72,7 @@ describe('handling a report', () => {
     const bad = await c.official!.post(`${base}/move`, { move: 'teleport' });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /href="#f-move"/);
-    assert.equal((await c.official!.post(`${base}/move`, { move: 'acknowledge', note: 'Бачимо, виїжджаємо.' })).statusCode, 303);
+    assert.equal((await c.official!.post(`${base}/move`, { move: 'acknowledge', moveNote: 'Бачимо, виїжджаємо.' })).statusCode, 303);
     assert.equal(await status(n), 'acknowledged');
     assert.match((await c.official!.post(`${base}/move`, { move: 'acknowledge' })).headers['set-cookie']?.toString() ?? '', /flash/, 'a repeat is answered, not applied');
     const dup = await c.official!.post(`${base}/close`, { reason: 'duplicate', duplicateOf: '9999' });
