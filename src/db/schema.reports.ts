@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, RawBuilder } from 'kysely';
-import type { CreatedAt, Json, JsonDefault, LocalizedText, Nullable } from './schema.ts';
+import type { CreatedAt, Json, JsonDefault, LocalizedText, Nullable, Timestamp } from './schema.ts';
 
 export type ReportStatus = 'new' | 'acknowledged' | 'in_progress' | 'scheduled' | 'fixed' | 'closed';
 export type ReportCloseReason = 'not_responsible' | 'duplicate' | 'no_action';
@@ -96,9 +96,11 @@ export interface ReportSubscriptionTable {
   id: Generated<number>;
   municipality_id: number;
   user_id: number;
-  lat: number;
-  lng: number;
-  radius_m: number;
+  /** A circle around a point, or else a district. */
+  lat: Nullable<number>;
+  lng: Nullable<number>;
+  radius_m: Nullable<number>;
+  district_id: Nullable<number>;
   category_id: Nullable<number>;
   created_at: CreatedAt;
 }
@@ -121,7 +123,22 @@ export interface ReportTemplateTable {
   created_at: CreatedAt;
 }
 
-/** The tables of the reports module (migration 0007). */
+/** A guest's report waiting for its e-mail link to be followed (migration 0008). */
+export interface ReportPendingTable {
+  municipality_id: number;
+  token_hash: string;
+  email: string;
+  full_name: string;
+  locale: string;
+  /** The report as typed (see NewReport), filed when confirmed. */
+  report: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  confirmed_at: Timestamp | null;
+  report_number: Nullable<number>;
+}
+
+/** The tables of the reports module (migrations 0007, 0008). */
 export interface ReportTables {
   report_categories: ReportCategoryTable;
   reports: ReportTable;
@@ -131,4 +148,5 @@ export interface ReportTables {
   report_subscriptions: ReportSubscriptionTable;
   report_photos: ReportPhotoTable;
   report_templates: ReportTemplateTable;
+  report_pending: ReportPendingTable;
 }

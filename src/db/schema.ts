@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, RawBuilder, Selectable, Updateable } from 'kysely';
 import type { ReportTables } from './schema.reports.ts';
 
 /** A text stored per locale: `{ "uk": "Жовква", "en": "Zhovkva" }`. */
@@ -40,6 +40,23 @@ export interface DepartmentTable {
   names: Json<LocalizedText>;
   email: string | null;
   created_at: CreatedAt;
+}
+
+/** A named part of a municipality (migration 0008); its shape is in district_parts. */
+export interface DistrictTable {
+  id: Generated<number>;
+  municipality_id: number;
+  slug: string;
+  names: Json<LocalizedText>;
+  created_at: CreatedAt;
+}
+
+/** One polygon of a district (x = longitude, y = latitude), written as PostgreSQL polygon text. */
+export interface DistrictPartTable {
+  id: Generated<number>;
+  municipality_id: number;
+  district_id: number;
+  shape: ColumnType<string, string | RawBuilder<unknown>, never>;
 }
 
 export type PlatformRole = 'platform_admin' | 'association_admin';
@@ -324,6 +341,8 @@ export interface DB extends ReportTables {
   association: AssociationTable;
   municipalities: MunicipalityTable;
   departments: DepartmentTable;
+  districts: DistrictTable;
+  district_parts: DistrictPartTable;
   users: UserTable;
   memberships: MembershipTable;
   official_departments: OfficialDepartmentTable;

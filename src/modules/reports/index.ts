@@ -1,6 +1,7 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import './report.policy.ts';
 import { reportDemo } from './report.demo.ts';
+import { forgetExpiredPending } from './report.guests.repo.ts';
 import { ReportSettingsSchema } from './report.settings.ts';
 import { registerGeoJson } from './open311/geojson.api.ts';
 import { registerOpen311 } from './open311/open311.api.ts';
@@ -24,5 +25,6 @@ export const reports: ModuleManifest = {
     registerOpen311(app, deps);
     registerGeoJson(app, deps);
   },
+  periodic: [{ name: 'reports.forget-expired-guests', everySeconds: 3600, run: (deps) => forgetExpiredPending(deps.db) }],
   demo: reportDemo,
 };

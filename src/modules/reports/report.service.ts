@@ -3,8 +3,9 @@ import { meetsLevel, type CurrentUser, type VerificationLevel } from '../../plat
 import type { Deps } from '../../platform/http/deps.ts';
 import { nextNumber } from '../../platform/tenancy/numbering.ts';
 import { distanceMeters, type LatLng } from './report.geo.ts';
-import { checkAnswers, type AnswerProblem } from './report.questions.ts';
-import { addSupporter, findCategory, insertReport, insertReportEvent, nearbyOpen, OPEN_STATUSES, type ReportRow } from './report.repo.ts';
+import type { Database } from '../../db/database.ts';
+import { checkAnswers, type AnswerProblem, type Answers } from './report.questions.ts';
+import { addSupporter, findCategory, type ReportCategory, insertReport, insertReportEvent, nearbyOpen, OPEN_STATUSES, type ReportRow } from './report.repo.ts';
 import { reportSettings } from './report.settings.ts';
 import { tellAreas } from './report.subscriptions.ts';
 
@@ -32,37 +33,49 @@ export function insideMunicipality(m: Municipality, at: LatLng): boolean {
   return distanceMeters({ lat: m.center_lat, lng: m.center_lng }, at) <= reportSettings(m).radiusKm * 1000;
 }
 
-/** Who files a report: a signed-in resident, or an Open311 client on someone's behalf. */
+/** Who files a report: a signed-in resident, a guest who just confirmed by e-mail, or an Open311 client on someone's behalf. */
 export type Filer =
   | { kind: 'resident'; user: CurrentUser }
+  | { kind: 'guest'; userId: number }
   | { kind: 'open311'; apiKeyId: number; contact: Record<string, string> | null; token: string };
 
-/**
- * Files a problem report: routed to its category's department, numbered, and put on its timeline, in
- * one transaction. Every check comes first, so a refused report writes nothing.
- */
-export async function fileReport(deps: Deps, filer: Filer, m: Municipality, input: NewReport): Promise<CreateOutcome> {
-  const settings = reportSettings(m);
-  if (filer.kind === 'resident' && !meetsLevel(filer.user, m.id, settings.reportLevel)) return { kind: 'level', required: settings.reportLevel };
+export type CheckOutcome = Exclude<CreateOutcome, { kind: 'created' } | { kind: 'level' }>;
+export interface Checked { kind: 'ok'; category: ReportCategory; answers: Answers }
+
+/** Every check of a new report except who files it: category, place and the category's questions. */
+export async function checkReport(deps: Deps, m: Municipality, input: NewReport): Promise<Checked | CheckOutcome> {
   const category = await findCategory(deps.db, m.id, input.category);
   if (!category || !category.active) return { kind: 'unknown_category' };
   if (!input.at && !input.address) return { kind: 'no_place' };
-  if (input.at && !insideMunicipality(m, input.at)) return { kind: 'outside', radiusKm: settings.radiusKm };
+  if (input.at && !insideMunicipality(m, input.at)) return { kind: 'outside', radiusKm: reportSettings(m).radiusKm };
   const checked = checkAnswers(category.questions, input.answers);
   if (!checked.ok) return { kind: 'answers', problems: checked.problems };
-  const authorId = filer.kind === 'resident' ? filer.user.id : null;
-  return deps.db.transaction().execute(async (trx) => {
-    const number = await nextNumber(trx, 'reports', m.id);
-    const row = await insertReport(trx, {
-      municipality_id: m.id, number, category_id: category.id, department_id: category.department_id, title: input.title,
-      description: input.description, at: input.at ?? { lat: m.center_lat, lng: m.center_lng }, located: input.at !== null, address: input.address,
-      author_id: authorId, show_name: input.showName, answers: checked.answers,
-      ...(filer.kind === 'open311' ? { source: 'open311' as const, api_key_id: filer.apiKeyId, contact: filer.contact, open311_token: filer.token } : {}),
-    });
-    await insertReportEvent(trx, { municipality_id: m.id, report_id: row.id, kind: 'created', actor_id: authorId, to_status: 'new' });
-    if (input.at) await tellAreas(trx, m, { number, title: input.title, categoryId: category.id, at: input.at, authorId });
-    return { kind: 'created' as const, number };
+  return { kind: 'ok', category, answers: checked.answers };
+}
+
+/** Writes a checked report: routed to its category's department, numbered, on its timeline, areas told; in the caller's transaction. */
+export async function writeReport(trx: Database, filer: Filer, m: Municipality, input: NewReport, { category, answers }: Checked): Promise<number> {
+  const authorId = filer.kind === 'resident' ? filer.user.id : filer.kind === 'guest' ? filer.userId : null;
+  const number = await nextNumber(trx, 'reports', m.id);
+  const row = await insertReport(trx, {
+    municipality_id: m.id, number, category_id: category.id, department_id: category.department_id, title: input.title,
+    description: input.description, at: input.at ?? { lat: m.center_lat, lng: m.center_lng }, located: input.at !== null, address: input.address,
+    author_id: authorId, show_name: input.showName, answers,
+    ...(filer.kind === 'open311' ? { source: 'open311' as const, api_key_id: filer.apiKeyId, contact: filer.contact, open311_token: filer.token } : {}),
   });
+  await insertReportEvent(trx, { municipality_id: m.id, report_id: row.id, kind: 'created', actor_id: authorId, to_status: 'new' });
+  if (input.at) await tellAreas(trx, m, { number, title: input.title, categoryId: category.id, at: input.at, authorId });
+  return number;
+}
+
+/** Files a problem report in one transaction. Every check comes first, so a refused report writes nothing. */
+export async function fileReport(deps: Deps, filer: Filer, m: Municipality, input: NewReport): Promise<CreateOutcome> {
+  const required = reportSettings(m).reportLevel;
+  if (filer.kind === 'resident' && !meetsLevel(filer.user, m.id, required)) return { kind: 'level', required };
+  const checked = await checkReport(deps, m, input);
+  if (checked.kind !== 'ok') return checked;
+  const number = await deps.db.transaction().execute((trx) => writeReport(trx, filer, m, input, checked));
+  return { kind: 'created', number };
 }
 
 /** Files a report for a signed-in resident (see fileReport). */

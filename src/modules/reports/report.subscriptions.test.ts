@@ -65,6 +65,33 @@ describe('areas', () => {
     assert.equal(await areas(), before + MAX_AREAS - 1);
   });
 
+  test('a district is followed as a whole: reports inside it are told, outside not; only real districts of the municipality', async () => {
+    const centre = await t.db.insertInto('districts').values({ municipality_id: town.id, slug: 'centre', names: JSON.stringify({ uk: 'Центр', en: 'Centre' }) }).returning('id').executeTakeFirstOrThrow();
+    const { lat, lng } = ZHOVKVA;
+    await t.db.insertInto('district_parts').values({ municipality_id: town.id, district_id: centre.id, shape: `((${lng - 0.005},${lat - 0.005}),(${lng + 0.005},${lat - 0.005}),(${lng + 0.005},${lat + 0.005}),(${lng - 0.005},${lat + 0.005}))` }).execute();
+    const elsewhere = await reportTown(t.db, 'elsewhere');
+    const foreign = await t.db.insertInto('districts').values({ municipality_id: elsewhere.id, slug: 'foreign', names: JSON.stringify({ en: 'Foreign' }) }).returning('id').executeTakeFirstOrThrow();
+    const page = await c.far!.get('/en/zhovkva/reports/areas');
+    assert.match(page.body, /Follow a district/);
+    assert.match(page.body, /<option value="\d+">Centre<\/option>/);
+    const before = await areas();
+    for (const district of ['0', 'centre', String(foreign.id)]) {
+      const refused = await c.far!.post('/en/zhovkva/reports/areas/district', { district });
+      assert.match((await c.far!.follow(refused)).body, /Choose one of the municipality’s districts/);
+    }
+    assert.match(String((await t.client('en').post('/en/zhovkva/reports/areas/district', { district: String(centre.id) })).headers.location), /sign-in/);
+    assert.equal(await areas(), before);
+    const added = await c.far!.post('/en/zhovkva/reports/areas/district', { district: String(centre.id) });
+    assert.match((await c.far!.follow(added)).body, /Centre<\/td><td>the whole district/);
+    const d = serviceDeps(t.db);
+    const was = await told('far');
+    await createReport(d, people.reporter!.current, town, { category: 'potholes', title: 'У центрі', description: '', at: north(200), address: null, showName: false, answers: {} });
+    await createReport(d, people.reporter!.current, town, { category: 'potholes', title: 'За межами центру', description: '', at: north(2000), address: null, showName: false, answers: {} });
+    assert.equal(await told('far'), was + 1);
+    const shown = await t.client('en').get('/en/zhovkva/reports/4');
+    assert.match(shown.body, /<dt>District<\/dt><dd>Centre<\/dd>/);
+  });
+
   test('Atom feeds of new reports and of one report\'s timeline', async () => {
     const feed = await t.client('uk').get('/uk/zhovkva/reports/feed.atom');
     assert.match(String(feed.headers['content-type']), /application\/atom\+xml/);

@@ -1,3 +1,4 @@
+import type { Database } from '../../db/database.ts';
 import type { Deps } from '../http/deps.ts';
 import { translator, type Locale } from '../i18n/i18n.ts';
 import { queueMail } from '../notify/mail-job.ts';
@@ -40,6 +41,19 @@ export async function register(deps: Deps, input: { fullName: string; email: str
   }
   await sendVerificationMail(deps, row.id, input.email.toLowerCase(), locale);
   return { kind: 'registered', userId: row.id };
+}
+
+/**
+ * The account of someone who just proved they read mail at `email` (a guest confirming a report): theirs,
+ * now counted as e-mail verified, or a new one without a password (they can set one through a reset link).
+ */
+export async function accountForConfirmedEmail(db: Database, email: string, fullName: string, locale: string): Promise<number> {
+  const created = await insertUser(db, { email, passwordHash: null, fullName, locale, emailVerified: true });
+  if (created) return created.id;
+  const user = await findUserByEmail(db, email);
+  if (!user) throw new Error('an address that conflicts on insert must be found');
+  if (!user.email_verified_at) await updateUser(db, user.id, { email_verified_at: new Date() });
+  return user.id;
 }
 
 export async function signIn(deps: Deps, email: string, password: string): Promise<{ kind: 'ok'; userId: number } | { kind: 'invalid' }> {

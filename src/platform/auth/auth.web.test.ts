@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createUser, startTestApp, type TestApp } from '../testing/http.ts';
+import { createUser, outboxLink, startTestApp, type TestApp } from '../testing/http.ts';
 
 let t: TestApp;
 before(async () => {
@@ -8,14 +8,7 @@ before(async () => {
 });
 after(() => t.close());
 
-/** The link inside the newest outbox mail to `to`, after the worker sends queued mail. */
-async function mailLink(to: string, pattern: RegExp): Promise<string> {
-  await t.built.worker.tick();
-  const mail = await t.db.selectFrom('outbox').select(['text_body']).where('to_address', '=', to).orderBy('id', 'desc').executeTakeFirstOrThrow();
-  const url = pattern.exec(mail.text_body)?.[0];
-  assert.ok(url, `no link in mail to ${to}: ${mail.text_body}`);
-  return new URL(url).pathname + new URL(url).search;
-}
+const mailLink = (to: string, pattern: RegExp) => outboxLink(t, to, pattern);
 
 describe('registration and e-mail verification', () => {
   test('an empty form is answered with translated field errors and creates nothing', async () => {

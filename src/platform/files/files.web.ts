@@ -1,4 +1,5 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { verifyCsrf } from '../http/csrf.ts';
 import type {} from '@fastify/multipart';
 import type { App, Deps } from '../http/deps.ts';
 import { downloadName, readUpload } from './uploads.ts';
@@ -11,27 +12,32 @@ export type MultipartRead =
 
 /**
  * Reads the first file of a multipart request into memory (the size limit is the one multipart
- * was registered with: UPLOAD_MAX_BYTES). Null when the request is not multipart or no file was
- * chosen; pass `data` and `filename` on to saveUpload, which checks the content.
+ * was registered with: UPLOAD_MAX_BYTES) and checks the form's CSRF token, which comes as one of
+ * its fields (routes that read multipart opt out of the global check with `config: { csrf: false }`).
+ * Null when no file was chosen; pass `data` and `filename` on to saveUpload, which checks the content.
  */
-export async function readMultipartFile(req: FastifyRequest): Promise<MultipartRead> {
-  if (!req.isMultipart()) return null;
-  try {
+export async function readMultipartFile(app: App, req: FastifyRequest, reply: FastifyReply): Promise<MultipartRead> {
+  const fields: Record<string, string> = {};
+  const read = async (): Promise<MultipartRead> => {
+    if (!req.isMultipart()) return null;
     const part = await req.file();
     if (!part) return null;
-    const data = await part.toBuffer();
-    // A browser sends an empty, nameless part for a file input left empty.
-    if (data.length === 0 && !part.filename) return null;
-    const fields: Record<string, string> = {};
     for (const [name, value] of Object.entries(part.fields)) {
       const first = Array.isArray(value) ? value[0] : value;
       if (first?.type === 'field' && typeof first.value === 'string') fields[name] = first.value;
     }
-    return { kind: 'file', filename: part.filename, data, fields };
-  } catch (error) {
-    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return { kind: 'too_large' };
-    throw error;
-  }
+    try {
+      const data = await part.toBuffer();
+      // A browser sends an empty, nameless part for a file input left empty.
+      return data.length === 0 && !part.filename ? null : { kind: 'file', filename: part.filename, data, fields };
+    } catch (error) {
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return { kind: 'too_large' };
+      throw error;
+    }
+  };
+  const result = await read();
+  await verifyCsrf(app, req, reply, fields);
+  return result;
 }
 
 /** RFC 8187 encoding for filename*: encodeURIComponent leaves ' ( ) * unescaped, which the header grammar does not allow. */

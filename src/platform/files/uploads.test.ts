@@ -88,8 +88,10 @@ describe(`uploads (${process.env.TEST_DB ?? 'pglite'})`, () => {
     app = Fastify().withTypeProvider() as unknown as App;
     await app.register(multipart, { limits: { fileSize: MAX, files: 1 } });
     registerFileRoutes(app, deps);
+    // CSRF is the app's concern (tested over HTTP); here every token passes.
+    app.decorate('csrfProtection', (_req: unknown, _reply: unknown, done: () => void) => done());
     app.post('/upload', async (req, reply) => {
-      const read = await readMultipartFile(req);
+      const read = await readMultipartFile(app, req, reply);
       if (!read) return reply.code(400).send({ outcome: 'no_file' });
       if (read.kind === 'too_large') return reply.code(413).send({ outcome: 'too_large' });
       const saved = await saveUpload(deps, { municipalityId, ownerId: null, filename: read.filename, data: read.data, allowed: 'image' });

@@ -9,9 +9,8 @@ import { render } from '../http/render.tsx';
 import { redirectToSignIn } from '../http/request-context.ts';
 import { LOCALES, localized } from '../i18n/i18n.ts';
 import { allModules, enabledModules } from '../modules-registry.ts';
-import { Button, ButtonLink, Checkboxes, ErrorSummary, Field, Form, NameFields, Select, type FormErrors, type FormValues } from '../views/components.tsx';
+import { Button, ButtonLink, Checkboxes, ErrorSummary, Field, FileField, Form, NameFields, Select, type FormErrors, type FormValues } from '../views/components.tsx';
 import { createMunicipality, setLogo, updateMunicipality } from './admin.service.ts';
-import { verifyCsrf } from '../http/csrf.ts';
 import { readMultipartFile } from '../files/files.web.ts';
 import { fileUrl, saveUpload } from '../files/uploads.ts';
 import { listMunicipalities } from './municipality.repo.ts';
@@ -151,12 +150,7 @@ export function registerAdminPages(app: App, deps: Deps): void {
           <h2>{t('admin.logo')}</h2>
           {m.logo_file_id && <p><img src={fileUrl(m.logo_file_id)} alt={t('admin.currentLogo')} height={64} /></p>}
           <Form action={`/${req.locale}/${m.slug}/admin/logo`} multipart aria-label={t('admin.logo')}>
-            <div class={`field${errors.logo ? ' field--error' : ''}`}>
-              <label for="f-logo" class="field__label">{t('field.logo')}</label>
-              <p id="f-logo-hint" class="field__hint">{t('admin.logoHint')}</p>
-              {errors.logo && <p id="f-logo-error" class="field__error">{errors.logo}</p>}
-              <input id="f-logo" name="logo" type="file" accept="image/png,image/jpeg,image/webp" class="input" aria-describedby={errors.logo ? 'f-logo-hint f-logo-error' : 'f-logo-hint'} />
-            </div>
+            <FileField name="logo" label={t('field.logo')} hint={t('admin.logoHint')} errors={errors} accept="image/png,image/jpeg,image/webp" />
             <Button variant="secondary">{t('admin.uploadLogo')}</Button>
           </Form>
         </>
@@ -166,8 +160,7 @@ export function registerAdminPages(app: App, deps: Deps): void {
 
   app.post('/:locale/:municipality/admin/logo', { config: { csrf: false }, schema: { hide: true } }, async (req, reply) => {
     const m = req.municipality!;
-    const upload = await readMultipartFile(req);
-    await verifyCsrf(app, req, reply, upload?.kind === 'file' ? upload.fields : {});
+    const upload = await readMultipartFile(app, req, reply);
     const stop = requirePermission(deps, req, reply, 'municipality.manage', { municipalityId: m.id });
     if (stop) return stop;
     const again = (key: string) => showSettings(req, reply, { logo: req.t(key) }, formValues(m), 400);
@@ -206,6 +199,7 @@ export function adminSections(req: FastifyRequest, m: Municipality): [string, st
   const sections: [string, string, string][] = [
     [base, req.t('admin.settings'), 'municipality.manage'],
     [`${base}/departments`, req.t('admin.departments'), 'department.manage'],
+    [`${base}/districts`, req.t('admin.districts'), 'district.manage'],
     [`${base}/staff`, req.t('admin.staff'), 'staff.manage'],
     [`${base}/residents`, req.t('admin.residents'), 'residents.verify'],
     [`${base}/audit`, req.t('admin.audit'), 'audit.view'],

@@ -42,6 +42,7 @@ definePermissions({
   'municipality.manage': (u, s) => hasRole(u, s.municipalityId),
   'staff.manage': (u, s) => hasRole(u, s.municipalityId),
   'department.manage': (u, s) => hasRole(u, s.municipalityId),
+  'district.manage': (u, s) => hasRole(u, s.municipalityId),
   'audit.view': (u, s) => hasRole(u, s.municipalityId),
   'residents.verify': (u, s) => hasRole(u, s.municipalityId, 'official'),
   'moderation.act': (u, s) => hasRole(u, s.municipalityId, 'moderator'),

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -225,4 +226,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The path and query of the link inside the newest outbox mail to `to`, after the worker sends queued mail. */
+export async function outboxLink(t: TestApp, to: string, pattern: RegExp): Promise<string> {
+  await t.built.worker.tick();
+  const mail = await t.db.selectFrom('outbox').select(['text_body']).where('to_address', '=', to).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  const url = pattern.exec(mail.text_body)?.[0];
+  assert.ok(url, `no link in mail to ${to}: ${mail.text_body}`);
+  return new URL(url).pathname + new URL(url).search;
 }

@@ -74,6 +74,21 @@ export function Field(p: FieldProps) {
   );
 }
 
+/** A labelled file input with its hint and error, as the other fields. */
+export function FileField(p: { name: string; label: string; accept: string; hint?: string; errors?: FormErrors | undefined }) {
+  const error = p.errors?.[p.name];
+  const id = `f-${p.name}`;
+  const describedBy = [p.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${error ? ' field--error' : ''}`}>
+      <label for={id} class="field__label">{p.label}</label>
+      {p.hint && <p id={`${id}-hint`} class="field__hint">{p.hint}</p>}
+      {error && <p id={`${id}-error`} class="field__error">{error}</p>}
+      <input id={id} name={p.name} type="file" accept={p.accept} class="input" aria-describedby={describedBy} aria-invalid={error ? 'true' : undefined} />
+    </div>
+  );
+}
+
 /** A labelled select list. */
 export function Select(p: { name: string; label: string; options: { value: string; label: string }[]; value?: string | undefined; errors?: FormErrors | undefined; hint?: string }) {
   const error = p.errors?.[p.name];

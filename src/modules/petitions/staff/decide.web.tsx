@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App, Deps } from '../../../platform/http/deps.ts';
-import { verifyCsrf } from '../../../platform/http/csrf.ts';
 import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { formRoute } from '../../../platform/http/form-route.tsx';
 import { parseBody } from '../../../platform/http/forms.ts';
@@ -139,8 +138,7 @@ export function registerDecisionPages(app: App, deps: Deps): void {
     },
   });
   app.post('/:locale/:municipality/petitions/:number/respond/document', { config: { csrf: false }, schema: { hide: true } }, async (req, reply) => {
-    const upload = await readMultipartFile(req);
-    await verifyCsrf(app, req, reply, upload?.kind === 'file' ? upload.fields : {});
+    const upload = await readMultipartFile(app, req, reply);
     await respondGuard(req, reply);
     if (reply.sent) return reply;
     const path = `${petitionPath(req, (await current(deps, req)).number)}/respond`;

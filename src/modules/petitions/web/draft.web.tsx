@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App, Deps } from '../../../platform/http/deps.ts';
-import { verifyCsrf } from '../../../platform/http/csrf.ts';
 import { notFound } from '../../../platform/http/errors.tsx';
 import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { formRoute } from '../../../platform/http/form-route.tsx';
@@ -135,8 +134,7 @@ export function registerDraftPages(app: App, deps: Deps): void {
   });
 
   app.post('/:locale/:municipality/petitions/:number/attachments', { config: { csrf: false }, schema: { hide: true } }, async (req, reply) => {
-    const upload = await readMultipartFile(req);
-    await verifyCsrf(app, req, reply, upload?.kind === 'file' ? upload.fields : {});
+    const upload = await readMultipartFile(app, req, reply);
     await ownDraft(req, reply);
     if (reply.sent) return reply;
     const p = await current(req);

@@ -8,7 +8,9 @@ import { redirectToSignIn, signedIn } from '../../../platform/http/request-conte
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { Button, ErrorSummary, Field, Form, Select, Table, type FormErrors } from '../../../platform/views/components.tsx';
 import { findCategory, listCategories, listPublicEvents, listReports } from '../report.repo.ts';
-import { listSubscriptions, MAX_AREAS, subscribe, unsubscribe } from '../report.subscriptions.ts';
+import { listSubscriptions, MAX_AREAS, subscribe, unsubscribe, type SubscribeOutcome } from '../report.subscriptions.ts';
+import { listDistricts } from '../../../platform/tenancy/districts.repo.ts';
+import { parseBody } from '../../../platform/http/forms.ts';
 import { loadReport, MapView, reportPath, reportsBase } from './common.tsx';
 
 const RADII = [250, 500, 1000, 2000, 5000];
@@ -16,7 +18,10 @@ const AreaSchema = Type.Object({
   lat: Type.Number({ minimum: -90, maximum: 90 }), lng: Type.Number({ minimum: -180, maximum: 180 }),
   radius: Type.Integer({ minimum: 50, maximum: 10_000 }), category: Type.Optional(Type.String({ maxLength: 64 })),
 });
+const DistrictAreaSchema = Type.Object({ district: Type.Integer({ minimum: 1 }), category: Type.Optional(Type.String({ maxLength: 64 })) });
 const FEED_SIZE = 50;
+
+type Subscription = Awaited<ReturnType<typeof listSubscriptions>>[number];
 
 /** Following new reports in an area (notified in-app and by e-mail as the resident's settings say), and Atom feeds. */
 export function registerAreaPages(app: App, deps: Deps): void {
@@ -30,15 +35,18 @@ export function registerAreaPages(app: App, deps: Deps): void {
     view: async (req, { errors, values }) => {
       const t = req.t;
       const m = req.municipality!;
-      const [areas, categories] = await Promise.all([listSubscriptions(deps.db, m.id, req.user!.id), listCategories(deps.db, m.id, { activeOnly: true })]);
+      const [areas, categories, districts] = await Promise.all([
+        listSubscriptions(deps.db, m.id, req.user!.id), listCategories(deps.db, m.id, { activeOnly: true }), listDistricts(deps.db, m.id)]);
       const base = reportsBase(req);
+      const categoryOptions = [{ value: '', label: t('reports.web.anyCategory') }, ...categories.map((c) => ({ value: c.slug, label: localized(c.names, req.locale) }))];
+      const place = (a: Subscription) => (a.district_names ? localized(a.district_names, req.locale) : `${req.fmt.number(a.lat!)}, ${req.fmt.number(a.lng!)}`);
       return (
         <>
           <h1>{t('reports.areas.title')}</h1>
           <p class="lead">{t('reports.areas.lead')}</p>
           {areas.length > 0 && (
             <Table caption={t('reports.areas.mine')} head={[t('reports.web.place'), t('reports.areas.radius'), t('reports.web.category'), '']}
-              rows={areas.map((a) => [`${req.fmt.number(a.lat)}, ${req.fmt.number(a.lng)}`, t('reports.areas.meters', { meters: a.radius_m }),
+              rows={areas.map((a) => [place(a), a.radius_m === null ? t('reports.areas.wholeDistrict') : t('reports.areas.meters', { meters: a.radius_m }),
                 a.category_names ? localized(a.category_names, req.locale) : t('reports.web.anyCategory'),
                 <Form action={`${base}/areas/${a.id}/delete`}><Button variant="danger">{t('reports.areas.stop')}</Button></Form>])} />
           )}
@@ -49,10 +57,20 @@ export function registerAreaPages(app: App, deps: Deps): void {
             <Field name="lat" label={t('reports.web.field.lat')} inputMode="decimal" required errors={errors} values={values} />
             <Field name="lng" label={t('reports.web.field.lng')} inputMode="decimal" required errors={errors} values={values} />
             <Select name="radius" label={t('reports.areas.radius')} errors={errors} value={String(values.radius ?? 500)} options={RADII.map((r) => ({ value: String(r), label: t('reports.areas.meters', { meters: r }) }))} />
-            <Select name="category" label={t('reports.web.category')} errors={errors} value={String(values.category ?? '')}
-              options={[{ value: '', label: t('reports.web.anyCategory') }, ...categories.map((c) => ({ value: c.slug, label: localized(c.names, req.locale) }))]} />
+            <Select name="category" label={t('reports.web.category')} errors={errors} value={String(values.category ?? '')} options={categoryOptions} />
             <Button>{t('reports.areas.follow')}</Button>
           </Form>
+          {districts.length > 0 && (
+            <>
+              <h2>{t('reports.areas.addDistrict')}</h2>
+              <Form action={`${base}/areas/district`}>
+                <Select name="district" label={t('reports.areas.district')} errors={errors} value={String(values.district ?? '')}
+                  options={districts.map((d) => ({ value: String(d.id), label: localized(d.names, req.locale) }))} />
+                <Select name="category" label={t('reports.web.category')} value="" options={categoryOptions} />
+                <Button>{t('reports.areas.followDistrict')}</Button>
+              </Form>
+            </>
+          )}
           <p class="data-links"><a href={`${base}/feed.atom`}>{t('reports.areas.feed')}</a></p>
         </>
       );
@@ -61,12 +79,33 @@ export function registerAreaPages(app: App, deps: Deps): void {
       const m = req.municipality!;
       const category = v.category ? await findCategory(deps.db, m.id, v.category) : undefined;
       if (v.category && !category) return { category: req.t('reports.web.unknownCategory') };
-      const r = await subscribe(deps.db, m, req.user!.id, { at: { lat: v.lat, lng: v.lng }, radiusM: v.radius, categoryId: category?.id ?? null });
-      if (r.kind === 'too_many') return { lat: req.t('reports.areas.tooMany', { max: MAX_AREAS }) };
-      if (r.kind === 'unknown_category') return { category: req.t('reports.web.unknownCategory') };
-      return redirectWithFlash(reply, `${reportsBase(req)}/areas`, { kind: 'success', message: req.t('reports.areas.added') });
+      const wrong = refusal(req, await subscribe(deps.db, m, req.user!.id, { at: { lat: v.lat, lng: v.lng }, radiusM: v.radius, categoryId: category?.id ?? null }));
+      return wrong ? { [wrong.field === 'area' ? 'lat' : wrong.field]: wrong.message } : added(req, reply);
     },
   });
+
+  /** Following a whole district: the same page, its own small form (shown only where districts are drawn). */
+  app.post('/:locale/:municipality/reports/areas/district', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.user) return redirectToSignIn(req, reply);
+    const back = `${reportsBase(req)}/areas`;
+    const parsed = parseBody(DistrictAreaSchema, req.body, req.t);
+    if (!parsed.ok) return redirectWithFlash(reply, back, { kind: 'error', message: req.t('reports.areas.unknownDistrict') });
+    const m = req.municipality!;
+    const category = parsed.value.category ? await findCategory(deps.db, m.id, parsed.value.category) : undefined;
+    if (parsed.value.category && !category) return redirectWithFlash(reply, back, { kind: 'error', message: req.t('reports.web.unknownCategory') });
+    const wrong = refusal(req, await subscribe(deps.db, m, req.user.id, { districtId: parsed.value.district, categoryId: category?.id ?? null }));
+    return wrong ? redirectWithFlash(reply, back, { kind: 'error', message: wrong.message }) : added(req, reply);
+  });
+
+  const added = (req: FastifyRequest, reply: FastifyReply) => redirectWithFlash(reply, `${reportsBase(req)}/areas`, { kind: 'success', message: req.t('reports.areas.added') });
+
+  /** Why a subscription was refused, and which field it concerns; null when it was added. */
+  function refusal(req: FastifyRequest, r: SubscribeOutcome): { field: 'area' | 'category' | 'district'; message: string } | null {
+    if (r.kind === 'too_many') return { field: 'area', message: req.t('reports.areas.tooMany', { max: MAX_AREAS }) };
+    if (r.kind === 'unknown_category') return { field: 'category', message: req.t('reports.web.unknownCategory') };
+    if (r.kind === 'unknown_district') return { field: 'district', message: req.t('reports.areas.unknownDistrict') };
+    return null;
+  }
 
   app.post('/:locale/:municipality/reports/areas/:id/delete', { schema: { hide: true } }, async (req, reply) => {
     if (!req.user) return redirectToSignIn(req, reply);

@@ -5,10 +5,11 @@ import type { App, Deps } from '../../../platform/http/deps.ts';
 import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { formRoute } from '../../../platform/http/form-route.tsx';
 import { render } from '../../../platform/http/render.tsx';
-import { signedIn } from '../../../platform/http/request-context.ts';
+import { redirectToSignIn, signedIn } from '../../../platform/http/request-context.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { Button, Checkboxes, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
 import { findCategory, listCategories, type ReportCategory } from '../report.repo.ts';
+import { askGuestConfirmation, guestsWelcome } from '../report.guests.ts';
 import { createReport, nearbyDuplicates } from '../report.service.ts';
 import { levelPage, MapView, reportPath, reportsBase } from './common.tsx';
 
@@ -22,7 +23,29 @@ export const ReportSchema = Type.Object({
   address: Type.Optional(Type.String({ maxLength: 300 })),
   showName: Type.Optional(Type.Literal('yes')),
   confirmNew: Type.Optional(Type.Literal('yes')),
+  // A guest's name and address, where the municipality takes reports from guests.
+  fullName: Type.Optional(Type.String({ minLength: 2, maxLength: 120 })),
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
 }, { additionalProperties: true });
+
+/** Up to 20 reports per address in 10 minutes: enough for a busy office, a brake on a script mailing strangers. */
+const LIMIT = { config: { rateLimit: { max: 20, timeWindow: 600_000 } } };
+
+/** Where guests are welcome the form asks who they are; otherwise they sign in first. */
+const residentOrGuest = (req: FastifyRequest, reply: FastifyReply) => (req.user || guestsWelcome(req.municipality!) ? undefined : signedIn(req, reply));
+
+/** The guest's name and address, with what following the mailed link will do. */
+function GuestFields({ req, errors, values }: { req: FastifyRequest; errors: FormErrors; values: FormValues }) {
+  const t = req.t;
+  return (
+    <fieldset class="field-group">
+      <legend>{t('reports.web.guest.legend')}</legend>
+      <p class="field__hint">{t('reports.web.guest.hint')} <a href={`/${req.locale}/account/sign-in?next=${encodeURIComponent(req.url)}`}>{t('reports.web.guest.signIn')}</a></p>
+      <Field name="fullName" label={t('field.fullName')} autocomplete="name" required maxLength={120} errors={errors} values={values} />
+      <Field name="email" type="email" label={t('field.email')} autocomplete="email" required maxLength={254} errors={errors} values={values} />
+    </fieldset>
+  );
+}
 
 const label = (req: FastifyRequest, q: ReportQuestion) => localized(q.labels, req.locale);
 
@@ -93,7 +116,8 @@ export function registerNewReportPage(app: App, deps: Deps): void {
     url: '/:locale/:municipality/reports/new',
     schema: ReportSchema,
     title: (req) => req.t('reports.web.new'),
-    guard: signedIn,
+    guard: residentOrGuest,
+    postOptions: LIMIT,
     view: async (req, { errors, values }) => {
       const category = await chosen(req, values);
       if (!category) return <CategoryChooser req={req} categories={await listCategories(deps.db, req.municipality!.id, { activeOnly: true })} />;
@@ -104,6 +128,7 @@ export function registerNewReportPage(app: App, deps: Deps): void {
           <ErrorSummary errors={errors} />
           <Form action={`${reportsBase(req)}/new`}>
             <ReportFields deps={deps} req={req} category={category} errors={errors} values={values} />
+            {!req.user && <GuestFields req={req} errors={errors} values={values} />}
             <Button>{req.t('reports.web.send')}</Button>
           </Form>
         </>
@@ -112,17 +137,23 @@ export function registerNewReportPage(app: App, deps: Deps): void {
     async handle(v, req, reply) {
       const m = req.municipality!;
       if ((v.lat === undefined) !== (v.lng === undefined)) return { [v.lat === undefined ? 'lat' : 'lng']: req.t('reports.web.bothCoordinates') };
+      if (!req.user && (!v.fullName || !v.email)) {
+        return { ...(v.fullName ? {} : { fullName: req.t('reports.web.guest.fullNameMissing') }), ...(v.email ? {} : { email: req.t('reports.web.guest.emailMissing') }) };
+      }
       const at = v.lat !== undefined && v.lng !== undefined ? { lat: v.lat, lng: v.lng } : null;
       if (at && v.confirmNew !== 'yes') {
         const nearby = await nearbyDuplicates(deps, m, v.category, at);
         if (nearby.length > 0) return render(deps, req, reply, { title: req.t('reports.web.nearbyTitle'), body: <Nearby req={req} nearby={nearby} /> });
       }
-      const r = await createReport(deps, req.user!, m, {
+      const input = {
         category: v.category, title: v.title, description: v.description ?? '', at, address: v.address ?? null,
         showName: v.showName === 'yes', answers: answersOf(req.body as Record<string, unknown>),
-      });
+      };
+      const r = req.user ? await createReport(deps, req.user, m, input) : await askGuestConfirmation(deps, m, req.locale, { fullName: v.fullName!, email: v.email! }, input);
       switch (r.kind) {
         case 'created': return redirectWithFlash(reply, reportPath(req, r.number), { kind: 'success', message: req.t('reports.web.created', { number: r.number }) });
+        case 'sent': return redirectWithFlash(reply, reportsBase(req), { kind: 'success', message: req.t('reports.web.guest.sent', { email: v.email! }) });
+        case 'closed': return redirectToSignIn(req, reply);
         case 'level': return levelPage(deps, req, reply, r.required, reportsBase(req));
         case 'unknown_category': return { category: req.t('reports.web.unknownCategory') };
         case 'no_place': return { address: req.t('reports.web.noPlace') };

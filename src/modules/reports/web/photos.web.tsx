@@ -1,12 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { readMultipartFile } from '../../../platform/files/files.web.ts';
 import { fileUrl } from '../../../platform/files/uploads.ts';
-import { verifyCsrf } from '../../../platform/http/csrf.ts';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { forbidden } from '../../../platform/http/errors.tsx';
 import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { redirectToSignIn } from '../../../platform/http/request-context.ts';
-import { Button, Form } from '../../../platform/views/components.tsx';
+import { Button, FileField, Form } from '../../../platform/views/components.tsx';
 import { addReportPhoto, MAX_PHOTOS, photoKind } from '../report.photos.ts';
 import { listPhotos, type ReportRow } from '../report.repo.ts';
 import { loadReport, reportPath } from './common.tsx';
@@ -35,11 +34,8 @@ export async function Photos({ deps, req, r }: { deps: Deps; req: FastifyRequest
       )}
       {canAdd && (
         <Form action={`${reportPath(req, r.number)}/photos`} multipart aria-label={t('reports.photos.add')}>
-          <div class="field">
-            <label for="f-photo" class="field__label">{t(kind === 'fix' ? 'reports.photos.addFix' : 'reports.photos.add')}</label>
-            <p id="f-photo-hint" class="field__hint">{t('reports.photos.hint', { max: MAX_PHOTOS, formats: FORMATS })}</p>
-            <input id="f-photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" class="input" aria-describedby="f-photo-hint" />
-          </div>
+          <FileField name="photo" label={t(kind === 'fix' ? 'reports.photos.addFix' : 'reports.photos.add')} hint={t('reports.photos.hint', { max: MAX_PHOTOS, formats: FORMATS })}
+            accept="image/jpeg,image/png,image/webp" />
           <Button variant="secondary">{t('reports.photos.upload')}</Button>
         </Form>
       )}
@@ -50,8 +46,7 @@ export async function Photos({ deps, req, r }: { deps: Deps; req: FastifyRequest
 /** Uploading a photo (multipart: the CSRF token is checked once the form's fields are read). */
 export function registerPhotoRoutes(app: App, deps: Deps): void {
   app.post('/:locale/:municipality/reports/:number/photos', { config: { csrf: false }, schema: { hide: true } }, async (req, reply) => {
-    const upload = await readMultipartFile(req);
-    await verifyCsrf(app, req, reply, upload?.kind === 'file' ? upload.fields : {});
+    const upload = await readMultipartFile(app, req, reply);
     if (!req.user) return redirectToSignIn(req, reply);
     const r = await loadReport(deps, req, reply);
     if (!r) return reply;

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { districtAt } from '../../../platform/tenancy/districts.repo.ts';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { render } from '../../../platform/http/render.tsx';
@@ -71,6 +72,8 @@ export function registerShowReportPages(app: App, deps: Deps): void {
       [t('reports.web.reportedAt'), req.fmt.date(r.created_at)],
       [t('reports.web.place'), place],
     ];
+    const district = r.located ? await districtAt(deps.db, r.municipality_id, r) : undefined;
+    if (district) facts.push([t('reports.areas.district'), localized(district.names, req.locale)]);
     if (r.address) facts.push([t('reports.web.field.address'), r.address]);
     facts.push([t('reports.web.reporter'), r.public_name ?? t('reports.web.anonymous')]);
     facts.push([t('reports.web.supporters'), t('reports.supporters', { count: r.supporters })]);
