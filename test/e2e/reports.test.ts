@@ -1,15 +1,19 @@
 /**
  * Problem reports in Chromium: a resident without JavaScript files a report with an address, coordinates
  * and the category's question; a neighbour filing the same problem nearby is offered it and says
- * "me too"; the list and the report page are visited in all five languages. axe-core (WCAG 2.1 A/AA)
- * runs on every page reached.
+ * "me too"; the list and the report page are visited in all five languages; an official takes it to
+ * fixed and the reporter reopens it; the map places a report; an admin imports districts and a resident
+ * follows one; a guest reports and confirms by the mailed link. axe-core (WCAG 2.1 A/AA) runs on every
+ * page reached.
  */
 import assert from 'node:assert/strict';
+import sharp from 'sharp';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { LOCALES } from '../../src/platform/i18n/i18n.ts';
 import { reportCategory } from '../../src/modules/reports/testing.ts';
-import { checkA11y, disableScripts, follow, launchBrowser, newContext, seedMunicipality, seedUser, signedIn, startServer, text, tr, visit, type SeededMunicipality, type SeededUser, type TestServer } from './helpers.ts';
+import { forgetMunicipality } from '../../src/platform/http/request-context.ts';
+import { checkA11y, disableScripts, eventually, follow, launchBrowser, newContext, seedMunicipality, seedUser, signedIn, startServer, text, tr, visit, type SeededMunicipality, type SeededUser, type TestServer } from './helpers.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -59,6 +63,12 @@ test('a report without JavaScript, then "me too" from a neighbour, then every la
     assert.match(path, /\/reports\/1$/);
     assert.equal(await text(page, 'main .banner'), uk('reports.web.created', { number: 1 }));
     assert.match(await text(page, 'main'), /Глибина, см/);
+    // A photo, uploaded without scripts: checked by content, resized, shown.
+    const png = await sharp({ create: { width: 120, height: 90, channels: 3, background: '#7a6a55' } }).png().toBuffer();
+    await page.setInputFiles('#f-photo', { name: 'вибоїна.png', mimeType: 'image/png', buffer: png });
+    await follow(page, () => page.click('main form[action$="/photos"] button'), { status: 200 });
+    assert.equal(await text(page, 'main .banner'), uk('reports.photos.added'));
+    assert.equal(await page.locator('main .photos img').count(), 1);
   });
 
   await signedIn(browser, server, people.neighbour!, 'sr-Latn', async (page) => {
@@ -155,4 +165,55 @@ test('with the map: the list shows open reports as pins, and a click on the map 
     const row = await server.db.selectFrom('reports').select(['lat', 'lng', 'located']).where('title', '=', 'Broken kerb near the square').executeTakeFirstOrThrow();
     assert.deepEqual([row.located, Math.abs(row.lat - lat) < 1e-6, Math.abs(row.lng - lng) < 1e-6], [true, true, true]);
   });
+});
+
+test('an admin draws the districts from a file; a resident follows one, and the report page names it', async () => {
+  const names = { name: 'Центр', 'name:en': 'Centre', 'name:pl': 'Centrum', 'name:sr': 'Центар', 'name:sr-Latn': 'Centar' };
+  const geojson = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: names,
+    geometry: { type: 'Polygon', coordinates: [[[23.96, 50.05], [23.99, 50.05], [23.99, 50.065], [23.96, 50.065], [23.96, 50.05]]] } }] });
+  await signedIn(browser, server, people.admin!, 'en', async (page) => {
+    await visit(page, `/en/${town.slug}/admin/districts`);
+    await page.setInputFiles('#f-file', { name: 'districts.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(geojson) });
+    await follow(page, () => page.click('main form[enctype] button'), { status: 200 });
+    assert.equal(await text(page, 'main .banner'), tr('en')('admin.districts.imported', { added: 1, redrawn: 0 }));
+    for (const locale of LOCALES) await visit(page, `/${locale}/${town.slug}/admin/districts`);
+  });
+  await signedIn(browser, server, people.neighbour!, 'sr-Latn', async (page) => {
+    const base = `/sr-Latn/${town.slug}/reports`;
+    await visit(page, `${base}/areas`);
+    await page.selectOption('#f-district', { label: 'Centar' });
+    await follow(page, () => page.click(`main form[action="${base}/areas/district"] button`), { status: 200 });
+    assert.equal(await text(page, 'main .banner'), tr('sr-Latn')('reports.areas.added'));
+    await visit(page, `${base}/1`);
+    assert.match(await text(page, 'main .summary'), /Centar/);
+  });
+});
+
+test('a guest without JavaScript reports, follows the mailed link and confirms; the report is filed under their new account', async () => {
+  await server.db.updateTable('municipalities').set({ settings: JSON.stringify({ reports: { guests: 'email' } }) }).where('id', '=', town.id).execute();
+  forgetMunicipality(town.slug);
+  const context = await newContext(browser, server);
+  try {
+    const page = await context.newPage();
+    await disableScripts(page);
+    const pl = tr('pl');
+    await visit(page, `/pl/${town.slug}/reports/new?category=potholes`);
+    await page.fill('#f-title', 'Zapadnięta studzienka');
+    await page.fill('#f-address', 'ul. Lwowska 12');
+    await page.fill('#f-q_depth', '8');
+    await page.fill('#f-fullName', 'Anna Nowak');
+    await page.fill('#f-email', 'anna@zhovkva.example.org');
+    await follow(page, () => page.click('main form button[type=submit]'), { status: 200 });
+    assert.equal(await text(page, 'main .banner'), pl('reports.web.guest.sent', { email: 'anna@zhovkva.example.org' }));
+    const mail = await eventually('the confirmation mail', () =>
+      server.db.selectFrom('outbox').select('text_body').where('to_address', '=', 'anna@zhovkva.example.org').executeTakeFirst());
+    const link = new URL(/http\S+\/reports\/confirm\?token=\S+/.exec(mail.text_body)![0]);
+    await visit(page, `${link.pathname}${link.search}`);
+    assert.match(await text(page, 'main'), /Zapadnięta studzienka/);
+    await follow(page, () => page.click('main form button[type=submit]'), { status: 200 });
+    assert.match(new URL(page.url()).pathname, /\/reports\/\d+$/);
+    assert.match(await text(page, 'header'), /Anna Nowak/, 'the guest is signed in');
+  } finally {
+    await context.close();
+  }
 });

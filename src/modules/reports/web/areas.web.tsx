@@ -18,7 +18,8 @@ const AreaSchema = Type.Object({
   lat: Type.Number({ minimum: -90, maximum: 90 }), lng: Type.Number({ minimum: -180, maximum: 180 }),
   radius: Type.Integer({ minimum: 50, maximum: 10_000 }), category: Type.Optional(Type.String({ maxLength: 64 })),
 });
-const DistrictAreaSchema = Type.Object({ district: Type.Integer({ minimum: 1 }), category: Type.Optional(Type.String({ maxLength: 64 })) });
+// The category is `districtCategory`: both forms are on one page, and a field's id follows its name.
+const DistrictAreaSchema = Type.Object({ district: Type.Integer({ minimum: 1 }), districtCategory: Type.Optional(Type.String({ maxLength: 64 })) });
 const FEED_SIZE = 50;
 
 type Subscription = Awaited<ReturnType<typeof listSubscriptions>>[number];
@@ -66,7 +67,7 @@ export function registerAreaPages(app: App, deps: Deps): void {
               <Form action={`${base}/areas/district`}>
                 <Select name="district" label={t('reports.areas.district')} errors={errors} value={String(values.district ?? '')}
                   options={districts.map((d) => ({ value: String(d.id), label: localized(d.names, req.locale) }))} />
-                <Select name="category" label={t('reports.web.category')} value="" options={categoryOptions} />
+                <Select name="districtCategory" label={t('reports.web.category')} value="" options={categoryOptions} />
                 <Button>{t('reports.areas.followDistrict')}</Button>
               </Form>
             </>
@@ -91,8 +92,9 @@ export function registerAreaPages(app: App, deps: Deps): void {
     const parsed = parseBody(DistrictAreaSchema, req.body, req.t);
     if (!parsed.ok) return redirectWithFlash(reply, back, { kind: 'error', message: req.t('reports.areas.unknownDistrict') });
     const m = req.municipality!;
-    const category = parsed.value.category ? await findCategory(deps.db, m.id, parsed.value.category) : undefined;
-    if (parsed.value.category && !category) return redirectWithFlash(reply, back, { kind: 'error', message: req.t('reports.web.unknownCategory') });
+    const slug = parsed.value.districtCategory;
+    const category = slug ? await findCategory(deps.db, m.id, slug) : undefined;
+    if (slug && !category) return redirectWithFlash(reply, back, { kind: 'error', message: req.t('reports.web.unknownCategory') });
     const wrong = refusal(req, await subscribe(deps.db, m, req.user.id, { districtId: parsed.value.district, categoryId: category?.id ?? null }));
     return wrong ? redirectWithFlash(reply, back, { kind: 'error', message: wrong.message }) : added(req, reply);
   });
