@@ -92,6 +92,8 @@ export interface ReportFilter {
   until?: Date | undefined;
   box?: Box | undefined;
   hasPhoto?: boolean | undefined;
+  /** Placed reports inside one of the municipality's districts. */
+  districtId?: number | undefined;
   limit: number;
   offset: number;
 }
@@ -105,6 +107,10 @@ function filtered(db: Trx, municipalityId: number, f: Omit<ReportFilter, 'limit'
   if (f.until) q = q.where('r.created_at', '<', f.until);
   if (f.box) q = q.where(inBox(f.box)).where('r.located', '=', true);
   if (f.hasPhoto) q = q.where(({ exists, selectFrom }) => exists(selectFrom('report_photos as ph').select('ph.file_id').whereRef('ph.report_id', '=', 'r.id')));
+  if (f.districtId) {
+    q = q.where('r.located', '=', true).where(({ exists, selectFrom }) => exists(selectFrom('district_parts as dp').select('dp.id')
+      .where('dp.district_id', '=', f.districtId!).where(sql<boolean>`dp.shape @> r.location`)));
+  }
   return q;
 }
 

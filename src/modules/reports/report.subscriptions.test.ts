@@ -82,7 +82,7 @@ describe('areas', () => {
     assert.match(String((await t.client('en').post('/en/zhovkva/reports/areas/district', { district: String(centre.id) })).headers.location), /sign-in/);
     assert.equal(await areas(), before);
     const added = await c.far!.post('/en/zhovkva/reports/areas/district', { district: String(centre.id) });
-    assert.match((await c.far!.follow(added)).body, /Centre<\/td><td>the whole district/);
+    assert.match((await c.far!.follow(added)).body, /Centre \(<a [^>]+>Atom feed<\/a>\)<\/td><td>the whole district/);
     const d = serviceDeps(t.db);
     const was = await told('far');
     await createReport(d, people.reporter!.current, town, { category: 'potholes', title: 'У центрі', description: '', at: north(200), address: null, showName: false, answers: {} });
@@ -90,6 +90,16 @@ describe('areas', () => {
     assert.equal(await told('far'), was + 1);
     const shown = await t.client('en').get('/en/zhovkva/reports/4');
     assert.match(shown.body, /<dt>District<\/dt><dd>Centre<\/dd>/);
+    const inCentre = await t.client('en').get('/en/zhovkva/reports?status=all&district=centre');
+    assert.match(inCentre.body, /У центрі/);
+    assert.doesNotMatch(inCentre.body, /За межами центру/);
+    assert.match(inCentre.body, /feed\.atom\?district=centre/);
+    const feed = await t.client('en').get('/en/zhovkva/reports/feed.atom?district=centre');
+    assert.match(feed.body, /<title>New problem reports in Centre<\/title>/);
+    assert.match(feed.body, /У центрі/);
+    assert.doesNotMatch(feed.body, /За межами центру/);
+    assert.equal((await t.client('en').get('/en/zhovkva/reports/feed.atom?district=foreign')).statusCode, 404);
+    assert.match((await c.far!.get('/en/zhovkva/reports/areas')).body, /href="\/en\/zhovkva\/reports\/feed\.atom\?district=centre"/);
   });
 
   test('Atom feeds of new reports and of one report\'s timeline', async () => {

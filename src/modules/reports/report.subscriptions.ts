@@ -14,7 +14,7 @@ export const MAX_AREAS = 10;
 
 export async function listSubscriptions(db: Trx, municipalityId: number, userId: number) {
   return db.selectFrom('report_subscriptions as s').leftJoin('report_categories as c', 'c.id', 's.category_id').leftJoin('districts as d', 'd.id', 's.district_id')
-    .select(['s.id', 's.lat', 's.lng', 's.radius_m', 's.created_at', 'c.names as category_names', 'd.names as district_names'])
+    .select(['s.id', 's.lat', 's.lng', 's.radius_m', 's.created_at', 'c.names as category_names', 'd.names as district_names', 'd.slug as district_slug'])
     .where('s.municipality_id', '=', municipalityId).where('s.user_id', '=', userId).orderBy('s.id').execute();
 }
 

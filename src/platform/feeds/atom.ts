@@ -65,7 +65,8 @@ export function sendFeed(reply: import('fastify').FastifyReply, feed: Feed) {
 }
 
 /** A feed of this request's own URL, in its language: `page` is the HTML page it mirrors (a local path). */
-export function sendPageFeed(req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply, baseUrl: string, title: string, page: string, entries: FeedEntry[]) {
-  const self = `${baseUrl}${req.url.split('?')[0]}`;
+export function sendPageFeed(req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply, baseUrl: string, title: string, page: string, entries: FeedEntry[], selfQuery = '') {
+  // The query that selects the entries (a district) is part of the feed's identity; other parameters are not.
+  const self = `${baseUrl}${req.url.split('?')[0]}${selfQuery}`;
   return sendFeed(reply, { id: self, title, link: `${baseUrl}${page}`, self, lang: req.locale, entries });
 }

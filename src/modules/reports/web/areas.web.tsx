@@ -11,6 +11,7 @@ import { findCategory, listCategories, listPublicEvents, listReports } from '../
 import { listSubscriptions, MAX_AREAS, subscribe, unsubscribe, type SubscribeOutcome } from '../report.subscriptions.ts';
 import { listDistricts } from '../../../platform/tenancy/districts.repo.ts';
 import { parseBody } from '../../../platform/http/forms.ts';
+import { notFound } from '../../../platform/http/errors.tsx';
 import { loadReport, MapView, reportPath, reportsBase } from './common.tsx';
 
 const RADII = [250, 500, 1000, 2000, 5000];
@@ -40,7 +41,9 @@ export function registerAreaPages(app: App, deps: Deps): void {
         listSubscriptions(deps.db, m.id, req.user!.id), listCategories(deps.db, m.id, { activeOnly: true }), listDistricts(deps.db, m.id)]);
       const base = reportsBase(req);
       const categoryOptions = [{ value: '', label: t('reports.web.anyCategory') }, ...categories.map((c) => ({ value: c.slug, label: localized(c.names, req.locale) }))];
-      const place = (a: Subscription) => (a.district_names ? localized(a.district_names, req.locale) : `${req.fmt.number(a.lat!)}, ${req.fmt.number(a.lng!)}`);
+      const place = (a: Subscription) => (a.district_names
+        ? <>{localized(a.district_names, req.locale)} (<a href={`${base}/feed.atom?district=${a.district_slug}`}>{t('reports.areas.districtFeed')}</a>)</>
+        : `${req.fmt.number(a.lat!)}, ${req.fmt.number(a.lng!)}`);
       return (
         <>
           <h1>{t('reports.areas.title')}</h1>
@@ -117,13 +120,17 @@ export function registerAreaPages(app: App, deps: Deps): void {
 
   app.get('/:locale/:municipality/reports/feed.atom', { schema: { hide: true } }, async (req, reply) => {
     const m = req.municipality!;
-    const rows = await listReports(deps.db, m.id, { limit: FEED_SIZE, offset: 0 });
-    return sendPageFeed(req, reply, deps.config.baseUrl, req.t('reports.areas.feedTitle', { municipality: localized(m.names, req.locale) }), reportsBase(req),
+    const slug = (req.query as { district?: string }).district;
+    const district = slug ? (await listDistricts(deps.db, m.id)).find((d) => d.slug === slug) : undefined;
+    if (slug && !district) return notFound(deps, req, reply);
+    const rows = await listReports(deps.db, m.id, { limit: FEED_SIZE, offset: 0, districtId: district?.id });
+    const where = localized(district ? district.names : m.names, req.locale);
+    return sendPageFeed(req, reply, deps.config.baseUrl, req.t('reports.areas.feedTitle', { municipality: where }), `${reportsBase(req)}${district ? `?district=${district.slug}` : ''}`,
       rows.map((r) => ({
         id: `${deps.config.baseUrl}/${m.slug}/reports/${r.number}`, title: `${req.t('reports.number', { number: r.number })}: ${r.title}`,
         updated: new Date(r.created_at), link: `${deps.config.baseUrl}${reportPath(req, r.number)}`,
         summary: `${localized(r.category_names, req.locale)} · ${req.t(`reports.status.${r.status}`)}${r.address ? ` · ${r.address}` : ''}`,
-      })));
+      })), district ? `?district=${district.slug}` : '');
   });
 
   app.get('/:locale/:municipality/reports/:number/feed.atom', { schema: { hide: true } }, async (req, reply) => {

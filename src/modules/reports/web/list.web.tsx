@@ -4,6 +4,7 @@ import { localized } from '../../../platform/i18n/i18n.ts';
 import { ButtonLink, EmptyState, Pagination } from '../../../platform/views/components.tsx';
 import { useView } from '../../../platform/views/context.ts';
 import { listDepartments } from '../../../platform/tenancy/municipality.repo.ts';
+import { listDistricts } from '../../../platform/tenancy/districts.repo.ts';
 import { countReports, listCategories, listReports, STATUS_GROUPS } from '../report.repo.ts';
 import { MapView, reportsBase, ReportStatusTag } from './common.tsx';
 
@@ -26,11 +27,12 @@ export function registerReportListPage(app: App, deps: Deps): void {
   app.get('/:locale/:municipality/reports', { schema: { hide: true } }, async (req, reply) => {
     const m = req.municipality!;
     const t = req.t;
-    const query = req.query as { status?: string; category?: string; department?: string; from?: string; to?: string; page?: string; photos?: string };
+    const query = req.query as { status?: string; category?: string; department?: string; district?: string; from?: string; to?: string; page?: string; photos?: string };
     const group = query.status && query.status in STATUS_GROUPS ? query.status : 'open';
-    const [categories, departments] = await Promise.all([listCategories(deps.db, m.id), listDepartments(deps.db, m.id)]);
+    const [categories, departments, districts] = await Promise.all([listCategories(deps.db, m.id), listDepartments(deps.db, m.id), listDistricts(deps.db, m.id)]);
     const category = categories.find((c) => c.slug === query.category);
     const department = departments.find((d) => String(d.id) === query.department);
+    const district = districts.find((d) => d.slug === query.district);
     // Dates are days in the filter (YYYY-MM-DD); anything else is ignored, as a filter that cannot be read.
     const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : undefined);
     const from = day(query.from);
@@ -38,14 +40,14 @@ export function registerReportListPage(app: App, deps: Deps): void {
     const page = Math.max(1, Math.min(10_000, Number.parseInt(query.page ?? '1', 10) || 1));
     const hasPhoto = query.photos === 'yes';
     const filter = {
-      statuses: STATUS_GROUPS[group], categoryId: category?.id, departmentId: department?.id, hasPhoto,
+      statuses: STATUS_GROUPS[group], categoryId: category?.id, departmentId: department?.id, districtId: district?.id, hasPhoto,
       since: from ? new Date(`${from}T00:00:00Z`) : undefined, until: to ? new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000) : undefined,
     };
     const [rows, total] = await Promise.all([
       listReports(deps.db, m.id, { ...filter, limit: PER_PAGE, offset: (page - 1) * PER_PAGE }), countReports(deps.db, m.id, filter),
     ]);
     const base = reportsBase(req);
-    const kept = Object.entries({ status: group, category: category?.slug, department: department ? String(department.id) : undefined, from, to, photos: hasPhoto ? 'yes' : undefined })
+    const kept = Object.entries({ status: group, category: category?.slug, department: department ? String(department.id) : undefined, district: district?.slug, from, to, photos: hasPhoto ? 'yes' : undefined })
       .filter((e): e is [string, string] => e[1] !== undefined);
     const hrefFor = (n: number) => `${base}?${new URLSearchParams([...kept, ...(n > 1 ? [['page', String(n)]] : [])])}`;
     return render(deps, req, reply, {
@@ -80,6 +82,15 @@ export function registerReportListPage(app: App, deps: Deps): void {
                 </select>
               </div>
             )}
+            {districts.length > 0 && (
+              <div class="field">
+                <label class="field__label" for="f-district">{t('reports.areas.district')}</label>
+                <select class="input" id="f-district" name="district">
+                  <option value="">{t('reports.web.anyDistrict')}</option>
+                  {districts.map((d) => <option key={d.id} value={d.slug} selected={d.id === district?.id}>{localized(d.names, req.locale)}</option>)}
+                </select>
+              </div>
+            )}
             <div class="field"><label class="field__label" for="f-from">{t('reports.web.from')}</label><input class="input" id="f-from" name="from" type="date" value={from ?? ''} /></div>
             <div class="field"><label class="field__label" for="f-to">{t('reports.web.to')}</label><input class="input" id="f-to" name="to" type="date" value={to ?? ''} /></div>
             <div class="checkbox"><input type="checkbox" id="f-photos" name="photos" value="yes" checked={hasPhoto} /><label for="f-photos">{t('reports.web.hasPhoto')}</label></div>
@@ -91,7 +102,7 @@ export function registerReportListPage(app: App, deps: Deps): void {
             ? <EmptyState title={t('reports.web.empty')} />
             : <ul class="report-list">{rows.map((r) => <ReportItem key={r.number} r={r} base={base} />)}</ul>}
           <Pagination page={page} pages={Math.max(1, Math.ceil(total / PER_PAGE))} hrefFor={hrefFor} />
-          <p class="data-links"><a href={`${base}/areas`}>{t('reports.areas.title')}</a> · <a href={`${base}/feed.atom`}>{t('reports.areas.feed')}</a> · <a href={`/api/v1/${m.slug}/reports.geojson`}>GeoJSON</a></p>
+          <p class="data-links"><a href={`${base}/areas`}>{t('reports.areas.title')}</a> · <a href={`${base}/feed.atom${district ? `?district=${district.slug}` : ''}`}>{t('reports.areas.feed')}</a> · <a href={`/api/v1/${m.slug}/reports.geojson`}>GeoJSON</a></p>
         </>
       ),
     });
