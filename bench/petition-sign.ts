@@ -1,7 +1,8 @@
 // A signing rush on one petition: many distinct signed-in residents POST the sign form over HTTP at once.
-// Prints signatures/s and latency, the petition page's requests/s during the rush, and, in the same run,
-// a baseline of plain single-row INSERTs through the same driver, with the ratio; then checks that every
-// acknowledged signature is counted once and sealed into a ledger that re-counts to the same number.
+// Prints signatures/s and latency and, in the same run, a baseline of plain single-row INSERTs through the
+// same driver (before and after the rush), with the ratio; then a second rush while readers load the
+// petition page (its requests/s); then checks that every acknowledged signature is counted once and sealed
+// into a ledger that re-counts to the same number.
 // Usage: npm run bench:sign   (PostgreSQL server from DATABASE_URL_BENCH, default postgres://postgres@127.0.0.1:5432/postgres,
 //        then PGlite; BENCH_USERS=20000, BENCH_PGLITE_USERS=5000, BENCH_CONNECTIONS=64). Targets only 127.0.0.1.
 import { fileURLToPath } from 'node:url';
@@ -60,42 +61,59 @@ async function baseline(built: BuiltApp, n: unknown): Promise<Timing> {
   return { rate: latencies.length / seconds, p50: latencies[Math.floor(latencies.length * 0.5)]!, p99: latencies[Math.floor(latencies.length * 0.99)]! };
 }
 
+interface Wave { rate: number; p50: number; p99: number; errors: number; acknowledged: number; page?: autocannon.Result }
+
+/** `tokens.length` signers POST /sign at once over `CONNECTIONS` connections; with `readers`, others load the petition page meanwhile. */
+async function wave(base: string, path: string, tokens: string[], csrfCookie: string, body: string, readers: number): Promise<Wave> {
+  let next = 0;
+  let acknowledged = 0;
+  let lastAnswer = 0;
+  let pageDone!: (r: autocannon.Result) => void;
+  const pageResult = new Promise<autocannon.Result>((resolve) => (pageDone = resolve));
+  const page = readers > 0 ? autocannon({ url: `${base}${path}`, connections: readers, duration: 3600 }, (_err, r) => pageDone(r)) : null;
+  const started = performance.now();
+  const signing = await autocannon({
+    url: base, connections: CONNECTIONS, amount: tokens.length,
+    requests: [{
+      method: 'POST', path: `${path}/sign`, body,
+      setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded', cookie: `hromada_session=${tokens[next++]}; ${csrfCookie}` } }),
+      onResponse: (status, _body, _ctx, headers) => {
+        lastAnswer = performance.now();
+        if (status === 303 && /\/receipt\?signed=new$/.test(String(headers?.location))) acknowledged += 1;
+      },
+    }],
+  });
+  page?.stop();
+  // Until the last answer: autocannon notices that its `amount` is done only at its next once-a-second tick.
+  const rate = acknowledged / ((lastAnswer - started) / 1000);
+  return { rate, p50: signing.latency.p50, p99: signing.latency.p99, errors: signing.errors, acknowledged, ...(page ? { page: await pageResult } : {}) };
+}
+
+/**
+ * One target: the baseline, a rush of `users` signers alone (signatures/s, latency, the ratio), the
+ * baseline again (the ratio is taken against the mean of both, as this machine's speed drifts), then a
+ * quarter as many signers while readers load the petition page; then every signature is checked.
+ */
 async function rush(target: string, env: Record<string, string>, users: number) {
-  const server = startChild<Seed>(fileURLToPath(import.meta.url), 'serve', { ...env, BENCH_USERS: String(users) });
+  const second = Math.max(1, Math.floor(users / 4));
+  const server = startChild<Seed>(fileURLToPath(import.meta.url), 'serve', { ...env, BENCH_USERS: String(users + second) });
   const { port, slug, number, tokens } = await server.ready;
   const say = (what: string) => process.stderr.write(`[${target}] ${what}\n`);
-  say(`seeded ${users} signers`);
+  say(`seeded ${users + second} signers`);
   const base = `http://127.0.0.1:${port}`;
   const path = `/uk/${slug}/petitions/${number}`;
   try {
-    const base_ = await server.run<Timing>('baseline', users);
-    say('baseline done; rush starts');
+    const before = await server.run<Timing>('baseline', users);
     // One CSRF secret cookie and its token serve every signer (the double-submit check is not tied to a session).
     const form = await fetch(`${base}${path}/sign`, { headers: { cookie: `hromada_session=${tokens[0]}` } });
     const csrfCookie = /(_csrf=[^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
     const body = `_csrf=${encodeURIComponent(csrfTokenFrom(await form.text())!)}`;
-    let next = 0;
-    let acknowledged = 0;
-    let lastAnswer = 0;
-    let pageDone!: (r: autocannon.Result) => void;
-    const pageResult = new Promise<autocannon.Result>((resolve) => (pageDone = resolve));
-    const page = autocannon({ url: `${base}${path}`, connections: Math.max(1, PAGE_CONNECTIONS), duration: 3600, ...(PAGE_CONNECTIONS ? {} : { amount: 1 }) }, (_err, r) => pageDone(r));
-    const started = performance.now();
-    const signing = await autocannon({
-      url: base, connections: CONNECTIONS, amount: users,
-      requests: [{
-        method: 'POST', path: `${path}/sign`, body,
-        setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded', cookie: `hromada_session=${tokens[next++]}; ${csrfCookie}` } }),
-        onResponse: (status, _body, _ctx, headers) => {
-          lastAnswer = performance.now();
-          if (status === 303 && String(headers?.location).endsWith('/receipt')) acknowledged += 1;
-        },
-      }],
-    });
-    // Until the last answer: autocannon notices that its `amount` is done only at its next once-a-second tick.
-    const rushSeconds = (lastAnswer - started) / 1000;
-    page.stop();
-    say('rush done; waiting for sealing');
+    say('baseline done; rush starts');
+    const alone = await wave(base, path, tokens.slice(0, users), csrfCookie, body, 0);
+    const after = await server.run<Timing>('baseline', users);
+    say('rush done; a second rush with readers of the petition page');
+    const read = await wave(base, path, tokens.slice(users), csrfCookie, body, PAGE_CONNECTIONS);
+    const acknowledged = alone.acknowledged + read.acknowledged;
 
     // Sealing runs in the server's worker every second; wait until the ledger has caught up.
     let count = { signatures: 0, sealed: -1 };
@@ -106,12 +124,13 @@ async function rush(target: string, env: Record<string, string>, users: number) 
     }
     const sealLag = (performance.now() - sealStart) / 1000;
     const ledger = await verifyLedger(`${base}/api/v1/${slug}/petitions/${number}/ledger.json`);
-    const rate = acknowledged / rushSeconds;
-    console.log(`[${target}] baseline  plain INSERT x${users}          ${base_.rate.toFixed(0)} rows/s  p50 ${base_.p50.toFixed(1)} ms  p99 ${base_.p99.toFixed(1)} ms`);
-    console.log(`[${target}] signing   POST /sign x${users} (${CONNECTIONS} conns)  ${rate.toFixed(0)} signatures/s  p50 ${signing.latency.p50} ms  p99 ${signing.latency.p99} ms  errors ${signing.errors}  non-303 ${users - acknowledged}`);
-    console.log(`[${target}] page      GET petition page during the rush  ${(await pageResult).requests.average.toFixed(0)} req/s  p99 ${(await pageResult).latency.p99} ms`);
-    console.log(`[${target}] ratio     signatures/s over HTTP / plain INSERT rows/s = ${(rate / base_.rate).toFixed(3)}`);
-    const intact = count.signatures === acknowledged && ledger.result.ok && ledger.result.count === acknowledged;
+    const baseRate = (before.rate + after.rate) / 2;
+    const line = (t: Timing) => `${t.rate.toFixed(0)} rows/s  p50 ${t.p50.toFixed(1)} ms  p99 ${t.p99.toFixed(1)} ms`;
+    console.log(`[${target}] baseline  plain INSERT x${users} (${CONNECTIONS} at once)  before ${line(before)}; after ${line(after)}`);
+    console.log(`[${target}] signing   POST /sign x${users} (${CONNECTIONS} conns)  ${alone.rate.toFixed(0)} signatures/s  p50 ${alone.p50} ms  p99 ${alone.p99} ms  errors ${alone.errors}  non-303 ${users - alone.acknowledged}`);
+    console.log(`[${target}] ratio     signatures/s over HTTP / plain INSERT rows/s (mean of before and after) = ${(alone.rate / baseRate).toFixed(3)}`);
+    console.log(`[${target}] reading   POST /sign x${second} while ${PAGE_CONNECTIONS} readers load the page: ${read.rate.toFixed(0)} signatures/s  p99 ${read.p99} ms; page ${read.page?.requests.average.toFixed(0)} req/s  p99 ${read.page?.latency.p99} ms`);
+    const intact = count.signatures === acknowledged && ledger.result.ok && ledger.result.count === acknowledged && acknowledged === users + second;
     console.log(`[${target}] check     acknowledged ${acknowledged}, counted ${count.signatures}, ledger ${ledger.text}; sealed ${sealLag.toFixed(1)} s after the rush: ${intact ? 'nothing lost or doubled' : 'MISMATCH'}`);
     if (!intact) process.exitCode = 1;
   } finally {

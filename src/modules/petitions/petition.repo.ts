@@ -1,3 +1,4 @@
+import { collecting } from './petition.status.ts';
 import { sql, type Transaction, type Updateable } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB, LocalizedText, PetitionStatus, PetitionTable } from '../../db/schema.ts';
@@ -48,6 +49,28 @@ export async function findPetition(db: Trx, municipalityId: number, number: numb
 }
 
 export type PetitionRow = NonNullable<Awaited<ReturnType<typeof findPetition>>>;
+
+const RECENT_MS = 1000;
+const recentPetitions = new WeakMap<Database, Map<string, { at: number; row: PetitionRow }>>();
+
+/**
+ * A petition collecting signatures as read at most a second ago in this process (any other is read
+ * afresh). A signing rush asks for one petition thousands of times a second; only callers whose writes
+ * re-check the petition's state in SQL may use it, as a petition may have closed within that second.
+ */
+export async function findRecentPetition(db: Database, municipalityId: number, number: number): Promise<PetitionRow | undefined> {
+  let byKey = recentPetitions.get(db);
+  if (!byKey) recentPetitions.set(db, (byKey = new Map()));
+  const key = keyOf(municipalityId, number);
+  const hit = byKey.get(key);
+  if (hit && Date.now() - hit.at < RECENT_MS) return hit.row;
+  const row = await findPetition(db, municipalityId, number);
+  if (row && collecting(row)) {
+    if (byKey.size > 10_000) byKey.clear();
+    byKey.set(key, { at: Date.now(), row });
+  }
+  return row;
+}
 
 /**
  * Moves a petition on only if it is still in one of `from`: two moderators clicking at once, or a

@@ -4,7 +4,7 @@ import type { Municipality } from '../../../db/schema.ts';
 import { notFound } from '../../../platform/http/errors.tsx';
 import type { Deps } from '../../../platform/http/deps.ts';
 import { can } from '../../../platform/tenancy/policy.ts';
-import { findPetition, type PetitionRow } from '../petition.repo.ts';
+import { findPetition, findRecentPetition, type PetitionRow } from '../petition.repo.ts';
 import { petitionSettings } from '../petition.settings.ts';
 
 /** `/uk/zhovkva/petitions` for the current request. */
@@ -26,10 +26,14 @@ export function canSee(user: CurrentUser | null, m: Municipality, p: Pick<Petiti
 /** A petition number from a URL segment, or 0 when it is not one. */
 export const petitionNumber = (raw: string | undefined) => (/^[1-9]\d{0,8}$/.test(raw ?? '') ? Number(raw) : 0);
 
-/** The petition named by `:number` if this user may see it; otherwise answers 404 and returns null. */
-export async function loadPetition(deps: Deps, req: FastifyRequest, reply: FastifyReply): Promise<PetitionRow | null> {
+/**
+ * The petition named by `:number` if this user may see it; otherwise answers 404 and returns null.
+ * `recent`: a row read up to a second ago will do (for writes that check the petition's state themselves).
+ */
+export async function loadPetition(deps: Deps, req: FastifyRequest, reply: FastifyReply, opts: { recent?: boolean } = {}): Promise<PetitionRow | null> {
   const number = petitionNumber((req.params as { number?: string }).number);
-  const p = number ? await findPetition(deps.db, req.municipality!.id, number) : undefined;
+  const find = opts.recent ? findRecentPetition : findPetition;
+  const p = number ? await find(deps.db, req.municipality!.id, number) : undefined;
   if (!p || !canSee(req.user, req.municipality!, p)) {
     await notFound(deps, req, reply);
     return null;

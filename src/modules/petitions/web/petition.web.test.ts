@@ -95,9 +95,11 @@ describe('signing', () => {
     assert.match(page.body, /Підписати петицію/);
     const first = await clients.signer!.post(`${path}/sign`);
     assert.equal(first.statusCode, 303);
-    assert.equal(first.headers.location, `${path}/receipt`);
+    assert.equal(first.headers.location, `${path}/receipt?signed=new`);
+    assert.match((await clients.signer!.follow(first)).body, /Дякуємо|підпис/i);
     const again = await clients.signer!.post(`${path}/sign`);
     assert.equal(again.statusCode, 303);
+    assert.equal(again.headers.location, `${path}/receipt?signed=again`);
     assert.equal(await count('petition_signatures'), 1);
     const pending = await clients.signer!.get(`${path}/receipt`);
     assert.match(pending.body, /петиція|Квитанція/i);

@@ -47,13 +47,15 @@ export function registerSignPages(app: App, deps: Deps): void {
 
   app.post('/:locale/:municipality/petitions/:number/sign', { ...SIGN_LIMITS, schema: { hide: true } }, async (req, reply) => {
     if (!req.user) return redirectToSignIn(req, reply);
-    const p = await loadPetition(deps, req, reply);
+    // A row up to a second old will do: the signing INSERT checks the status and closing time itself.
+    const p = await loadPetition(deps, req, reply, { recent: true });
     if (!p) return reply;
     const path = petitionPath(req, p.number);
     const r = await signPetition(deps, req.user, req.municipality!, p, req.ip);
     switch (r.kind) {
-      case 'signed': return redirectWithFlash(reply, `${path}/receipt`, { kind: 'success', message: req.t('petitions.web.signed') });
-      case 'already': return redirectWithFlash(reply, `${path}/receipt`, { kind: 'info', message: req.t('petitions.web.alreadySigned') });
+      // The receipt says which it was: a query parameter costs a rush less than a signed flash cookie.
+      case 'signed': return reply.redirect(`${path}/receipt?signed=new`, 303);
+      case 'already': return reply.redirect(`${path}/receipt?signed=again`, 303);
       case 'closed': return redirectWithFlash(reply, path, { kind: 'error', message: req.t('petitions.web.notCollecting') });
       case 'blocked': return redirectWithFlash(reply, path, { kind: 'error', message: req.t('petitions.web.domainBlocked') });
       case 'level': return reply.redirect(`${path}/sign`, 303);
@@ -66,6 +68,7 @@ export function registerSignPages(app: App, deps: Deps): void {
     if (!p) return reply;
     const receipt = await signatureReceipt(deps.db, p, req.user.id);
     if (!receipt) return notFound(deps, req, reply);
+    const just = (req.query as { signed?: string }).signed;
     const m = req.municipality!;
     const path = petitionPath(req, p.number);
     const when = new Intl.DateTimeFormat(req.locale, { dateStyle: 'long', timeStyle: 'medium', timeZone: m.time_zone });
@@ -83,6 +86,8 @@ export function registerSignPages(app: App, deps: Deps): void {
       title: req.t('petitions.web.receipt.title'),
       body: (
         <>
+          {just === 'new' && <Banner kind="success">{req.t('petitions.web.signed')}</Banner>}
+          {just === 'again' && <Banner kind="info">{req.t('petitions.web.alreadySigned')}</Banner>}
           <h1>{req.t('petitions.web.receipt.title')}</h1>
           {receipt.invalidated && <Banner kind="warning">{req.t('petitions.web.receipt.invalidated')}</Banner>}
           <p class="lead">{req.t('petitions.web.receipt.lead')}</p>
