@@ -8,6 +8,7 @@ import * as userLookups from './migrations/2026_12_01_0005_user_lookups.ts';
 import * as sealQueue from './migrations/2026_12_01_0006_petition_seal_queue.ts';
 import * as reports from './migrations/2026_12_01_0007_reports.ts';
 import * as districtsGuests from './migrations/2026_12_01_0008_districts_guest_reports.ts';
+import * as reportFollowers from './migrations/2026_12_01_0009_report_followers.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_01_0006_petition_seal_queue': sealQueue,
   '2026_12_01_0007_reports': reports,
   '2026_12_01_0008_districts_guest_reports': districtsGuests,
+  '2026_12_01_0009_report_followers': reportFollowers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

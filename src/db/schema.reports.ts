@@ -123,6 +123,14 @@ export interface ReportTemplateTable {
   created_at: CreatedAt;
 }
 
+/** A resident following a report's updates (migration 0009). */
+export interface ReportFollowerTable {
+  municipality_id: number;
+  report_id: number;
+  user_id: number;
+  created_at: CreatedAt;
+}
+
 /** A guest's report waiting for its e-mail link to be followed (migration 0008). */
 export interface ReportPendingTable {
   municipality_id: number;
@@ -138,7 +146,7 @@ export interface ReportPendingTable {
   report_number: Nullable<number>;
 }
 
-/** The tables of the reports module (migrations 0007, 0008). */
+/** The tables of the reports module (migrations 0007 to 0009). */
 export interface ReportTables {
   report_categories: ReportCategoryTable;
   reports: ReportTable;
@@ -149,4 +157,5 @@ export interface ReportTables {
   report_photos: ReportPhotoTable;
   report_templates: ReportTemplateTable;
   report_pending: ReportPendingTable;
+  report_followers: ReportFollowerTable;
 }

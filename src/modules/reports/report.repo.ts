@@ -157,9 +157,10 @@ export async function moveReport(trx: Trx, id: number, from: ReportStatus[], set
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Who hears of a report's public changes: its reporter and everyone who said "me too". */
+/** Who hears of a report's public changes: its reporter, everyone who said "me too", and its followers. */
 export async function followers(db: Trx, r: { municipality_id: number; id: number; author_id: number | null }): Promise<number[]> {
-  const rows = await db.selectFrom('report_supporters').select('user_id').where('municipality_id', '=', r.municipality_id).where('report_id', '=', r.id).execute();
+  const rows = await db.selectFrom('report_supporters').select('user_id').where('municipality_id', '=', r.municipality_id).where('report_id', '=', r.id)
+    .union(db.selectFrom('report_followers').select('user_id').where('municipality_id', '=', r.municipality_id).where('report_id', '=', r.id)).execute();
   return [...new Set([...(r.author_id ? [r.author_id] : []), ...rows.map((x) => x.user_id)])];
 }
 

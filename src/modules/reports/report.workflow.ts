@@ -8,7 +8,8 @@ import type { Deps } from '../../platform/http/deps.ts';
 import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
 import type { LatLng } from './report.geo.ts';
 import { insideMunicipality } from './report.service.ts';
-import { addSupporter, findReport, followers, insertReportEvent, moveReport, OPEN_STATUSES, type ReportRow } from './report.repo.ts';
+import { addFollower, plainFollowers } from './report.followers.ts';
+import { addSupporter, findReport, hasSupported, followers, insertReportEvent, moveReport, OPEN_STATUSES, type ReportRow } from './report.repo.ts';
 
 registerNotificationKinds('reports.update');
 
@@ -61,8 +62,15 @@ export async function closeReport(deps: Deps, actor: Actor, m: Municipality, r: 
   return deps.db.transaction().execute(async (trx) => {
     const set = { status: 'closed' as const, close_reason: reason, duplicate_of: reason === 'duplicate' ? duplicateOf : null, ...stamp('closed', r) };
     if (!(await moveReport(trx, r.id, OPEN_STATUSES, set))) return { kind: 'stale' as const };
-    // Merging: whoever followed the duplicate (its reporter included) now follows the original.
-    if (original) for (const userId of await followers(trx, r)) if (userId !== original.author_id) await addSupporter(trx, original, userId);
+    // Merging: the duplicate's reporter and supporters have the original's problem; its followers follow the original.
+    if (original) {
+      const watching = new Set(await plainFollowers(trx, r));
+      for (const userId of await followers(trx, r)) {
+        if (userId === original.author_id) continue;
+        if (watching.has(userId) && userId !== r.author_id && !(await hasSupported(trx, r, userId))) await addFollower(trx, original, userId);
+        else await addSupporter(trx, original, userId);
+      }
+    }
     await insertReportEvent(trx, { municipality_id: m.id, report_id: r.id, kind: `close.${reason}`, actor_id: actor.id, from_status: r.status, to_status: 'closed', note });
     await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'reports.close', subjectType: 'report', subjectId: r.number, before: { status: r.status }, after: { reason, duplicateOf: set.duplicate_of, note }, ip: actor.ip });
     await tellFollowers(trx, m, r, 'closed', note);

@@ -13,6 +13,7 @@ import { Type } from 'typebox';
 import { answerFix } from '../report.workflow.ts';
 import { hasSupported, listPublicEvents, OPEN_STATUSES, type ReportRow } from '../report.repo.ts';
 import { supportReport } from '../report.service.ts';
+import { followReport, isFollowing, removeFollower } from '../report.followers.ts';
 import { levelPage, loadReport, reportPath, reportsBase, ReportStatusTag } from './common.tsx';
 import { Photos } from './photos.web.tsx';
 
@@ -56,7 +57,27 @@ async function SupportBox({ deps, req, r }: { deps: Deps; req: FastifyRequest; r
   );
 }
 
-/** A report's page with its place, answers and timeline, and "me too". */
+/** "Follow updates" for anyone who is neither the reporter nor a supporter (they follow it already). */
+async function FollowBox({ deps, req, r }: { deps: Deps; req: FastifyRequest; r: ReportRow }) {
+  if (req.user && (req.user.id === r.author_id || (await hasSupported(deps.db, r, req.user.id)))) return null;
+  const path = reportPath(req, r.number);
+  if (req.user && (await isFollowing(deps.db, r, req.user.id))) {
+    return (
+      <Form action={`${path}/unfollow`} class="support-box">
+        <p>{req.t('reports.web.following')}</p>
+        <Button variant="secondary">{req.t('reports.web.unfollow')}</Button>
+      </Form>
+    );
+  }
+  return (
+    <Form action={`${path}/follow`} class="support-box">
+      <p>{req.t('reports.web.followLead')}</p>
+      <Button variant="secondary">{req.t('reports.web.follow')}</Button>
+    </Form>
+  );
+}
+
+/** A report's page with its place, answers and timeline, "me too" and following it. */
 export function registerShowReportPages(app: App, deps: Deps): void {
   app.get('/:locale/:municipality/reports/:number', { schema: { hide: true } }, async (req, reply) => {
     const r = await loadReport(deps, req, reply);
@@ -87,6 +108,7 @@ export function registerShowReportPages(app: App, deps: Deps): void {
           {r.description && <div class="report__body">{r.description.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>}
           {await Photos({ deps, req, r })}
           {await SupportBox({ deps, req, r })}
+          {await FollowBox({ deps, req, r })}
           <FixAnswer req={req} r={r} />
           {can(req.user, 'reports.handle', { municipalityId: r.municipality_id }) && <p><ButtonLink href={`${reportPath(req, r.number)}/handle`}>{t('reports.staff.handle')}</ButtonLink></p>}
           <h2>{t('reports.web.timeline')}</h2>
@@ -127,5 +149,22 @@ export function registerShowReportPages(app: App, deps: Deps): void {
       case 'closed': return redirectWithFlash(reply, path, { kind: 'error', message: req.t('reports.web.notOpen') });
       case 'level': return levelPage(deps, req, reply, outcome.required, path);
     }
+  });
+
+  app.post('/:locale/:municipality/reports/:number/follow', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.user) return redirectToSignIn(req, reply);
+    const r = await loadReport(deps, req, reply);
+    if (!r) return reply;
+    const outcome = await followReport(deps.db, req.user, r);
+    const message = { followed: 'reports.web.followed', already: 'reports.web.following', own: 'reports.web.ownReport', supporter: 'reports.web.youSupport' }[outcome.kind];
+    return redirectWithFlash(reply, reportPath(req, r.number), { kind: outcome.kind === 'followed' ? 'success' : 'info', message: req.t(message) });
+  });
+
+  app.post('/:locale/:municipality/reports/:number/unfollow', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.user) return redirectToSignIn(req, reply);
+    const r = await loadReport(deps, req, reply);
+    if (!r) return reply;
+    const done = await removeFollower(deps.db, r, req.user.id);
+    return redirectWithFlash(reply, reportPath(req, r.number), { kind: done ? 'success' : 'info', message: req.t(done ? 'reports.web.unfollowed' : 'reports.web.notFollowing') });
   });
 }
