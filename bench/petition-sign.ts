@@ -4,7 +4,8 @@
 // petition page (its requests/s); then checks that every acknowledged signature is counted once and sealed
 // into a ledger that re-counts to the same number.
 // Usage: npm run bench:sign   (PostgreSQL server from DATABASE_URL_BENCH, default postgres://postgres@127.0.0.1:5432/postgres,
-//        then PGlite; BENCH_USERS=20000, BENCH_PGLITE_USERS=5000, BENCH_CONNECTIONS=64). Targets only 127.0.0.1.
+//        then PGlite; BENCH_USERS=20000, BENCH_PGLITE_USERS=5000, BENCH_CONNECTIONS=64; BENCH_PROFILE=dir writes the
+//        server's CPU profile of the signing rush there). Targets only 127.0.0.1.
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
@@ -109,7 +110,11 @@ async function rush(target: string, env: Record<string, string>, users: number) 
     const csrfCookie = /(_csrf=[^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
     const body = `_csrf=${encodeURIComponent(csrfTokenFrom(await form.text())!)}`;
     say('baseline done; rush starts');
+    const profile = process.env.BENCH_PROFILE;
+    if (profile) await server.run('profileStart');
     const alone = await wave(base, path, tokens.slice(0, users), csrfCookie, body, 0);
+    if (profile) await server.run('profileStop', `${profile}/${target}-signing.cpuprofile`);
+    say('signers done; the baseline again');
     const after = await server.run<Timing>('baseline', users);
     say('rush done; a second rush with readers of the petition page');
     const read = await wave(base, path, tokens.slice(users), csrfCookie, body, PAGE_CONNECTIONS);

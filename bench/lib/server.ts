@@ -5,6 +5,7 @@
 //   parent → 'stop'                        the child closes everything and exits
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import inspector from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -26,6 +27,7 @@ export async function serveChild<S extends object>(seed: (built: BuiltApp) => Pr
   if (config.runWorker) built.worker.start();
   await built.app.listen({ port: 0, host: '127.0.0.1' });
   const port = (built.app.server.address() as { port: number }).port;
+  tasks = { ...tasks, ...profilerTasks() };
   process.on('message', async (msg: 'stop' | { run: string; args: unknown }) => {
     if (msg === 'stop') {
       await built.close();
@@ -38,9 +40,32 @@ export async function serveChild<S extends object>(seed: (built: BuiltApp) => Pr
   process.send!({ ready: { port, ...seeded } });
 }
 
+/**
+ * `profileStart` / `profileStop(file)`: a CPU profile of the server over just the measured part (open it in
+ * Chrome's DevTools), rather than of the whole process with its seeding.
+ */
+function profilerTasks(): Tasks {
+  const session = new inspector.Session();
+  session.connect();
+  const post = <T>(method: string, params: object = {}) =>
+    new Promise<T>((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))));
+  return {
+    profileStart: async () => {
+      await post('Profiler.enable');
+      await post('Profiler.start');
+      return null;
+    },
+    profileStop: async (_built, file) => {
+      const { profile } = await post<{ profile: object }>('Profiler.stop');
+      fs.writeFileSync(String(file), JSON.stringify(profile));
+      return null;
+    },
+  };
+}
+
 /** Runs in the parent: forks `file` with `childArg` and the given environment; resolves when it is ready. */
 export function startChild<Seed>(file: string, childArg: string, env: Record<string, string>) {
-  const child: ChildProcess = fork(file, [childArg], { env: { ...process.env, ...env }, execArgv: [...process.execArgv, ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])], stdio: 'inherit' });
+  const child: ChildProcess = fork(file, [childArg], { env: { ...process.env, ...env }, stdio: 'inherit' });
   const next = () => new Promise<Record<string, unknown>>((resolve, reject) => {
     child.once('message', (m) => resolve(m as Record<string, unknown>));
     child.once('exit', (code) => reject(new Error(`benchmark server exited with ${code}`)));
