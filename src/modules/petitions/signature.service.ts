@@ -5,6 +5,7 @@ import { meetsLevel, type CurrentUser } from '../../platform/auth/current-user.t
 import { sharedSecret } from '../../platform/auth/secrets.ts';
 import type { Deps } from '../../platform/http/deps.ts';
 import { appendToLedger, pseudonym } from '../../platform/ledger/ledger.ts';
+import { breatheEvery } from '../../platform/time/breathe.ts';
 import { lockChain } from '../../platform/ledger/ledger.repo.ts';
 import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
 import { findMunicipalityById } from '../../platform/tenancy/municipality.repo.ts';
@@ -85,7 +86,11 @@ async function sealBatch(trx: Database, secret: string, p: { id: number; municip
   const key = { municipalityId: p.municipality_id, petitionId: p.id };
   const rows = await takeUnsealed(trx, key, SEAL_BATCH);
   if (rows.length === 0) return 0;
-  const entries = rows.map((r) => ({ kind: 'signature', payload: { signer: pseudonym(secret, chain, r.user_id), at: isoSeconds(r.signed_at) } }));
+  const entries = [];
+  for (const [i, r] of rows.entries()) {
+    await breatheEvery(i);
+    entries.push({ kind: 'signature', payload: { signer: pseudonym(secret, chain, r.user_id), at: isoSeconds(r.signed_at) } });
+  }
   const published = await appendToLedger(trx, { municipalityId: p.municipality_id, chain, entries });
   await recordSealed(trx, key, rows.map((r) => r.signature_id), published.map((e) => e.seq));
   return rows.length;

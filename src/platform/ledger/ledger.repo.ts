@@ -22,18 +22,18 @@ export async function chainHead(db: Database, municipalityId: number, chain: str
   return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
 }
 
-/** Inserts entries already hashed by the caller. */
+/**
+ * Inserts entries already hashed by the caller: one array per column, so a sealed batch of thousands is one
+ * small statement (a multi-row VALUES would bind seven parameters per entry and take long to build).
+ */
 export async function insertEntries(db: Database, municipalityId: number, rows: Omit<LedgerRow, 'createdAt'>[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.insertInto('ledger_entries').values(rows.map((r) => ({
-    municipality_id: municipalityId,
-    chain: r.chain,
-    seq: r.seq,
-    kind: r.kind,
-    payload: JSON.stringify(r.payload),
-    prev_hash: r.prev,
-    hash: r.hash,
-  }))).execute();
+  const col = (f: (r: Omit<LedgerRow, 'createdAt'>) => string | number) => sql.val(rows.map(f));
+  await sql`INSERT INTO ledger_entries (municipality_id, chain, seq, kind, payload, prev_hash, hash)
+    SELECT ${municipalityId}::int, v.chain, v.seq, v.kind, v.payload::jsonb, v.prev_hash, v.hash
+    FROM unnest(${col((r) => r.chain)}::text[], ${col((r) => r.seq)}::bigint[], ${col((r) => r.kind)}::text[],
+      ${col((r) => JSON.stringify(r.payload))}::text[], ${col((r) => r.prev)}::text[], ${col((r) => r.hash)}::text[])
+      AS v(chain, seq, kind, payload, prev_hash, hash)`.execute(db);
 }
 
 /** A page of a chain in order, starting after `afterSeq`. */

@@ -1,3 +1,4 @@
+import { breatheEvery } from '../time/breathe.ts';
 import crypto from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import { chainHead, insertEntries, lockChain, selectEntries, type LedgerRow } from './ledger.repo.ts';
@@ -103,7 +104,10 @@ export async function appendToLedger(
   if (!db.isTransaction) return db.transaction().execute((trx) => appendToLedger(trx, input));
 
   // Build the canonical forms before touching the database, so a bad payload fails without waiting on the lock.
-  for (const e of input.entries) canonicalJson(e.payload);
+  for (const [i, e] of input.entries.entries()) {
+    await breatheEvery(i);
+    canonicalJson(e.payload);
+  }
   // The head is read after the lock is held; under READ COMMITTED (the default) that read sees every
   // append committed before us. A REPEATABLE READ caller would read an older head and fail on the
   // unique (municipality_id, chain, seq) key instead: refused, never forked.
@@ -112,7 +116,8 @@ export async function appendToLedger(
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
   const out: PublishedEntry[] = [];
-  for (const e of input.entries) {
+  for (const [i, e] of input.entries.entries()) {
+    await breatheEvery(i);
     seq += 1;
     const entry = { chain: input.chain, seq, kind: e.kind, payload: e.payload, prev };
     const hash = entryHash(entry);
