@@ -115,11 +115,12 @@ export async function takeUnsealed(trx: Trx, m: PetitionRef, limit: number) {
   // A range up to the limit-th oldest id, not `IN (subquery)`: the queue's statistics are always stale,
   // and with stale statistics the planner picked a nested loop that took 20 s for 20 000 rows. The
   // statement's one snapshot keeps a signature committed meanwhile with a lower id for the next batch.
-  const { rows } = await sql<{ signature_id: number; user_id: number; signed_at: Date }>`
+  // `at` is the ledger's form of the signing time (UTC, whole seconds), made by the database for thousands of rows.
+  const { rows } = await sql<{ signature_id: number; user_id: number; at: string }>`
     DELETE FROM petition_unsealed WHERE municipality_id = ${m.municipalityId} AND petition_id = ${m.petitionId}
       AND signature_id <= (SELECT max(signature_id) FROM (SELECT signature_id FROM petition_unsealed
         WHERE municipality_id = ${m.municipalityId} AND petition_id = ${m.petitionId} ORDER BY signature_id LIMIT ${limit}) AS next)
-    RETURNING signature_id, user_id, signed_at`.execute(trx);
+    RETURNING signature_id, user_id, to_char(signed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at`.execute(trx);
   return rows.map((r) => ({ ...r, signature_id: Number(r.signature_id) })).sort((a, b) => a.signature_id - b.signature_id);
 }
 

@@ -78,7 +78,6 @@ export async function signerPseudonym(db: Database, number: number, userId: numb
   return pseudonym(await ledgerSecret(db), chainName(number), userId);
 }
 
-const isoSeconds = (d: Date | string) => new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Seals one batch of a petition's queued signatures inside `trx`, which must hold the chain lock. */
 async function sealBatch(trx: Database, secret: string, p: { id: number; municipality_id: number; number: number }): Promise<number> {
@@ -89,7 +88,7 @@ async function sealBatch(trx: Database, secret: string, p: { id: number; municip
   const entries = [];
   for (const [i, r] of rows.entries()) {
     await breatheEvery(i);
-    entries.push({ kind: 'signature', payload: { signer: pseudonym(secret, chain, r.user_id), at: isoSeconds(r.signed_at) } });
+    entries.push({ kind: 'signature', payload: { signer: pseudonym(secret, chain, r.user_id), at: r.at } });
   }
   const published = await appendToLedger(trx, { municipalityId: p.municipality_id, chain, entries });
   await recordSealed(trx, key, rows.map((r) => r.signature_id), published.map((e) => e.seq));

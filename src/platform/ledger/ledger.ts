@@ -72,7 +72,12 @@ export function canonicalJson(value: unknown): string {
 
 /** The hash of an entry: sha256 (hex) of the canonical JSON of { chain, seq, kind, payload, prev }. */
 export function entryHash(e: Omit<PublishedEntry, 'hash'>): string {
-  const canonical = canonicalJson({ chain: e.chain, seq: e.seq, kind: e.kind, payload: e.payload, prev: e.prev });
+  return hashWithPayload(e, canonicalJson(e.payload));
+}
+
+/** entryHash with the payload's canonical JSON made already: the keys in their sorted order, around it. */
+function hashWithPayload(e: Omit<PublishedEntry, 'hash' | 'payload'>, payload: string): string {
+  const canonical = `{"chain":${canonicalJson(e.chain)},"kind":${canonicalJson(e.kind)},"payload":${payload},"prev":${canonicalJson(e.prev)},"seq":${canonicalJson(e.seq)}}`;
   return crypto.createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
@@ -104,9 +109,10 @@ export async function appendToLedger(
   if (!db.isTransaction) return db.transaction().execute((trx) => appendToLedger(trx, input));
 
   // Build the canonical forms before touching the database, so a bad payload fails without waiting on the lock.
+  const payloads: string[] = [];
   for (const [i, e] of input.entries.entries()) {
     await breatheEvery(i);
-    canonicalJson(e.payload);
+    payloads.push(canonicalJson(e.payload));
   }
   // The head is read after the lock is held; under READ COMMITTED (the default) that read sees every
   // append committed before us. A REPEATABLE READ caller would read an older head and fail on the
@@ -120,7 +126,7 @@ export async function appendToLedger(
     await breatheEvery(i);
     seq += 1;
     const entry = { chain: input.chain, seq, kind: e.kind, payload: e.payload, prev };
-    const hash = entryHash(entry);
+    const hash = hashWithPayload(entry, payloads[i]!);
     out.push({ ...entry, hash });
     prev = hash;
   }
