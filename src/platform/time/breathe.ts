@@ -7,6 +7,6 @@ export function breathe(): Promise<void> {
 }
 
 /** Every `every` items, a breath (see breathe). */
-export async function breatheEvery(i: number, every = 250): Promise<void> {
+export async function breatheEvery(i: number, every = 1000): Promise<void> {
   if (i > 0 && i % every === 0) await breathe();
 }
