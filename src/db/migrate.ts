@@ -9,6 +9,7 @@ import * as sealQueue from './migrations/2026_12_01_0006_petition_seal_queue.ts'
 import * as reports from './migrations/2026_12_01_0007_reports.ts';
 import * as districtsGuests from './migrations/2026_12_01_0008_districts_guest_reports.ts';
 import * as reportFollowers from './migrations/2026_12_01_0009_report_followers.ts';
+import * as signatoriesIndex from './migrations/2026_12_01_0010_signatories_index.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_01_0007_reports': reports,
   '2026_12_01_0008_districts_guest_reports': districtsGuests,
   '2026_12_01_0009_report_followers': reportFollowers,
+  '2026_12_01_0010_signatories_index': signatoriesIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
