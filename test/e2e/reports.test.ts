@@ -197,6 +197,7 @@ test('a guest without JavaScript reports, follows the mailed link and confirms; 
     const page = await context.newPage();
     await disableScripts(page);
     const pl = tr('pl');
+    for (const locale of LOCALES) await visit(page, `/${locale}/${town.slug}/reports/new?category=potholes`);
     await visit(page, `/pl/${town.slug}/reports/new?category=potholes`);
     await page.fill('#f-title', 'Zapadnięta studzienka');
     await page.fill('#f-address', 'ul. Lwowska 12');
@@ -208,6 +209,7 @@ test('a guest without JavaScript reports, follows the mailed link and confirms; 
     const mail = await eventually('the confirmation mail', () =>
       server.db.selectFrom('outbox').select('text_body').where('to_address', '=', 'anna@zhovkva.example.org').executeTakeFirst());
     const link = new URL(/http\S+\/reports\/confirm\?token=\S+/.exec(mail.text_body)![0]);
+    for (const locale of LOCALES) await visit(page, `${link.pathname.replace(/^\/pl\//, `/${locale}/`)}${link.search}`);
     await visit(page, `${link.pathname}${link.search}`);
     assert.match(await text(page, 'main'), /Zapadnięta studzienka/);
     await follow(page, () => page.click('main form button[type=submit]'), { status: 200 });

@@ -5,7 +5,8 @@ import { nextNumber } from '../../platform/tenancy/numbering.ts';
 import { distanceMeters, type LatLng } from './report.geo.ts';
 import type { Database } from '../../db/database.ts';
 import { checkAnswers, type AnswerProblem, type Answers } from './report.questions.ts';
-import { addSupporter, findCategory, type ReportCategory, insertReport, insertReportEvent, nearbyOpen, OPEN_STATUSES, type ReportRow } from './report.repo.ts';
+import { addFollower } from './report.followers.repo.ts';
+import { addSupporter, findCategory, hasSupported, type ReportCategory, insertReport, insertReportEvent, nearbyOpen, OPEN_STATUSES, type ReportRow } from './report.repo.ts';
 import { reportSettings } from './report.settings.ts';
 import { tellAreas } from './report.subscriptions.ts';
 
@@ -101,4 +102,13 @@ export async function supportReport(deps: Deps, user: CurrentUser, m: Municipali
     await insertReportEvent(trx, { municipality_id: m.id, report_id: r.id, kind: 'supported', actor_id: user.id, public: false });
     return { kind: 'supported' as const };
   });
+}
+
+export type FollowOutcome = { kind: 'followed' | 'already' | 'own' | 'supporter' };
+
+/** Follows a report's updates: in-app and by e-mail, as the resident's settings say. Its reporter and supporters follow it already. */
+export async function followReport(db: Database, user: CurrentUser, r: ReportRow): Promise<FollowOutcome> {
+  if (r.author_id === user.id) return { kind: 'own' };
+  if (await hasSupported(db, r, user.id)) return { kind: 'supporter' };
+  return { kind: (await addFollower(db, r, user.id)) ? 'followed' : 'already' };
 }

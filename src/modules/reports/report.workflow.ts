@@ -8,7 +8,7 @@ import type { Deps } from '../../platform/http/deps.ts';
 import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
 import type { LatLng } from './report.geo.ts';
 import { insideMunicipality } from './report.service.ts';
-import { addFollower, plainFollowers } from './report.followers.ts';
+import { addFollower, plainFollowers } from './report.followers.repo.ts';
 import { addSupporter, findReport, hasSupported, followers, insertReportEvent, moveReport, OPEN_STATUSES, type ReportRow } from './report.repo.ts';
 
 registerNotificationKinds('reports.update');

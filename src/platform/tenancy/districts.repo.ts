@@ -16,6 +16,11 @@ export async function findDistrict(db: Db, municipalityId: number, id: number) {
   return db.selectFrom('districts').select(['id', 'slug', 'names']).where('municipality_id', '=', municipalityId).where('id', '=', id).executeTakeFirst();
 }
 
+/** One import at a time per municipality until the transaction ends, so two cannot pass the limit together. */
+export async function lockDistricts(trx: Transaction<DB>, municipalityId: number): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`districts:${municipalityId}`}))`.execute(trx);
+}
+
 /** Adds a district or redraws and renames the one with its slug; returns whether it was new. */
 export async function saveDistrict(trx: Transaction<DB>, municipalityId: number, d: ParsedDistrict): Promise<boolean> {
   const existing = await trx.selectFrom('districts').select('id').where('municipality_id', '=', municipalityId).where('slug', '=', d.slug).executeTakeFirst();

@@ -1,10 +1,9 @@
-import { sql } from 'kysely';
 import type { Municipality } from '../../db/schema.ts';
 import { audit } from '../audit/audit.ts';
 import type { CurrentUser } from '../auth/current-user.ts';
 import type { Deps } from '../http/deps.ts';
 import { MAX_DISTRICTS, parseDistricts, type ParseProblem } from './districts.parse.ts';
-import { deleteDistrict, findDistrict, listDistricts, saveDistrict } from './districts.repo.ts';
+import { deleteDistrict, findDistrict, listDistricts, lockDistricts, saveDistrict } from './districts.repo.ts';
 
 type Actor = Pick<CurrentUser, 'id'> & { ip?: string | null };
 
@@ -18,8 +17,7 @@ export async function importDistricts(deps: Deps, actor: Actor, m: Municipality,
   const parsed = parseDistricts(text, m.default_locale);
   if (!parsed.ok) return { kind: 'invalid', ...(({ ok: _, ...p }) => p)(parsed) };
   return deps.db.transaction().execute(async (trx) => {
-    // One import at a time per municipality, so two cannot pass the limit together.
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`districts:${m.id}`}))`.execute(trx);
+    await lockDistricts(trx, m.id);
     const known = new Set((await listDistricts(trx, m.id)).map((d) => d.slug));
     if (new Set([...known, ...parsed.districts.map((d) => d.slug)]).size > MAX_DISTRICTS) return { kind: 'invalid' as const, problem: 'tooMany' as const };
     let added = 0;

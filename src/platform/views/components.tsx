@@ -105,6 +105,19 @@ export function Select(p: { name: string; label: string; options: { value: strin
   );
 }
 
+/** A select of a GET filter form: its first option, empty, means no filter. */
+export function FilterSelect(p: { name: string; label: string; anyLabel: string; options: { value: string; label: string }[]; value: string | undefined }) {
+  return (
+    <div class="field">
+      <label class="field__label" for={`f-${p.name}`}>{p.label}</label>
+      <select class="input" id={`f-${p.name}`} name={p.name}>
+        <option value="">{p.anyLabel}</option>
+        {p.options.map((o) => <option key={o.value} value={o.value} selected={o.value === p.value}>{o.label}</option>)}
+      </select>
+    </div>
+  );
+}
+
 /** A group of checkboxes under one legend. */
 export function Checkboxes(p: { name: string; legend: string; options: { value: string; label: string }[]; checked: string[]; hint?: string; errors?: FormErrors | undefined }) {
   const error = p.errors?.[p.name];

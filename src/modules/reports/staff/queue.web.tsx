@@ -3,7 +3,7 @@ import { render } from '../../../platform/http/render.tsx';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { municipalGuard } from '../../../platform/tenancy/admin.web.tsx';
 import { listDepartments } from '../../../platform/tenancy/municipality.repo.ts';
-import { EmptyState, Table, Tag } from '../../../platform/views/components.tsx';
+import { EmptyState, FilterSelect, Table, Tag } from '../../../platform/views/components.tsx';
 import { staffQueue } from '../report.repo.ts';
 import { reportPath, ReportStatusTag } from '../web/common.tsx';
 import { staffBase, StaffNav } from './nav.tsx';
@@ -28,13 +28,8 @@ export function registerQueuePage(app: App, deps: Deps): void {
           <h1>{t('reports.staff.queue')}</h1>
           <StaffNav req={req} />
           <form method="get" action={staffBase(req)} class="filters" aria-label={t('reports.staff.filter')}>
-            <div class="field">
-              <label class="field__label" for="f-department">{t('reports.staff.department')}</label>
-              <select class="input" id="f-department" name="department">
-                <option value="">{t('reports.staff.allDepartments')}</option>
-                {departments.map((d) => <option key={d.id} value={String(d.id)} selected={d.id === department?.id}>{localized(d.names, req.locale)}</option>)}
-              </select>
-            </div>
+            <FilterSelect name="department" label={t('reports.staff.department')} anyLabel={t('reports.staff.allDepartments')} value={department ? String(department.id) : undefined}
+              options={departments.map((d) => ({ value: String(d.id), label: localized(d.names, req.locale) }))} />
             <button class="button button--secondary" type="submit">{t('reports.web.apply')}</button>
           </form>
           {rows.length === 0 ? <EmptyState title={t('reports.staff.empty')} /> : (

@@ -1,7 +1,7 @@
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { localized } from '../../../platform/i18n/i18n.ts';
-import { ButtonLink, EmptyState, Pagination } from '../../../platform/views/components.tsx';
+import { ButtonLink, EmptyState, FilterSelect, Pagination } from '../../../platform/views/components.tsx';
 import { useView } from '../../../platform/views/context.ts';
 import { listDepartments } from '../../../platform/tenancy/municipality.repo.ts';
 import { listDistricts } from '../../../platform/tenancy/districts.repo.ts';
@@ -65,31 +65,16 @@ export function registerReportListPage(app: App, deps: Deps): void {
               </select>
             </div>
             {categories.length > 0 && (
-              <div class="field">
-                <label class="field__label" for="f-category">{t('reports.web.category')}</label>
-                <select class="input" id="f-category" name="category">
-                  <option value="">{t('reports.web.anyCategory')}</option>
-                  {categories.map((c) => <option key={c.id} value={c.slug} selected={c.id === category?.id}>{localized(c.names, req.locale)}</option>)}
-                </select>
-              </div>
+              <FilterSelect name="category" label={t('reports.web.category')} anyLabel={t('reports.web.anyCategory')} value={category?.slug}
+                options={categories.map((c) => ({ value: c.slug, label: localized(c.names, req.locale) }))} />
             )}
             {departments.length > 0 && (
-              <div class="field">
-                <label class="field__label" for="f-department">{t('reports.staff.department')}</label>
-                <select class="input" id="f-department" name="department">
-                  <option value="">{t('reports.staff.allDepartments')}</option>
-                  {departments.map((d) => <option key={d.id} value={String(d.id)} selected={d.id === department?.id}>{localized(d.names, req.locale)}</option>)}
-                </select>
-              </div>
+              <FilterSelect name="department" label={t('reports.staff.department')} anyLabel={t('reports.staff.allDepartments')} value={department ? String(department.id) : undefined}
+                options={departments.map((d) => ({ value: String(d.id), label: localized(d.names, req.locale) }))} />
             )}
             {districts.length > 0 && (
-              <div class="field">
-                <label class="field__label" for="f-district">{t('reports.areas.district')}</label>
-                <select class="input" id="f-district" name="district">
-                  <option value="">{t('reports.web.anyDistrict')}</option>
-                  {districts.map((d) => <option key={d.id} value={d.slug} selected={d.id === district?.id}>{localized(d.names, req.locale)}</option>)}
-                </select>
-              </div>
+              <FilterSelect name="district" label={t('reports.areas.district')} anyLabel={t('reports.web.anyDistrict')} value={district?.slug}
+                options={districts.map((d) => ({ value: d.slug, label: localized(d.names, req.locale) }))} />
             )}
             <div class="field"><label class="field__label" for="f-from">{t('reports.web.from')}</label><input class="input" id="f-from" name="from" type="date" value={from ?? ''} /></div>
             <div class="field"><label class="field__label" for="f-to">{t('reports.web.to')}</label><input class="input" id="f-to" name="to" type="date" value={to ?? ''} /></div>

@@ -12,8 +12,8 @@ import { parseBody } from '../../../platform/http/forms.ts';
 import { Type } from 'typebox';
 import { answerFix } from '../report.workflow.ts';
 import { hasSupported, listPublicEvents, OPEN_STATUSES, type ReportRow } from '../report.repo.ts';
-import { supportReport } from '../report.service.ts';
-import { followReport, isFollowing, removeFollower } from '../report.followers.ts';
+import { followReport, supportReport } from '../report.service.ts';
+import { isFollowing, removeFollower } from '../report.followers.repo.ts';
 import { levelPage, loadReport, reportPath, reportsBase, ReportStatusTag } from './common.tsx';
 import { Photos } from './photos.web.tsx';
 
@@ -46,9 +46,9 @@ function FixAnswer({ req, r }: { req: FastifyRequest; r: ReportRow }) {
   );
 }
 
-async function SupportBox({ deps, req, r }: { deps: Deps; req: FastifyRequest; r: ReportRow }) {
+function SupportBox({ req, r, supported }: { req: FastifyRequest; r: ReportRow; supported: boolean }) {
   if (!OPEN_STATUSES.includes(r.status) || req.user?.id === r.author_id) return null;
-  if (req.user && (await hasSupported(deps.db, r, req.user.id))) return <Banner kind="success">{req.t('reports.web.youSupport')}</Banner>;
+  if (supported) return <Banner kind="success">{req.t('reports.web.youSupport')}</Banner>;
   return (
     <Form action={`${reportPath(req, r.number)}/support`} class="support-box">
       <p>{req.t('reports.web.meTooLead')}</p>
@@ -58,8 +58,8 @@ async function SupportBox({ deps, req, r }: { deps: Deps; req: FastifyRequest; r
 }
 
 /** "Follow updates" for anyone who is neither the reporter nor a supporter (they follow it already). */
-async function FollowBox({ deps, req, r }: { deps: Deps; req: FastifyRequest; r: ReportRow }) {
-  if (req.user && (req.user.id === r.author_id || (await hasSupported(deps.db, r, req.user.id)))) return null;
+async function FollowBox({ deps, req, r, supported }: { deps: Deps; req: FastifyRequest; r: ReportRow; supported: boolean }) {
+  if (supported || (req.user && req.user.id === r.author_id)) return null;
   const path = reportPath(req, r.number);
   if (req.user && (await isFollowing(deps.db, r, req.user.id))) {
     return (
@@ -84,6 +84,8 @@ export function registerShowReportPages(app: App, deps: Deps): void {
     if (!r) return reply;
     const t = req.t;
     const events = await listPublicEvents(deps.db, r.id);
+    // One look, for both "me too" and following: a supporter follows the report already.
+    const supported = req.user ? await hasSupported(deps.db, r, req.user.id) : false;
     const place = r.located
       ? <a href={`https://www.openstreetmap.org/?mlat=${r.lat}&mlon=${r.lng}#map=18/${r.lat}/${r.lng}`}>{req.fmt.number(r.lat)}, {req.fmt.number(r.lng)}</a>
       : t('reports.web.notLocated');
@@ -107,8 +109,8 @@ export function registerShowReportPages(app: App, deps: Deps): void {
           <SummaryList items={[...facts, ...answerItems(req, r)]} />
           {r.description && <div class="report__body">{r.description.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>}
           {await Photos({ deps, req, r })}
-          {await SupportBox({ deps, req, r })}
-          {await FollowBox({ deps, req, r })}
+          <SupportBox req={req} r={r} supported={supported} />
+          {await FollowBox({ deps, req, r, supported })}
           <FixAnswer req={req} r={r} />
           {can(req.user, 'reports.handle', { municipalityId: r.municipality_id }) && <p><ButtonLink href={`${reportPath(req, r.number)}/handle`}>{t('reports.staff.handle')}</ButtonLink></p>}
           <h2>{t('reports.web.timeline')}</h2>

@@ -1,8 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
-import type { CurrentUser } from '../../platform/auth/current-user.ts';
-import { hasSupported, type ReportRow } from './report.repo.ts';
 
 type Trx = Database | Transaction<DB>;
 type ReportRef = { municipality_id: number; id: number };
@@ -26,13 +24,4 @@ export async function isFollowing(db: Trx, r: ReportRef, userId: number): Promis
 /** Those who follow the report without having the problem (merging moves them as followers, not supporters). */
 export async function plainFollowers(db: Trx, r: ReportRef): Promise<number[]> {
   return (await db.selectFrom('report_followers').select('user_id').where('municipality_id', '=', r.municipality_id).where('report_id', '=', r.id).execute()).map((x) => x.user_id);
-}
-
-export type FollowOutcome = { kind: 'followed' | 'already' | 'own' | 'supporter' };
-
-/** Follows a report's updates: in-app and by e-mail, as the resident's settings say. Its reporter and supporters follow it already. */
-export async function followReport(db: Database, user: CurrentUser, r: ReportRow): Promise<FollowOutcome> {
-  if (r.author_id === user.id) return { kind: 'own' };
-  if (await hasSupported(db, r, user.id)) return { kind: 'supporter' };
-  return { kind: (await addFollower(db, r, user.id)) ? 'followed' : 'already' };
 }
