@@ -1,11 +1,14 @@
 // A signing rush on one petition: many distinct signed-in residents POST the sign form over HTTP at once.
-// Prints signatures/s and latency and, in the same run, a baseline of plain single-row INSERTs through the
-// same driver (before and after the rush), with the ratio; then a second rush while readers load the
-// petition page (its requests/s); then checks that every acknowledged signature is counted once and sealed
-// into a ledger that re-counts to the same number.
+// First a warm-up rush on another petition (a server that has been up a while has its code compiled; the
+// measured rush should not pay for the JIT), then a baseline of plain single-row INSERTs through the same
+// driver, the rush (signatures/s, latency, server and PostgreSQL CPU per signature), the baseline again,
+// and the ratio; then a second rush while readers load the petition page (its requests/s); then checks
+// that every acknowledged signature is counted once and sealed into a ledger that re-counts to the same number.
 // Usage: npm run bench:sign   (PostgreSQL server from DATABASE_URL_BENCH, default postgres://postgres@127.0.0.1:5432/postgres,
-//        then PGlite; BENCH_USERS=20000, BENCH_PGLITE_USERS=5000, BENCH_CONNECTIONS=64; BENCH_PROFILE=dir writes the
+//        then PGlite; BENCH_USERS=20000, BENCH_PGLITE_USERS=5000, BENCH_WARMUP=5000 (signers of the
+//        warm-up petition), BENCH_CONNECTIONS=64; BENCH_PROFILE=dir writes the
 //        server's CPU profile of the signing rush there). Targets only 127.0.0.1.
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
@@ -18,7 +21,7 @@ import { freshDatabase, serveChild, startChild } from './lib/server.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const PAGE_CONNECTIONS = Number(process.env.BENCH_PAGE_CONNECTIONS ?? 4);
-interface Seed { slug: string; number: number; tokens: string[] }
+interface Seed { slug: string; number: number; warmUp: number; tokens: string[] }
 interface Timing { rate: number; p50: number; p99: number }
 
 /** Seeds in the server process: a town, an open petition and `BENCH_USERS` verified residents with live sessions. */
@@ -29,6 +32,7 @@ async function seed(built: BuiltApp): Promise<Seed> {
   const author = await resident(db, 'author@bench.example', town);
   const moderator = await resident(db, 'moderator@bench.example', town, { role: 'moderator' });
   const p = await openPetition(db, town, author.current, moderator.id, 'Bench petition');
+  const warmUp = await openPetition(db, town, author.current, moderator.id, 'Warm-up petition');
   const { rows } = await sql<{ id: number }>`INSERT INTO users (email, full_name, locale, email_verified_at)
     SELECT 'signer' || g || '@bench' || (g % 50) || '.example', 'Signer ' || g, 'uk', now() FROM generate_series(1, ${users}) g RETURNING id`.execute(db);
   await sql`INSERT INTO resident_verifications (municipality_id, user_id, method) SELECT ${town.id}, id, 'official' FROM users WHERE email LIKE 'signer%'`.execute(db);
@@ -40,7 +44,7 @@ async function seed(built: BuiltApp): Promise<Seed> {
     }))).execute();
   }
   await sql`CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, petition_id bigint NOT NULL, user_id bigint NOT NULL, signed_at timestamptz NOT NULL DEFAULT now())`.execute(db);
-  return { slug: town.slug, number: p.number, tokens };
+  return { slug: town.slug, number: p.number, warmUp: warmUp.number, tokens };
 }
 
 /** Plain single-row INSERTs through the app's own Kysely and driver, `CONNECTIONS` at a time. */
@@ -90,56 +94,89 @@ async function wave(base: string, path: string, tokens: string[], csrfCookie: st
   return { rate, p50: signing.latency.p50, p99: signing.latency.p99, errors: signing.errors, acknowledged, ...(page ? { page: await pageResult } : {}) };
 }
 
+/** Waits until the sealing task (every second, in the server's worker) has sealed every signature of a petition. */
+async function sealed(base: string, slug: string, number: number) {
+  let count = { signatures: 0, sealed: -1 };
+  const started = performance.now();
+  while (count.sealed !== count.signatures && performance.now() - started < 120_000) {
+    await new Promise((r) => setTimeout(r, 200));
+    count = await (await fetch(`${base}/api/v1/${slug}/petitions/${number}/count`)).json() as typeof count;
+  }
+  return { ...count, lag: (performance.now() - started) / 1000 };
+}
+
 /**
- * One target: the baseline, a rush of `users` signers alone (signatures/s, latency, the ratio), the
+ * One target: the warm-up, the baseline, a rush of `users` signers alone (signatures/s, latency, the ratio), the
  * baseline again (the ratio is taken against the mean of both, as this machine's speed drifts), then a
  * quarter as many signers while readers load the petition page; then every signature is checked.
  */
 async function rush(target: string, env: Record<string, string>, users: number) {
   const second = Math.max(1, Math.floor(users / 4));
-  const server = startChild<Seed>(fileURLToPath(import.meta.url), 'serve', { ...env, BENCH_USERS: String(users + second) });
-  const { port, slug, number, tokens } = await server.ready;
+  const warm = Number(process.env.BENCH_WARMUP ?? 5000);
+  const server = startChild<Seed>(fileURLToPath(import.meta.url), 'serve', { ...env, BENCH_USERS: String(users + second + warm) });
+  const { port, slug, number, warmUp, tokens } = await server.ready;
   const say = (what: string) => process.stderr.write(`[${target}] ${what}\n`);
-  say(`seeded ${users + second} signers`);
+  say(`seeded ${users + second + warm} signers`);
   const base = `http://127.0.0.1:${port}`;
   const path = `/uk/${slug}/petitions/${number}`;
   try {
-    const before = await server.run<Timing>('baseline', users);
     // One CSRF secret cookie and its token serve every signer (the double-submit check is not tied to a session).
     const form = await fetch(`${base}${path}/sign`, { headers: { cookie: `hromada_session=${tokens[0]}` } });
     const csrfCookie = /(_csrf=[^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
     const body = `_csrf=${encodeURIComponent(csrfTokenFrom(await form.text())!)}`;
+    if (warm > 0) {
+      await wave(base, `/uk/${slug}/petitions/${warmUp}`, tokens.slice(users + second), csrfCookie, body, 0);
+      await sealed(base, slug, warmUp);
+      say(`warmed up with ${warm} signatures on another petition`);
+    }
+    const before = await server.run<Timing>('baseline', users);
     say('baseline done; rush starts');
     const profile = process.env.BENCH_PROFILE;
     if (profile) await server.run('profileStart');
+    const cpu0 = { server: await server.run<NodeJS.CpuUsage>('cpu'), postgres: postgresCpuMs() };
     const alone = await wave(base, path, tokens.slice(0, users), csrfCookie, body, 0);
+    const cpu1 = { server: await server.run<NodeJS.CpuUsage>('cpu'), postgres: postgresCpuMs() };
     if (profile) await server.run('profileStop', `${profile}/${target}-signing.cpuprofile`);
     say('signers done; the baseline again');
     const after = await server.run<Timing>('baseline', users);
     say('rush done; a second rush with readers of the petition page');
-    const read = await wave(base, path, tokens.slice(users), csrfCookie, body, PAGE_CONNECTIONS);
+    const read = await wave(base, path, tokens.slice(users, users + second), csrfCookie, body, PAGE_CONNECTIONS);
     const acknowledged = alone.acknowledged + read.acknowledged;
 
-    // Sealing runs in the server's worker every second; wait until the ledger has caught up.
-    let count = { signatures: 0, sealed: -1 };
-    const sealStart = performance.now();
-    while (count.sealed !== count.signatures && performance.now() - sealStart < 120_000) {
-      await new Promise((r) => setTimeout(r, 200));
-      count = await (await fetch(`${base}/api/v1/${slug}/petitions/${number}/count`)).json() as typeof count;
-    }
-    const sealLag = (performance.now() - sealStart) / 1000;
+    const count = await sealed(base, slug, number);
     const ledger = await verifyLedger(`${base}/api/v1/${slug}/petitions/${number}/ledger.json`);
     const baseRate = (before.rate + after.rate) / 2;
     const line = (t: Timing) => `${t.rate.toFixed(0)} rows/s  p50 ${t.p50.toFixed(1)} ms  p99 ${t.p99.toFixed(1)} ms`;
     console.log(`[${target}] baseline  plain INSERT x${users} (${CONNECTIONS} at once)  before ${line(before)}; after ${line(after)}`);
     console.log(`[${target}] signing   POST /sign x${users} (${CONNECTIONS} conns)  ${alone.rate.toFixed(0)} signatures/s  p50 ${alone.p50} ms  p99 ${alone.p99} ms  errors ${alone.errors}  non-303 ${users - alone.acknowledged}`);
+    const serverUs = (cpu1.server.user + cpu1.server.system - cpu0.server.user - cpu0.server.system) / alone.acknowledged;
+    const pgUs = target === 'postgres' && cpu0.postgres !== null ? `, PostgreSQL ${((cpu1.postgres! - cpu0.postgres) * 1000 / alone.acknowledged).toFixed(0)} µs` : '';
+    console.log(`[${target}] cpu       per signature: server ${serverUs.toFixed(0)} µs${pgUs}`);
     console.log(`[${target}] ratio     signatures/s over HTTP / plain INSERT rows/s (mean of before and after) = ${(alone.rate / baseRate).toFixed(3)}`);
     console.log(`[${target}] reading   POST /sign x${second} while ${PAGE_CONNECTIONS} readers load the page: ${read.rate.toFixed(0)} signatures/s  p99 ${read.p99} ms; page ${read.page?.requests.average.toFixed(0)} req/s  p99 ${read.page?.latency.p99} ms`);
     const intact = count.signatures === acknowledged && ledger.result.ok && ledger.result.count === acknowledged && acknowledged === users + second;
-    console.log(`[${target}] check     acknowledged ${acknowledged}, counted ${count.signatures}, ledger ${ledger.text}; sealed ${sealLag.toFixed(1)} s after the rush: ${intact ? 'nothing lost or doubled' : 'MISMATCH'}`);
+    console.log(`[${target}] check     acknowledged ${acknowledged}, counted ${count.signatures}, ledger ${ledger.text}; sealed ${count.lag.toFixed(1)} s after the rush: ${intact ? 'nothing lost or doubled' : 'MISMATCH'}`);
     if (!intact) process.exitCode = 1;
   } finally {
     await server.stop();
+  }
+}
+
+/** CPU milliseconds used so far by this machine's PostgreSQL processes (Linux /proc), or null where unreadable. */
+function postgresCpuMs(): number | null {
+  try {
+    let ticks = 0;
+    for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (!stat.includes('(postgres)')) continue;
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+      } catch { /* the process ended meanwhile */ }
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
   }
 }
 

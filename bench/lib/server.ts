@@ -27,7 +27,7 @@ export async function serveChild<S extends object>(seed: (built: BuiltApp) => Pr
   if (config.runWorker) built.worker.start();
   await built.app.listen({ port: 0, host: '127.0.0.1' });
   const port = (built.app.server.address() as { port: number }).port;
-  tasks = { ...tasks, ...profilerTasks() };
+  tasks = { ...tasks, ...profilerTasks(), cpu: async () => process.cpuUsage() };
   process.on('message', async (msg: 'stop' | { run: string; args: unknown }) => {
     if (msg === 'stop') {
       await built.close();

@@ -13,6 +13,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import type { DB } from './schema.ts';
+import { PreparingClient } from './prepared.ts';
 
 export type Database = Kysely<DB>;
 
@@ -99,7 +100,7 @@ export async function openPglite(dataDir: string | null, opts: { loadDataDir?: B
 
 /** Connects to a PostgreSQL server through a `pg` pool. */
 export function openPostgres(url: string, max = 10): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max });
+  const pool = new pg.Pool({ connectionString: url, max, Client: PreparingClient });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

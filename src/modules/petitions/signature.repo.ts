@@ -2,6 +2,7 @@ import { sql, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { batcherPer, createBatcher } from '../../db/batcher.ts';
+import { prepared } from '../../db/prepared.ts';
 import { SIGNABLE } from './petition.status.ts';
 
 type Trx = Database | Transaction<DB>;
@@ -42,7 +43,7 @@ async function insertSignatures(db: Database, rows: NewSignature[]): Promise<Ins
       INSERT INTO petition_unsealed (municipality_id, petition_id, signature_id, user_id, signed_at)
       SELECT municipality_id, petition_id, id, user_id, signed_at FROM signed
     )
-    SELECT id, petition_id, user_id, signed_at FROM signed`.execute(db);
+    SELECT id, petition_id, user_id, signed_at FROM signed ${prepared}`.execute(db);
   const byKey = new Map(out.map((r) => [`${r.petition_id}:${r.user_id}`, r]));
   return rows.map((r) => {
     const key = `${r.petition_id}:${r.user_id}`;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { batcherPer, createBatcher } from '../../db/batcher.ts';
 import type { Database } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 import type { MunicipalRole } from '../../db/schema.ts';
 import type { CurrentUser } from './current-user.ts';
 import { randomToken, tokenHash } from './tokens.ts';
@@ -53,6 +54,7 @@ async function sessionRows(db: Database, ids: string[]) {
     ])
     // One array parameter rather than a list of them: one statement shape, built and parsed cheaply.
     .where('sessions.id', '=', sql<string>`any(${sql.val([...new Set(ids)])}::text[])`)
+    .modifyEnd(prepared)
     .execute();
   const byId = new Map(rows.map((r) => [r.session_id, r]));
   return ids.map((id) => byId.get(id));

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { batcherPer, createBatcher } from '../../db/batcher.ts';
 import type { Database } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 
 type Callback = (err: Error | null, result?: { current: number; ttl: number }) => void;
 interface Hit { key: string; windowMs: number }
@@ -25,7 +26,7 @@ async function countHits(db: Database, hits: Hit[]): Promise<Count[]> {
     ON CONFLICT (key) DO UPDATE SET
       count = CASE WHEN r.reset_at <= now() THEN excluded.count ELSE r.count + excluded.count END,
       reset_at = CASE WHEN r.reset_at <= now() THEN excluded.reset_at ELSE r.reset_at END
-    RETURNING key, count, (extract(epoch FROM reset_at - now()) * 1000)::integer AS ttl`.execute(db);
+    RETURNING key, count, (extract(epoch FROM reset_at - now()) * 1000)::integer AS ttl ${prepared}`.execute(db);
   const byKey = new Map(rows.map((r) => [r.key, { last: Number(r.count), ttl: Math.max(0, Number(r.ttl)), seen: 0 }]));
   return hits.map((h) => {
     const k = byKey.get(h.key)!;
