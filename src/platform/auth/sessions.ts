@@ -38,24 +38,40 @@ export async function destroyUserSessions(db: Database, userId: number, exceptId
   await q.execute();
 }
 
-/** Sessions with their users, roles and residences, for many session ids in one round trip. */
+interface SessionRow {
+  session_id: string;
+  /** Whether the session has expired or its user was deleted, decided by the database's clock. */
+  live: boolean;
+  /** Whether the expiry should slide (last seen more than a few minutes ago). */
+  stale: boolean;
+  id: number;
+  email: string | null;
+  full_name: string;
+  locale: string;
+  platform_role: CurrentUser['platformRole'];
+  email_verified: boolean;
+  identity_verified: boolean;
+  residence_municipality_id: number | null;
+  memberships: { municipality_id: number; role: MunicipalRole }[];
+  residences: number[];
+}
+
+/**
+ * Sessions with their users, roles and residences, for many session ids in one round trip: a fixed text
+ * with one array parameter (prepared once per connection), answering yes/no questions rather than
+ * returning timestamps to parse on every request.
+ */
 async function sessionRows(db: Database, ids: string[]) {
-  const rows = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([
-      'sessions.id as session_id', 'sessions.last_seen_at', 'sessions.expires_at',
-      'users.id', 'users.email', 'users.full_name', 'users.locale', 'users.platform_role',
-      'users.email_verified_at', 'users.identity_verified_at', 'users.residence_municipality_id', 'users.deleted_at',
-      sql<{ municipality_id: number; role: MunicipalRole }[]>`(SELECT coalesce(json_agg(json_build_object('municipality_id', m.municipality_id, 'role', m.role)), '[]'::json)
-        FROM memberships m WHERE m.user_id = users.id)`.as('memberships'),
-      sql<{ municipality_id: number }[]>`(SELECT coalesce(json_agg(json_build_object('municipality_id', r.municipality_id)), '[]'::json)
-        FROM resident_verifications r WHERE r.user_id = users.id)`.as('residences'),
-    ])
-    // One array parameter rather than a list of them: one statement shape, built and parsed cheaply.
-    .where('sessions.id', '=', sql<string>`any(${sql.val([...new Set(ids)])}::text[])`)
-    .modifyEnd(prepared)
-    .execute();
+  const { rows } = await sql<SessionRow>`
+    SELECT s.id AS session_id, s.expires_at > now() AND u.deleted_at IS NULL AS live,
+      s.last_seen_at < now() - ${`${TOUCH_AFTER_MS} milliseconds`}::interval AS stale,
+      u.id, u.email, u.full_name, u.locale, u.platform_role, u.email_verified_at IS NOT NULL AS email_verified,
+      u.identity_verified_at IS NOT NULL AS identity_verified, u.residence_municipality_id,
+      (SELECT coalesce(json_agg(json_build_object('municipality_id', m.municipality_id, 'role', m.role)), '[]'::json)
+        FROM memberships m WHERE m.user_id = u.id) AS memberships,
+      (SELECT coalesce(json_agg(r.municipality_id), '[]'::json) FROM resident_verifications r WHERE r.user_id = u.id) AS residences
+    FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.id = any(${[...new Set(ids)]}::text[]) ${prepared}`.execute(db);
   const byId = new Map(rows.map((r) => [r.session_id, r]));
   return ids.map((id) => byId.get(id));
 }
@@ -67,9 +83,9 @@ const sessionLoader = batcherPer((db: Database) => createBatcher((ids: string[])
 export async function loadSessionUser(db: Database, token: string): Promise<CurrentUser | null> {
   const id = tokenHash(token);
   const row = await sessionLoader(db).run(id);
-  if (!row || row.deleted_at || new Date(row.expires_at) <= new Date()) return null;
+  if (!row?.live) return null;
   const { memberships, residences } = row;
-  if (Date.now() - new Date(row.last_seen_at).getTime() > TOUCH_AFTER_MS) {
+  if (row.stale) {
     const now = new Date();
     await db.updateTable('sessions')
       .set({ last_seen_at: now, expires_at: new Date(now.getTime() + SESSION_DAYS * 86400_000) })
@@ -83,11 +99,11 @@ export async function loadSessionUser(db: Database, token: string): Promise<Curr
     fullName: row.full_name,
     locale: row.locale,
     platformRole: row.platform_role,
-    emailVerified: row.email_verified_at !== null,
-    identityVerified: row.identity_verified_at !== null,
+    emailVerified: row.email_verified,
+    identityVerified: row.identity_verified,
     residenceMunicipalityId: row.residence_municipality_id,
     roles,
-    residentOf: residences.map((r) => r.municipality_id),
+    residentOf: residences,
     sessionId: row.session_id,
   };
 }
