@@ -63,14 +63,31 @@ export function insertSignature(db: Database, s: NewSignature): Promise<Inserted
   return signatureBatcher(db).run(s);
 }
 
-/** Writes signatures with their own signing times (demo content, imports), queued for sealing like any other. */
+/**
+ * Writes signatures with their own signing times (demo content, imports), queued for sealing like any other.
+ * Each must name an existing petition of its municipality and an existing user (there are no foreign keys
+ * on signatures: see migration 0011); otherwise nothing is written.
+ */
 export async function importSignatures(db: Database, rows: (NewSignature & { signed_at: Date })[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.with('signed', (w) => w.insertInto('petition_signatures').values(rows)
-    .returning(['id', 'municipality_id', 'petition_id', 'user_id', 'signed_at']))
-    .insertInto('petition_unsealed').columns(['municipality_id', 'petition_id', 'signature_id', 'user_id', 'signed_at'])
-    .expression((eb) => eb.selectFrom('signed').select(['municipality_id', 'petition_id', 'id', 'user_id', 'signed_at']))
-    .execute();
+  const col = <K extends keyof typeof rows[number]>(k: K) => sql.val(rows.map((r) => r[k]));
+  await db.transaction().execute(async (trx) => {
+    const { rows: written } = await sql<{ n: number }>`
+      WITH signed AS (
+        INSERT INTO petition_signatures (municipality_id, petition_id, user_id, ip_prefix, email_domain, signed_at)
+        SELECT v.municipality_id, v.petition_id, v.user_id, v.ip_prefix, v.email_domain, v.signed_at
+        FROM unnest(${col('municipality_id')}::int[], ${col('petition_id')}::int[], ${col('user_id')}::int[], ${col('ip_prefix')}::text[],
+          ${col('email_domain')}::text[], ${col('signed_at')}::timestamptz[]) AS v(municipality_id, petition_id, user_id, ip_prefix, email_domain, signed_at)
+        JOIN petitions p ON p.id = v.petition_id AND p.municipality_id = v.municipality_id
+        JOIN users u ON u.id = v.user_id
+        RETURNING id, municipality_id, petition_id, user_id, signed_at
+      ), queued AS (
+        INSERT INTO petition_unsealed (municipality_id, petition_id, signature_id, user_id, signed_at)
+        SELECT municipality_id, petition_id, id, user_id, signed_at FROM signed
+      )
+      SELECT count(*)::int AS n FROM signed`.execute(trx);
+    if (written[0]?.n !== rows.length) throw new Error('Imported signatures must name existing petitions of their municipality and existing users');
+  });
 }
 
 /** The user's signature of a petition, found on the unique key (municipality, petition, user). */

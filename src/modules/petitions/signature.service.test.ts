@@ -5,7 +5,7 @@ import type { Municipality } from '../../db/schema.ts';
 import { ledgerEntries, verifyChain } from '../../platform/ledger/ledger.ts';
 import { createTestDatabase, type TestDatabase } from '../../platform/testing/db.ts';
 import { findPetition, type PetitionRow } from './petition.repo.ts';
-import { sealedSeq, setDomainBlocked } from './signature.repo.ts';
+import { importSignatures, sealedSeq, setDomainBlocked } from './signature.repo.ts';
 import {
   chainName, countSignatures, invalidateSignatures, ipPrefix, sealPending, sealPetition, signatureReceipt, signPetition, tallyFromEntries,
 } from './signature.service.ts';
@@ -156,5 +156,27 @@ describe('invalidation', () => {
     await sealPending(deps());
     assert.equal(await countSignatures(db, p.id), 3);
     assert.equal(tallyFromEntries(await chain(p)), 3);
+  });
+});
+
+describe('what the foreign keys guarded (migration 0011)', () => {
+  test('deleting a petition deletes its signatures and queue; a signer cannot be deleted; imports must name real rows', async () => {
+    const p = await openPetition(db, town, author.current, moderatorId);
+    const s = await resident(db, 'keys@example.org', town);
+    await signPetition(deps(), s.current, town, p, null);
+    await assert.rejects(db.deleteFrom('users').where('id', '=', s.id).execute(), /cannot be deleted/);
+    const row = { municipality_id: town.id, petition_id: p.id, user_id: author.id, ip_prefix: null, email_domain: null, signed_at: new Date() };
+    for (const bad of [{ municipality_id: other.id }, { petition_id: p.id + 1000 }, { user_id: 999_999 }]) {
+      await assert.rejects(importSignatures(db, [{ ...row, ...bad }]), /must name existing/);
+    }
+    assert.equal(await signatureRows(p.id), 1, 'nothing imported');
+    await db.deleteFrom('petition_events').where('petition_id', '=', p.id).execute();
+    await db.deleteFrom('petitions').where('id', '=', p.id).execute();
+    assert.equal(await signatureRows(p.id), 0);
+    const queued = await db.selectFrom('petition_unsealed').select('signature_id').where('petition_id', '=', p.id).execute();
+    assert.deepEqual(queued, []);
+    await db.deleteFrom('sessions').where('user_id', '=', s.id).execute();
+    await db.deleteFrom('resident_verifications').where('user_id', '=', s.id).execute();
+    await db.deleteFrom('users').where('id', '=', s.id).execute();
   });
 });
