@@ -18,6 +18,7 @@ import { csrfTokenFrom } from '../src/platform/testing/http.ts';
 import { openPetition, petitionTown, resident } from '../src/modules/petitions/testing.ts';
 import { verifyLedger } from '../src/modules/petitions/data/verify-ledger.ts';
 import { freshDatabase, serveChild, startChild } from './lib/server.ts';
+import { httpRush, percentile, requestBytes } from './lib/http-rush.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const PAGE_CONNECTIONS = Number(process.env.BENCH_PAGE_CONNECTIONS ?? 4);
@@ -70,28 +71,19 @@ interface Wave { rate: number; p50: number; p99: number; errors: number; acknowl
 
 /** `tokens.length` signers POST /sign at once over `CONNECTIONS` connections; with `readers`, others load the petition page meanwhile. */
 async function wave(base: string, path: string, tokens: string[], csrfCookie: string, body: string, readers: number): Promise<Wave> {
-  let next = 0;
-  let acknowledged = 0;
-  let lastAnswer = 0;
   let pageDone!: (r: autocannon.Result) => void;
   const pageResult = new Promise<autocannon.Result>((resolve) => (pageDone = resolve));
   const page = readers > 0 ? autocannon({ url: `${base}${path}`, connections: readers, duration: 3600 }, (_err, r) => pageDone(r)) : null;
-  const started = performance.now();
-  const signing = await autocannon({
-    url: base, connections: CONNECTIONS, amount: tokens.length,
-    requests: [{
-      method: 'POST', path: `${path}/sign`, body,
-      setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded', cookie: `hromada_session=${tokens[next++]}; ${csrfCookie}` } }),
-      onResponse: (status, _body, _ctx, headers) => {
-        lastAnswer = performance.now();
-        if (status === 303 && /\/receipt\?signed=new$/.test(String(headers?.location))) acknowledged += 1;
-      },
-    }],
-  });
+  const requests = tokens.map((token) => requestBytes('POST', `${path}/sign`, {
+    'content-type': 'application/x-www-form-urlencoded', cookie: `hromada_session=${token}; ${csrfCookie}`,
+  }, body));
+  const { answers, errors, seconds } = await httpRush(Number(new URL(base).port), requests, CONNECTIONS);
   page?.stop();
-  // Until the last answer: autocannon notices that its `amount` is done only at its next once-a-second tick.
-  const rate = acknowledged / ((lastAnswer - started) / 1000);
-  return { rate, p50: signing.latency.p50, p99: signing.latency.p99, errors: signing.errors, acknowledged, ...(page ? { page: await pageResult } : {}) };
+  const acknowledged = answers.filter((a) => a.status === 303 && /\/receipt\?signed=new$/.test(a.location ?? '')).length;
+  return {
+    rate: acknowledged / seconds, p50: percentile(answers, 50), p99: percentile(answers, 99), errors, acknowledged,
+    ...(page ? { page: await pageResult } : {}),
+  };
 }
 
 /** Waits until the sealing task (every second, in the server's worker) has sealed every signature of a petition. */
@@ -133,9 +125,9 @@ async function rush(target: string, env: Record<string, string>, users: number) 
     say('baseline done; rush starts');
     const profile = process.env.BENCH_PROFILE;
     if (profile) await server.run('profileStart');
-    const cpu0 = { server: await server.run<NodeJS.CpuUsage>('cpu'), postgres: postgresCpuMs() };
+    const cpu0 = { server: await server.run<NodeJS.CpuUsage>('cpu'), postgres: postgresCpuMs(), client: process.cpuUsage() };
     const alone = await wave(base, path, tokens.slice(0, users), csrfCookie, body, 0);
-    const cpu1 = { server: await server.run<NodeJS.CpuUsage>('cpu'), postgres: postgresCpuMs() };
+    const cpu1 = { server: await server.run<NodeJS.CpuUsage>('cpu'), postgres: postgresCpuMs(), client: process.cpuUsage(cpu0.client) };
     if (profile) await server.run('profileStop', `${profile}/${target}-signing.cpuprofile`);
     say('signers done; the baseline again');
     const after = await server.run<Timing>('baseline', users);
@@ -148,12 +140,13 @@ async function rush(target: string, env: Record<string, string>, users: number) 
     const baseRate = (before.rate + after.rate) / 2;
     const line = (t: Timing) => `${t.rate.toFixed(0)} rows/s  p50 ${t.p50.toFixed(1)} ms  p99 ${t.p99.toFixed(1)} ms`;
     console.log(`[${target}] baseline  plain INSERT x${users} (${CONNECTIONS} at once)  before ${line(before)}; after ${line(after)}`);
-    console.log(`[${target}] signing   POST /sign x${users} (${CONNECTIONS} conns)  ${alone.rate.toFixed(0)} signatures/s  p50 ${alone.p50} ms  p99 ${alone.p99} ms  errors ${alone.errors}  non-303 ${users - alone.acknowledged}`);
+    console.log(`[${target}] signing   POST /sign x${users} (${CONNECTIONS} conns)  ${alone.rate.toFixed(0)} signatures/s  p50 ${alone.p50.toFixed(0)} ms  p99 ${alone.p99.toFixed(0)} ms  errors ${alone.errors}  non-303 ${users - alone.acknowledged}`);
     const serverUs = (cpu1.server.user + cpu1.server.system - cpu0.server.user - cpu0.server.system) / alone.acknowledged;
     const pgUs = target === 'postgres' && cpu0.postgres !== null ? `, PostgreSQL ${((cpu1.postgres! - cpu0.postgres) * 1000 / alone.acknowledged).toFixed(0)} µs` : '';
-    console.log(`[${target}] cpu       per signature: server ${serverUs.toFixed(0)} µs${pgUs}`);
+    const clientUs = (cpu1.client.user + cpu1.client.system) / alone.acknowledged;
+    console.log(`[${target}] cpu       per signature: server ${serverUs.toFixed(0)} µs${pgUs}, load generator ${clientUs.toFixed(0)} µs`);
     console.log(`[${target}] ratio     signatures/s over HTTP / plain INSERT rows/s (mean of before and after) = ${(alone.rate / baseRate).toFixed(3)}`);
-    console.log(`[${target}] reading   POST /sign x${second} while ${PAGE_CONNECTIONS} readers load the page: ${read.rate.toFixed(0)} signatures/s  p99 ${read.p99} ms; page ${read.page?.requests.average.toFixed(0)} req/s  p99 ${read.page?.latency.p99} ms`);
+    console.log(`[${target}] reading   POST /sign x${second} while ${PAGE_CONNECTIONS} readers load the page: ${read.rate.toFixed(0)} signatures/s  p99 ${read.p99.toFixed(0)} ms; page ${read.page?.requests.average.toFixed(0)} req/s  p99 ${read.page?.latency.p99} ms`);
     const intact = count.signatures === acknowledged && ledger.result.ok && ledger.result.count === acknowledged && acknowledged === users + second;
     console.log(`[${target}] check     acknowledged ${acknowledged}, counted ${count.signatures}, ledger ${ledger.text}; sealed ${count.lag.toFixed(1)} s after the rush: ${intact ? 'nothing lost or doubled' : 'MISMATCH'}`);
     if (!intact) process.exitCode = 1;
