@@ -19,6 +19,18 @@ export interface NewSignature {
 }
 type Inserted = { id: number; signed_at: Date } | undefined;
 
+/** One column of a batch as an array parameter, for `unnest`. */
+const column = <R, K extends keyof R>(rows: R[], k: K) => sql.val(rows.map((r) => r[k]));
+
+/**
+ * The CTE that queues every row of a CTE `signed` (RETURNING id, municipality_id, petition_id, user_id,
+ * signed_at) for sealing, so no signature is written without its queue row.
+ */
+const queueSigned = sql`queued AS (
+      INSERT INTO petition_unsealed (municipality_id, petition_id, signature_id, user_id, signed_at)
+      SELECT municipality_id, petition_id, id, user_id, signed_at FROM signed
+    )`;
+
 /**
  * Writes signatures arriving together in one INSERT (see createBatcher). The unique key (municipality,
  * petition, user) makes a double click or a replayed request the same single signature; a signer whose
@@ -26,8 +38,7 @@ type Inserted = { id: number; signed_at: Date } | undefined;
  * are skipped in the same statement: each gets undefined.
  */
 async function insertSignatures(db: Database, rows: NewSignature[]): Promise<Inserted[]> {
-  const col = <K extends keyof NewSignature>(k: K) => sql.val(rows.map((r) => r[k]));
-  // The same statement queues each new signature for sealing, so no signature is written without its queue row.
+  const col = (k: keyof NewSignature) => column(rows, k);
   const { rows: out } = await sql<{ id: number; petition_id: number; user_id: number; signed_at: Date }>`
     WITH signed AS (
       INSERT INTO petition_signatures (municipality_id, petition_id, user_id, ip_prefix, email_domain)
@@ -39,10 +50,7 @@ async function insertSignatures(db: Database, rows: NewSignature[]): Promise<Ins
       WHERE NOT EXISTS (SELECT 1 FROM petition_blocked_domains b WHERE b.municipality_id = v.municipality_id AND b.domain = v.email_domain)
       ON CONFLICT (municipality_id, petition_id, user_id) DO NOTHING
       RETURNING id, municipality_id, petition_id, user_id, signed_at
-    ), queued AS (
-      INSERT INTO petition_unsealed (municipality_id, petition_id, signature_id, user_id, signed_at)
-      SELECT municipality_id, petition_id, id, user_id, signed_at FROM signed
-    )
+    ), ${queueSigned}
     SELECT id, petition_id, user_id, signed_at FROM signed ${prepared}`.execute(db);
   const byKey = new Map(out.map((r) => [`${r.petition_id}:${r.user_id}`, r]));
   return rows.map((r) => {
@@ -70,7 +78,7 @@ export function insertSignature(db: Database, s: NewSignature): Promise<Inserted
  */
 export async function importSignatures(db: Database, rows: (NewSignature & { signed_at: Date })[]): Promise<void> {
   if (rows.length === 0) return;
-  const col = <K extends keyof typeof rows[number]>(k: K) => sql.val(rows.map((r) => r[k]));
+  const col = (k: keyof typeof rows[number]) => column(rows, k);
   await db.transaction().execute(async (trx) => {
     const { rows: written } = await sql<{ n: number }>`
       WITH signed AS (
@@ -81,10 +89,7 @@ export async function importSignatures(db: Database, rows: (NewSignature & { sig
         JOIN petitions p ON p.id = v.petition_id AND p.municipality_id = v.municipality_id
         JOIN users u ON u.id = v.user_id
         RETURNING id, municipality_id, petition_id, user_id, signed_at
-      ), queued AS (
-        INSERT INTO petition_unsealed (municipality_id, petition_id, signature_id, user_id, signed_at)
-        SELECT municipality_id, petition_id, id, user_id, signed_at FROM signed
-      )
+      ), ${queueSigned}
       SELECT count(*)::int AS n FROM signed`.execute(trx);
     if (written[0]?.n !== rows.length) throw new Error('Imported signatures must name existing petitions of their municipality and existing users');
   });

@@ -40,7 +40,7 @@ export async function destroyUserSessions(db: Database, userId: number, exceptId
 
 interface SessionRow {
   session_id: string;
-  /** Whether the session has expired or its user was deleted, decided by the database's clock. */
+  /** Unexpired and its user not deleted, by the database's clock. */
   live: boolean;
   /** Whether the expiry should slide (last seen more than a few minutes ago). */
   stale: boolean;
