@@ -1,6 +1,5 @@
 import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
-import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import { registerSecurityHeaders } from './platform/http/security-headers.ts';
 import multipart from '@fastify/multipart';
@@ -13,6 +12,7 @@ import { sharedSecret } from './platform/auth/secrets.ts';
 import { registerAuthRoutes } from './platform/auth/routes.ts';
 import { registerAssets, buildAssets } from './platform/http/assets.ts';
 import type { App, Deps } from './platform/http/deps.ts';
+import { registerCsrf } from './platform/http/csrf.ts';
 import { registerErrorHandlers } from './platform/http/errors.tsx';
 import { postgresRateLimitStore } from './platform/http/rate-limit-store.ts';
 import { registerRequestContext } from './platform/http/request-context.ts';
@@ -67,7 +67,8 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
     storage: diskStorage(`${config.dataDir}/files`),
   };
 
-  await app.register(cookie, { secret: await sharedSecret(db, 'cookie') });
+  // Every cookie is Secure when the site is served over https (session, CSRF secret, flash, sign-in flow).
+  await app.register(cookie, { secret: await sharedSecret(db, 'cookie'), parseOptions: { secure: config.baseUrl.startsWith('https:') } });
   await app.register(formbody);
   await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 5, fields: 50 } });
   registerSecurityHeaders(app, {
@@ -85,18 +86,8 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
     skipOnError: false,
     ...(config.rateLimits ? {} : { allowList: () => true }),
   });
-  await app.register(csrf, {
-    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: config.baseUrl.startsWith('https:') },
-    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
-  });
-
   registerRequestContext(app, deps);
-  // Every unsafe request carries a CSRF token unless its route opts out (API keys, OIDC callbacks).
-  app.addHook('preHandler', (req, reply, done) => {
-    const config_ = req.routeOptions.config as { csrf?: boolean } | undefined;
-    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || config_?.csrf === false) return done();
-    app.csrfProtection(req, reply, done);
-  });
+  await registerCsrf(app, db, config);
 
   await buildAssets();
   await registerOpenApi(app);

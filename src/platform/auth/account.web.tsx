@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { rotateCsrf } from '../http/csrf.ts';
 import type { App, Deps } from '../http/deps.ts';
 import { redirectWithFlash } from '../http/flash.ts';
 import { formRoute } from '../http/form-route.tsx';
@@ -114,6 +115,7 @@ export function registerAccountPages(app: App, deps: Deps): void {
       const result = await deleteAccount(deps, req.user!.id, value.confirmEmail);
       if (result === 'mismatch') return { confirmEmail: req.t('account.deleteMismatch') };
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      rotateCsrf(reply);
       return redirectWithFlash(reply, `/${req.locale}/`, { kind: 'info', message: req.t('account.deleted') });
     },
   });

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { rotateCsrf } from '../http/csrf.ts';
 import type { App, Deps } from '../http/deps.ts';
 import { redirectWithFlash } from '../http/flash.ts';
 import { formRoute } from '../http/form-route.tsx';
@@ -13,9 +14,10 @@ import { createSession, destroySession, SESSION_COOKIE, SESSION_DAYS } from './s
 
 const LIMIT = (max: number, minutes: number) => ({ config: { rateLimit: { max, timeWindow: minutes * 60_000 } } });
 
-/** Starts a session cookie for the user. */
+/** Starts a session cookie for the user, with a new CSRF secret (tokens from before signing in stop working). */
 export async function startSession(deps: Deps, req: FastifyRequest, reply: FastifyReply, userId: number): Promise<void> {
   const token = await createSession(deps.db, userId, req.ip, req.headers['user-agent'] ?? null);
+  rotateCsrf(reply);
   reply.setCookie(SESSION_COOKIE, token, {
     path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.baseUrl.startsWith('https:'), maxAge: SESSION_DAYS * 86400,
   });
@@ -85,6 +87,7 @@ export function registerAuthPages(app: App, deps: Deps): void {
     const token = req.cookies[SESSION_COOKIE];
     if (token) await destroySession(deps.db, token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    rotateCsrf(reply);
     return redirectWithFlash(reply, `/${req.locale}/`, { kind: 'info', message: req.t('auth.signOut.done') });
   });
 

@@ -5,6 +5,7 @@ import { localized } from '../i18n/i18n.ts';
 import { enabledModules } from '../modules-registry.ts';
 import { ViewCtx, type Flash, type ViewContext } from '../views/context.ts';
 import { Layout } from '../views/layout.tsx';
+import { csrfToken } from './csrf.ts';
 import { takeFlash } from './flash.ts';
 import type { Deps } from './deps.ts';
 import { assetUrls } from './assets.ts';
@@ -47,7 +48,7 @@ export async function viewContext(deps: Deps, req: FastifyRequest, reply: Fastif
     user: req.user,
     associationName: await associationName(deps, req),
     nav,
-    csrfToken: reply.generateCsrf(),
+    csrfToken: csrfToken(req, reply),
     flash: flash === undefined ? takeFlash(req, reply) : flash,
     unreadNotifications: req.user ? await unreadCount(deps.db, req.user.id) : 0,
     oidcProviders: deps.config.oidcProviders.map((p) => ({ id: p.id, name: p.name })),

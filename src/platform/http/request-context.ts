@@ -87,7 +87,26 @@ export function redirectToSignIn(req: FastifyRequest, reply: FastifyReply) {
 /** A formRoute guard: visitors who are not signed in are sent to sign in first. */
 export const signedIn = (req: FastifyRequest, reply: FastifyReply) => (req.user ? undefined : redirectToSignIn(req, reply));
 
-/** Only local paths may be a post-sign-in destination (no open redirects). */
+// Bases no one can reach: a `next` that resolves elsewhere against either was not a path of this site.
+// Both schemes, since `https:evil.example` is a path on an https site and another host on an http one.
+const NEXT_BASES = [new URL('https://next.invalid/'), new URL('http://next.invalid/')];
+
+function sameOriginPath(next: string, base: URL): string | null {
+  try {
+    const url = new URL(next, base);
+    return url.origin === base.origin && !url.username && !url.password ? url.pathname + url.search + url.hash : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The one check of a post-sign-in destination (no open redirects): `next` is parsed as a browser would
+ * (WHATWG URL against a base, so tabs and newlines vanish and `\` counts as `/`) and kept only when it
+ * stays on the same origin; the answer is the normalised path, query and fragment, safe in a header.
+ */
 export function safeNext(next: unknown, fallback: string): string {
-  return typeof next === 'string' && /^\/[^/\\]/.test(next) ? next : fallback;
+  if (typeof next !== 'string' || next.trim() === '' || next.length > 2000) return fallback;
+  const [a, b] = NEXT_BASES.map((base) => sameOriginPath(next, base));
+  return a !== null && a === b ? a : fallback;
 }
