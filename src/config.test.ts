@@ -25,7 +25,6 @@ describe('loadConfig', () => {
     assert.equal(c.databaseUrl, null, 'PGlite unless DATABASE_URL is set');
     assert.equal(c.baseUrl, 'http://localhost:3000');
     assert.equal(c.smtpUrl, null);
-    assert.equal(c.publicOutbox, true, 'without SMTP, development mail is readable in the browser');
     assert.equal(c.rateLimits, true);
     assert.equal(c.runWorker, true);
     assert.equal(c.trustProxy, false);
@@ -46,17 +45,24 @@ describe('loadConfig', () => {
     assert.equal(c.baseUrl, 'https://gromada.example.org', 'without the trailing slash');
     assert.equal(c.databaseUrl, 'postgresql://db/hromada');
     assert.equal(c.smtpUrl, 'smtps://user:pw@mail.example.org');
-    assert.equal(c.publicOutbox, false, 'with SMTP there is no outbox page');
     assert.equal(c.trustProxy, true);
     assert.equal(c.runWorker, false);
     assert.equal(c.logLevel, 'silent', 'tests are quiet');
   });
 
-  test('production needs a BASE_URL and never exposes the outbox', () => {
-    const c = loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://h.example.org', PUBLIC_OUTBOX: 'true' });
+  test('production needs a BASE_URL', () => {
+    const c = loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://h.example.org' });
     assert.equal(c.env, 'production');
-    assert.equal(c.publicOutbox, false);
     assert.deepEqual(problemsOf({ NODE_ENV: 'production' }), ['BASE_URL is required when NODE_ENV=production']);
+  });
+
+  test('the outbox cannot be made public any more: PUBLIC_OUTBOX is refused, not ignored', () => {
+    for (const value of ['true', '1', 'yes']) {
+      assert.deepEqual(problemsOf({ PUBLIC_OUTBOX: value }), [
+        'PUBLIC_OUTBOX is no longer supported: the development outbox is shown only to signed-in platform administrators (and mail is printed on the console)',
+      ]);
+    }
+    assert.doesNotThrow(() => loadConfig({ PUBLIC_OUTBOX: 'false' }), 'asking for what is now the rule is harmless');
   });
 
   test('identity providers from JSON get the default residence claim', () => {

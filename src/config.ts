@@ -28,8 +28,6 @@ export interface Config {
   tileAttribution: string;
   uploadMaxBytes: number;
   oidcProviders: OidcProviderConfig[];
-  /** Development outbox readable by anyone (only when no SMTP and not production). */
-  publicOutbox: boolean;
   rateLimits: boolean;
 }
 
@@ -121,10 +119,13 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     tileAttribution: env.TILE_ATTRIBUTION || '© OpenStreetMap contributors',
     uploadMaxBytes: int(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, problems, 1024),
     oidcProviders: oidc(env, problems),
-    publicOutbox: !smtpUrl && env_ !== 'production' && bool(env, 'PUBLIC_OUTBOX', true, problems),
     rateLimits: bool(env, 'RATE_LIMITS', true, problems),
   };
   if (env_ === 'production' && !env.BASE_URL) problems.push('BASE_URL is required when NODE_ENV=production');
+  // The outbox holds password-reset links: a public one handed any account to any visitor. Say so rather than ignore it.
+  if (env.PUBLIC_OUTBOX !== undefined && !['', '0', 'false', 'no', 'off'].includes(env.PUBLIC_OUTBOX.toLowerCase())) {
+    problems.push('PUBLIC_OUTBOX is no longer supported: the development outbox is shown only to signed-in platform administrators (and mail is printed on the console)');
+  }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
 }

@@ -40,6 +40,9 @@ async function serve(opts: ServeOptions) {
     const token = await issueSetupToken(handle.db);
     if (token) {
       console.log(`\n  First run: open ${config.baseUrl}/${'uk'}/setup?token=${token}\n  to create the platform administrator and the first municipality.\n`);
+      if (!config.smtpUrl) {
+        console.log(`  Without SMTP_URL, e-mails are printed here and shown at ${config.baseUrl}/uk/dev/outbox to platform administrators only.\n`);
+      }
     }
     await enqueue(handle.db, 'platform.cleanup', {}, { dedupeKey: 'platform.cleanup' });
     await opts.afterStart?.(config.baseUrl);

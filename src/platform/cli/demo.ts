@@ -12,6 +12,7 @@ import { ASSOCIATION_NAMES, DEMO_MUNICIPALITIES } from './demo-data.ts';
 import type { ServeOptions } from '../../main.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
+export const DEMO_ADMIN_EMAIL = 'admin@hromada.example';
 
 export interface DemoAccount { email: string; name: string; what: string }
 
@@ -26,7 +27,7 @@ export async function seedDemo(deps: Deps): Promise<DemoAccount[]> {
     return row?.id ?? (await findUserByEmail(deps.db, email))!.id;
   };
   await ensureAssociation(deps.db, ASSOCIATION_NAMES as Record<string, string>);
-  const adminId = await account('admin@hromada.example', 'Platform Administrator', 'en', 'platform administrator');
+  const adminId = await account(DEMO_ADMIN_EMAIL, 'Platform Administrator', 'en', 'platform administrator');
   await setPlatformRole(deps.db, adminId, 'platform_admin');
   const actor = { id: adminId, ip: null };
   const modules = allModules().map((m) => m.id);
@@ -90,7 +91,9 @@ export async function runDemo(serve: (opts: ServeOptions) => Promise<void>): Pro
       const width = Math.max(...accounts.map((a) => a.email.length));
       console.log(`\n  Hromada demo is running at ${baseUrl}/uk/\n  Every demo account's password: ${DEMO_PASSWORD}\n`);
       for (const a of accounts) console.log(`  ${a.email.padEnd(width)}  ${a.name} — ${a.what}`);
-      console.log(`\n  E-mails sent by the platform appear at ${baseUrl}/en/dev/outbox\n`);
+      // The outbox holds every reset link, so it is shown only to a signed-in platform administrator.
+      console.log(`\n  E-mails sent by the platform are printed here and appear at ${baseUrl}/en/dev/outbox`);
+      console.log(`  once you are signed in as ${DEMO_ADMIN_EMAIL} (the platform administrator).\n`);
     },
   });
 }

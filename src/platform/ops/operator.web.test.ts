@@ -131,18 +131,17 @@ describe('operator pages', () => {
     assert.ok(page.body.indexOf('platform.cleanup') < page.body.indexOf('municipality.update'), 'newest first');
   });
 
-  test('the development outbox shows a queued mail after the worker ran, with a link to follow', async () => {
+  test('the development outbox shows an operator a queued mail after the worker ran, with a link to follow', async () => {
     const visitor = t.client('en');
     await visitor.get('/en/account/register');
     const reg = await visitor.post('/en/account/register', { fullName: 'New Person', email: 'new@example.org', password: PASSWORD });
     assert.equal(reg.statusCode, 303);
 
-    const before = await t.client('en').get('/en/dev/outbox?to=new@example.org');
+    const before = await operator.get('/en/dev/outbox?to=new@example.org');
     assert.doesNotMatch(before.body, /new@example\.org<\/dd>/);
     await t.built.worker.tick();
 
-    const anyone = t.client('en');
-    const page = await anyone.get('/en/dev/outbox?to=new@example.org');
+    const page = await operator.get('/en/dev/outbox?to=new@example.org');
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /class="banner banner--warning"/);
     assert.match(page.body, /<dd>new@example\.org<\/dd>/);
@@ -167,21 +166,37 @@ describe('operator pages', () => {
   });
 });
 
-describe('outbox when it is not public', () => {
-  test('only operators can read it', async () => {
-    const t = await startTestApp({ PUBLIC_OUTBOX: 'false' });
+describe('the outbox is never public', () => {
+  test('a plain start (development, no SMTP) shows it only to platform administrators: no reset link for strangers', async () => {
+    const t = await startTestApp({ NODE_ENV: 'development', LOG_LEVEL: 'silent' });
     try {
+      const m = await createMunicipality(t.db, { slug: 'zhovkva' });
       await createUser(t.db, { email: 'ops@example.org', password: PASSWORD, platformRole: 'platform_admin' });
       await createUser(t.db, { email: 'resident@example.org', password: PASSWORD });
-      assert.equal((await t.client('en').get('/en/dev/outbox')).statusCode, 303);
-      const resident = t.client('en');
-      await resident.signIn('resident@example.org', PASSWORD);
-      assert.equal((await resident.get('/en/dev/outbox')).statusCode, 403);
+      await createUser(t.db, { email: 'mayor@example.org', password: PASSWORD, roles: [{ municipalityId: m.id, role: 'admin' }] });
+      // What the audit did: ask for the administrator's reset link, then read the outbox.
+      const stranger = t.client('en');
+      assert.equal((await stranger.post('/en/account/reset', { email: 'ops@example.org' })).statusCode, 303);
+      await t.built.worker.tick();
+      for (const url of ['/en/dev/outbox', '/en/dev/outbox?to=ops@example.org', '/uk/dev/outbox']) {
+        const res = await stranger.get(url);
+        assert.equal(res.statusCode, 303, url);
+        assert.match(String(res.headers.location), /\/account\/sign-in\?next=/);
+        assert.doesNotMatch(res.body, /reset/);
+      }
+      for (const email of ['resident@example.org', 'mayor@example.org']) {
+        const c = t.client('en');
+        await c.signIn(email, PASSWORD);
+        const res = await c.get('/en/dev/outbox');
+        assert.equal(res.statusCode, 403, email);
+        assert.doesNotMatch(res.body, /account\/reset\//);
+      }
       const operator = t.client('en');
       await operator.signIn('ops@example.org', PASSWORD);
       const page = await operator.get('/en/dev/outbox');
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /visible only to platform operators/);
+      assert.match(page.body, /\/en\/account\/reset\/[\w-]+/, 'the administrator reads the mail');
     } finally {
       await t.close();
     }

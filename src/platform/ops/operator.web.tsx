@@ -170,7 +170,8 @@ export function registerOperatorPages(app: App, deps: Deps): void {
   });
 
   app.get('/:locale/dev/outbox', { schema: { hide: true } }, async (req, reply) => {
-    if (!deps.config.publicOutbox && !(await allowOperator(deps, req, reply))) return reply;
+    // Never public, not even in development: it holds password-reset and setup links for every account.
+    if (!(await allowOperator(deps, req, reply))) return reply;
     const t = req.t;
     const to = (req.query as { to?: unknown } | undefined)?.to;
     const messages = deps.mailer.outbox ? await listOutbox(deps.db, OUTBOX_SHOWN, typeof to === 'string' ? to : undefined) : [];
@@ -184,7 +185,7 @@ export function registerOperatorPages(app: App, deps: Deps): void {
             ? <Banner kind="info">{t('ops.outbox.smtp')}</Banner>
             : (
               <>
-                <Banner kind="warning" title={t('ops.outbox.warningTitle')}>{t(deps.config.publicOutbox ? 'ops.outbox.warning' : 'ops.outbox.private')}</Banner>
+                <Banner kind="warning" title={t('ops.outbox.warningTitle')}>{t('ops.outbox.private')}</Banner>
                 <p class="lead">{t('ops.outbox.lead', { count: messages.length })}</p>
                 {messages.length === 0
                   ? <EmptyState title={t('ops.outbox.empty')} />
