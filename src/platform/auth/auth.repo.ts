@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { TokenPurpose } from '../../db/schema.ts';
 import { tokenHash } from './tokens.ts';
@@ -23,6 +24,18 @@ export async function insertUser(db: Database, u: { email: string | null; passwo
     identity_verified_at: null, identity_provider: null, identity_subject: null,
     residence_municipality_id: null, platform_role: null, deleted_at: null,
   }).onConflict((oc) => oc.column('email').doNothing()).returning('id').executeTakeFirst();
+}
+
+/**
+ * Registration's insert: a new user, or the id of the one already holding the address. The conflict takes
+ * a no-op update rather than a second query, so both cases cost the same statement.
+ */
+export async function insertOrFindUser(db: Database, u: { email: string; passwordHash: string; fullName: string; locale: string }) {
+  return db.insertInto('users').values({
+    email: u.email.toLowerCase(), password_hash: u.passwordHash, full_name: u.fullName, locale: u.locale, email_verified_at: null,
+    identity_verified_at: null, identity_provider: null, identity_subject: null, residence_municipality_id: null, platform_role: null, deleted_at: null,
+  }).onConflict((oc) => oc.column('email').doUpdateSet((eb) => ({ email: eb.ref('excluded.email') })))
+    .returning(['id', sql<boolean>`xmax = 0`.as('inserted')]).executeTakeFirstOrThrow();
 }
 
 export async function updateUser(db: Database, id: number, values: Partial<{ full_name: string; locale: string; password_hash: string | null; email_verified_at: Date }>) {

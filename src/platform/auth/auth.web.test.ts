@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { KyselyPlugin } from 'kysely';
 import { createUser, outboxLink, startTestApp, type TestApp } from '../testing/http.ts';
+import { register } from './auth.service.ts';
 
 let t: TestApp;
 before(async () => {
@@ -25,32 +27,84 @@ describe('registration and e-mail verification', () => {
     assert.equal(after.n, before.n);
   });
 
-  test('register, then confirm the address from the e-mail link', async () => {
+  test('register, then confirm the address from the e-mail link, which signs in', async () => {
     const c = t.client('en');
     const res = await c.post('/en/account/register', { fullName: 'Olena Hnatiuk', email: 'Olena@Example.org', password: 'correct horse battery' });
     assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, '/en/account/check-email');
+    assert.equal(c.cookies.has('hromada_session'), false, 'no session before the address is confirmed');
     const user = await t.db.selectFrom('users').select(['id', 'email', 'email_verified_at', 'password_hash']).where('email', '=', 'olena@example.org').executeTakeFirstOrThrow();
     assert.equal(user.email_verified_at, null);
     assert.match(user.password_hash!, /^\$argon2id\$/);
-    const account = await c.follow(res);
-    assert.match(account.body, /Olena Hnatiuk/);
+    const sent = await c.follow(res);
+    assert.equal(sent.statusCode, 200);
+    assert.match(sent.body, /<h1>Check your email<\/h1>/);
+    assert.match(sent.body, /We sent a confirmation link to Olena@Example\.org/);
     const link = await mailLink('olena@example.org', /http\S+\/account\/verify\?token=\S+/);
     const verified = await c.get(link);
     assert.equal(verified.statusCode, 303);
+    assert.ok(c.cookies.has('hromada_session'), 'the link signs in');
+    const account = await c.follow(verified);
+    assert.equal(account.statusCode, 200);
+    assert.match(account.body, /Olena Hnatiuk/);
     const row = await t.db.selectFrom('users').select('email_verified_at').where('id', '=', user.id).executeTakeFirstOrThrow();
     assert.ok(row.email_verified_at);
-    const again = await c.get(link);
+    const again = await t.client('en').get(link);
     assert.equal(again.statusCode, 400, 'a used link does not work twice');
   });
 
-  test('registering a taken address tells the owner by e-mail and reveals nothing on the page', async () => {
+  test('a new address and one already registered get the same answer: status, Location, cookies, flash, page', async () => {
     await createUser(t.db, { email: 'taken@example.org', password: 'long enough pass' });
-    const c = t.client('en');
-    const res = await c.post('/en/account/register', { fullName: 'Someone', email: 'taken@example.org', password: 'another long pass' });
-    assert.equal(res.statusCode, 303);
+    const attempt = async (email: string) => {
+      const c = t.client('en');
+      await c.get('/en/account/register');
+      const sessionsBefore = (await t.db.selectFrom('sessions').select('id').execute()).length;
+      const res = await c.post('/en/account/register', { fullName: 'Someone', email, password: 'another long pass' });
+      const page = await c.follow(res);
+      const sessionsAfter = (await t.db.selectFrom('sessions').select('id').execute()).length;
+      return {
+        status: res.statusCode, location: res.headers.location, setCookie: res.headers['set-cookie'], body: res.body,
+        page: page.body.replace(/name="_csrf" value="[^"]+"/, ''), newSessions: sessionsAfter - sessionsBefore,
+      };
+    };
+    // The same address twice: first new, then taken, so even the flash (which names the address) must match.
+    const fresh = await attempt('twice@example.org');
+    const taken = await attempt('twice@example.org');
+    assert.deepEqual(taken, fresh);
+    assert.equal(fresh.status, 303);
+    assert.equal(fresh.newSessions, 0);
+    assert.equal((await attempt('taken@example.org')).location, fresh.location);
     await t.built.worker.tick();
-    const mails = await t.db.selectFrom('outbox').select('subject').where('to_address', '=', 'taken@example.org').execute();
-    assert.equal(mails.length, 1);
+    const mails = await t.db.selectFrom('outbox').select(['to_address', 'subject']).where('to_address', 'in', ['taken@example.org', 'twice@example.org']).execute();
+    assert.deepEqual(mails.map((m) => `${m.to_address}: ${m.subject}`).sort(), [
+      'taken@example.org: Someone tried to register with your address',
+      'twice@example.org: Confirm your email address',
+      'twice@example.org: Someone tried to register with your address',
+    ]);
+  });
+
+  test('both take the same work: one password hash, then the same statements in one transaction', async (ctx) => {
+    await createUser(t.db, { email: 'timed@example.org', password: 'long enough pass' });
+    const statements = async (email: string) => {
+      const seen: string[] = [];
+      const spy: KyselyPlugin = {
+        transformQuery: ({ node }) => {
+          const n = node as { kind: string; into?: { table: { identifier: { name: string } } } };
+          seen.push(`${n.kind} ${n.into?.table.identifier.name ?? ''}`.trim());
+          return node;
+        },
+        transformResult: async ({ result }) => result,
+      };
+      const start = process.hrtime.bigint();
+      const result = await register({ ...t.built.deps, db: t.db.withPlugin(spy) }, { fullName: 'Timed', email, password: 'another long pass' }, 'en');
+      return { kind: result.kind, seen, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+    };
+    const fresh = await statements('timed-new@example.org');
+    const taken = await statements('timed@example.org');
+    assert.deepEqual([fresh.kind, taken.kind], ['registered', 'exists']);
+    assert.deepEqual(taken.seen, fresh.seen);
+    assert.deepEqual(fresh.seen, ['InsertQueryNode users', 'InsertQueryNode tokens', 'InsertQueryNode jobs']);
+    ctx.diagnostic(`register: new ${fresh.ms.toFixed(1)} ms, taken ${taken.ms.toFixed(1)} ms`);
   });
 });
 

@@ -45,14 +45,27 @@ export function registerAuthPages(app: App, deps: Deps): void {
         <p>{req.t('auth.register.haveAccount')} <a href={`/${req.locale}/account/sign-in`}>{req.t('auth.signIn.title')}</a></p>
       </>
     ),
+    // A new address and one already in use get the same answer (no session either way): the mailed link
+    // confirms a new account and signs in; the owner of an existing one is told by mail.
     handle: async (value, req, reply) => {
-      const result = await register(deps, value, req.locale);
-      if (result.kind === 'registered') await startSession(deps, req, reply, result.userId);
-      return redirectWithFlash(reply, result.kind === 'registered' ? `/${req.locale}/account` : `/${req.locale}/account/sign-in`, {
+      await register(deps, value, req.locale);
+      return redirectWithFlash(reply, `/${req.locale}/account/check-email`, {
         kind: 'success', message: req.t('auth.register.checkMail', { email: value.email }),
       });
     },
   });
+
+  app.get('/:locale/account/check-email', { schema: { hide: true } }, async (req, reply) => render(deps, req, reply, {
+    title: req.t('auth.checkMail.title'),
+    body: (
+      <>
+        <h1>{req.t('auth.checkMail.title')}</h1>
+        <p class="lead">{req.t('auth.checkMail.body')}</p>
+        <p>{req.t('auth.checkMail.noMail')}</p>
+        <p>{req.t('auth.register.haveAccount')} <a href={`/${req.locale}/account/sign-in`}>{req.t('auth.signIn.title')}</a></p>
+      </>
+    ),
+  }));
 
   formRoute(app, deps, {
     url: '/:locale/account/sign-in',
@@ -95,6 +108,8 @@ export function registerAuthPages(app: App, deps: Deps): void {
     const token = (req.query as { token?: string }).token ?? '';
     const result = token ? await verifyEmail(deps, token) : { kind: 'invalid_token' as const };
     if (result.kind === 'verified') {
+      // Following the link proves the address: it is how a new account's first session starts.
+      if (req.user?.id !== result.userId) await startSession(deps, req, reply, result.userId);
       return redirectWithFlash(reply, `/${req.locale}/account`, { kind: 'success', message: req.t('auth.verify.done') });
     }
     return render(deps, req, reply, {
