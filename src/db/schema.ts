@@ -213,6 +213,8 @@ export interface RateLimitTable {
   key: string;
   count: number;
   reset_at: Timestamp;
+  /** Attempt limits only (`platform/auth/attempts.ts`): locked until then after too many failures. */
+  blocked_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface SecretTable {

@@ -3,6 +3,7 @@ import type { Deps } from '../http/deps.ts';
 import { translator, type Locale } from '../i18n/i18n.ts';
 import { queueMail } from '../notify/mail-job.ts';
 import { anonymiseUser, consumeToken, findUserByEmail, findUserById, insertOrFindUser, insertToken, insertUser, updateUser } from './auth.repo.ts';
+import { forgetAccountAttempts, SIGN_IN } from './attempts.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { destroyUserSessions } from './sessions.ts';
 import { randomToken } from './tokens.ts';
@@ -100,7 +101,7 @@ export async function requestPasswordReset(deps: Deps, email: string, locale: Lo
   });
 }
 
-/** Sets a new password from a reset link; signs the account out everywhere. Reaching the link proves the address. */
+/** Sets a new password from a reset link; signs the account out everywhere and ends a sign-in lock. Reaching the link proves the address. */
 export async function resetPassword(deps: Deps, token: string, password: string): Promise<{ kind: 'ok'; userId: number } | { kind: 'invalid_token' }> {
   const passwordHash = await hashPassword(password);
   return deps.db.transaction().execute(async (trx) => {
@@ -108,6 +109,8 @@ export async function resetPassword(deps: Deps, token: string, password: string)
     if (!row?.user_id) return { kind: 'invalid_token' as const };
     await updateUser(trx, row.user_id, { password_hash: passwordHash, email_verified_at: new Date() });
     await destroyUserSessions(trx, row.user_id);
+    const email = (await findUserById(trx, row.user_id))?.email;
+    if (email) await forgetAccountAttempts(trx, SIGN_IN, email);
     return { kind: 'ok' as const, userId: row.user_id };
   });
 }

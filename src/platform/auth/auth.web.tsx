@@ -5,7 +5,8 @@ import { redirectWithFlash } from '../http/flash.ts';
 import { formRoute } from '../http/form-route.tsx';
 import { render } from '../http/render.tsx';
 import { safeNext } from '../http/request-context.ts';
-import { Button, ErrorSummary, Field, Form } from '../views/components.tsx';
+import { Button, ErrorSummary, Field, Form, type FormErrors } from '../views/components.tsx';
+import { attempt, REGISTER, RESET, SIGN_IN } from './attempts.ts';
 import { RegisterSchema, ResetRequestSchema, ResetSchema, SignInSchema } from './auth.schemas.ts';
 import { register, requestPasswordReset, resetPassword, sendVerificationMail, signIn, verifyEmail } from './auth.service.ts';
 import { tokenIsLive } from './auth.repo.ts';
@@ -23,13 +24,18 @@ export async function startSession(deps: Deps, req: FastifyRequest, reply: Fasti
   });
 }
 
+/** Refuses an attempt while its account or network address is locked: 429, Retry-After, and the form with the wait. */
+function tooMany(req: FastifyRequest, reply: FastifyReply, seconds: number, key: string): FormErrors {
+  reply.code(429).header('retry-after', String(seconds));
+  return { email: req.t(key, { minutes: Math.ceil(seconds / 60) }) };
+}
+
 /** Registration, sign-in and out, e-mail verification and password reset. */
 export function registerAuthPages(app: App, deps: Deps): void {
   formRoute(app, deps, {
     url: '/:locale/account/register',
     schema: RegisterSchema,
     title: (req) => req.t('auth.register.title'),
-    postOptions: LIMIT(5, 10),
     view: (req, { errors, values }) => (
       <>
         <h1>{req.t('auth.register.title')}</h1>
@@ -48,6 +54,8 @@ export function registerAuthPages(app: App, deps: Deps): void {
     // A new address and one already in use get the same answer (no session either way): the mailed link
     // confirms a new account and signs in; the owner of an existing one is told by mail.
     handle: async (value, req, reply) => {
+      const gate = await attempt(deps, REGISTER, { email: value.email, ip: req.ip });
+      if (!gate.ok) return tooMany(req, reply, gate.retryAfterSeconds, 'auth.limit.mail');
       await register(deps, value, req.locale);
       return redirectWithFlash(reply, `/${req.locale}/account/check-email`, {
         kind: 'success', message: req.t('auth.register.checkMail', { email: value.email }),
@@ -71,7 +79,6 @@ export function registerAuthPages(app: App, deps: Deps): void {
     url: '/:locale/account/sign-in',
     schema: SignInSchema,
     title: (req) => req.t('auth.signIn.title'),
-    postOptions: LIMIT(10, 5),
     initial: (req) => ({ next: (req.query as { next?: string }).next }),
     view: (req, { errors, values }) => (
       <>
@@ -88,9 +95,13 @@ export function registerAuthPages(app: App, deps: Deps): void {
         <p>{req.t('auth.signIn.noAccount')} <a href={`/${req.locale}/account/register`}>{req.t('auth.register.title')}</a></p>
       </>
     ),
+    // Failures count per account and per network address; a success does not count and clears the account's.
     handle: async (value, req, reply) => {
+      const gate = await attempt(deps, SIGN_IN, { email: value.email, ip: req.ip });
+      if (!gate.ok) return tooMany(req, reply, gate.retryAfterSeconds, 'auth.limit.signIn');
       const result = await signIn(deps, value.email, value.password);
       if (result.kind === 'invalid') return { email: req.t('auth.signIn.invalid') };
+      await gate.succeeded();
       await startSession(deps, req, reply, result.userId);
       return redirectWithFlash(reply, safeNext(value.next, `/${req.locale}/`), { kind: 'success', message: req.t('auth.signIn.done') });
     },
@@ -136,7 +147,6 @@ export function registerAuthPages(app: App, deps: Deps): void {
     url: '/:locale/account/reset',
     schema: ResetRequestSchema,
     title: (req) => req.t('auth.reset.title'),
-    postOptions: LIMIT(5, 10),
     view: (req, { errors, values }) => (
       <>
         <h1>{req.t('auth.reset.title')}</h1>
@@ -149,6 +159,8 @@ export function registerAuthPages(app: App, deps: Deps): void {
       </>
     ),
     handle: async (value, req, reply) => {
+      const gate = await attempt(deps, RESET, { email: value.email, ip: req.ip });
+      if (!gate.ok) return tooMany(req, reply, gate.retryAfterSeconds, 'auth.limit.mail');
       await requestPasswordReset(deps, value.email, req.locale);
       return redirectWithFlash(reply, `/${req.locale}/account/sign-in`, { kind: 'info', message: req.t('auth.reset.sent', { email: value.email }) });
     },

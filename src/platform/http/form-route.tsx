@@ -50,6 +50,8 @@ export function formRoute<S extends TSchema>(app: App, deps: Deps, spec: FormRou
     // A FastifyReply is thenable: awaiting one waits until it is sent and yields undefined, so "sent" is the signal.
     const result = await spec.handle(parsed.value, req, reply);
     if (reply.sent || !result) return reply;
-    return show(req, reply, { errors: result as FormErrors, values: parsed.value as FormValues }, 400);
+    // A handler may have set a status of its own for its errors (429 while an attempt limit holds).
+    const status = reply.statusCode >= 400 ? reply.statusCode : 400;
+    return show(req, reply, { errors: result as FormErrors, values: parsed.value as FormValues }, status);
   });
 }

@@ -107,6 +107,6 @@ function sameOriginPath(next: string, base: URL): string | null {
  */
 export function safeNext(next: unknown, fallback: string): string {
   if (typeof next !== 'string' || next.trim() === '' || next.length > 2000) return fallback;
-  const [a, b] = NEXT_BASES.map((base) => sameOriginPath(next, base));
-  return a !== null && a === b ? a : fallback;
+  const [https, http] = NEXT_BASES.map((base) => sameOriginPath(next, base));
+  return https && https === http ? https : fallback;
 }
