@@ -194,7 +194,7 @@ export function Banner(p: { kind: 'success' | 'info' | 'warning' | 'error'; chil
   );
 }
 
-export function Card(p: { title: string; href?: string; children?: ComponentChildren; headingLevel?: 2 | 3 }) {
+export function Card(p: { title: ComponentChildren; href?: string; children?: ComponentChildren; headingLevel?: 2 | 3 }) {
   const H = p.headingLevel === 3 ? 'h3' : 'h2';
   return (
     <article class="card">

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { JSX } from 'preact';
-import { contentMessage, displayText } from '../i18n/content.ts';
-import type { MessageParams } from '../i18n/i18n.ts';
+import { contentMessage, displayText, type DisplayText } from '../i18n/content.ts';
+import { localizedText, type MessageParams } from '../i18n/i18n.ts';
+import type { LocalizedText } from '../../db/schema.ts';
 import { useView } from './context.ts';
 
 /** The content language of the page's municipality, which user text shown there is assumed to be in. */
@@ -40,4 +41,23 @@ export function ContentMessage(p: { k: string; params: MessageParams; content: r
 /** The same for a handler (a page title built before rendering): the request's municipality and locale. */
 export function contentText(req: FastifyRequest, text: string | null | undefined, from?: string | null): string {
   return displayText(text ?? '', from === undefined ? req.municipality?.default_locale : from, req.locale).text;
+}
+
+/** A name stored per locale (municipality, department, category): the page's, or a fallback marked with its language. */
+export function Name(p: { names: LocalizedText | null | undefined }) {
+  const { locale } = useView();
+  const shown = localizedText(p.names, locale);
+  return shown.lang ? <span lang={shown.lang}>{shown.text}</span> : <>{shown.text}</>;
+}
+
+/** Longer user text (a petition, a description, a response) as paragraphs in one element that carries its language. */
+export function ContentBlock(p: { text: string | null | undefined; from?: string | null | undefined; class?: string }) {
+  const { locale } = useView();
+  const shown = displayText(p.text ?? '', useSource(p.from), locale);
+  return <div class={p.class} lang={shown.lang}>{shown.text.split(/(?:\r?\n){2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>;
+}
+
+/** User text with its language for output that is not a view (an Atom entry): the request's municipality and locale. */
+export function contentPart(req: FastifyRequest, text: string): DisplayText {
+  return displayText(text, req.municipality?.default_locale, req.locale);
 }
