@@ -17,12 +17,15 @@ interface SchemaError {
 const compiled = new WeakMap<TSchema, ReturnType<typeof Compile>>();
 
 /**
- * A field's label inside a message, as `{field}` (as the form shows it) or `{fieldInSentence}` (mid-sentence,
- * in sentence case). A form's message is written before its page is, so it holds a mark that the page
- * replaces with the label its own field shows (`resolveLabels`): the two cannot drift apart.
+ * A field's label inside a message: as the form shows it, or in sentence case where the message puts it
+ * mid-sentence without quotes ("Enter title", but "Title must…" and "Заповніть поле «Назва»"). A form's
+ * message is written before its page is, so it holds a mark that the page replaces with the label its own
+ * field shows (`resolveLabels`): the two cannot drift apart.
  */
 export type LabelOf = (field: string, inSentence: boolean) => string;
 
+// Stands for the label while the message is formatted, so where the message puts it can be seen.
+const LABEL = '\u0001label\u0002';
 const mark: LabelOf = (field, inSentence) => `\u0001${inSentence ? '~' : ''}${field}\u0002`;
 const MARK = /\u0001(~?)([^\u0001\u0002]*)\u0002/g;
 
@@ -55,10 +58,11 @@ export function fieldErrors(errors: Iterable<SchemaError>, t: Translate, labelOf
     const fields = missing.length ? missing : [e.instancePath.split('/')[1] || '_form'];
     for (const field of fields) {
       if (out[field]) continue;
-      const params = { field: labelOf(field, false), fieldInSentence: labelOf(field, true), limit: Number(e.params.limit ?? 0) };
       const key = missing.length ? 'required' : e.keyword;
       const known = ['required', 'minLength', 'maxLength', 'format', 'pattern', 'minimum', 'maximum', 'enum', 'type', 'const'];
-      out[field] = t(`platform.validation.${known.includes(key) ? key : 'invalid'}`, params);
+      const message = t(`platform.validation.${known.includes(key) ? key : 'invalid'}`, { field: LABEL, limit: Number(e.params.limit ?? 0) });
+      out[field] = message.replace(new RegExp(`(^|.)${LABEL}`, 'gsu'), (_, before: string) =>
+        before + labelOf(field, before !== '' && !/["'«»„“”‘’‚]/u.test(before)));
     }
   }
   return out;

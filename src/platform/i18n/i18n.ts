@@ -102,6 +102,11 @@ export function localizedText(text: LocalizedText | null | undefined, locale: Lo
   return { text: found ?? '', lang: l || undefined };
 }
 
+/** Whether a message exists (every key is in English at least); for a readable fallback where codes come from data. */
+export function hasMessage(key: string): boolean {
+  return catalog('en')[key] !== undefined;
+}
+
 /** Picks the best text of a per-locale field. */
 export function localized(text: LocalizedText | null | undefined, locale: Locale): string {
   return localizedText(text, locale).text;
