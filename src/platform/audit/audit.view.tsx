@@ -45,7 +45,7 @@ function Subject({ row }: { row: AuditRow }) {
   const { t, locale } = useView();
   const key = `audit.subject.${row.subject_type}`;
   const id = row.subject_id ?? '';
-  const kind = hasMessage(key) ? t(key, { id }) : t('audit.subject.unknown', { type: row.subject_type, id });
+  const kind = hasMessage(key) ? t(key, { id }) : row.subject_id === null ? row.subject_type : t('audit.subject.unknown', { type: row.subject_type, id });
   const name = row.subject_name;
   // A name typed by someone is in the municipality's language; a name kept per locale is the page's or its fallback's.
   const shown = name === null ? null : typeof name === 'string' ? { text: name, from: row.content_locale } : (({ text, lang }) => ({ text, from: lang ?? null }))(localizedText(name, locale));
