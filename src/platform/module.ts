@@ -3,6 +3,7 @@ import type { Database } from '../db/database.ts';
 import type { Municipality } from '../db/schema.ts';
 import type { App, Deps } from './http/deps.ts';
 import type { JobHandler } from './jobs/queue.ts';
+import type { AuditSubject } from './audit/audit.subject.ts';
 
 /** What a feature module tells the platform about itself, through its index.ts. */
 export interface ModuleManifest {
@@ -21,6 +22,11 @@ export interface ModuleManifest {
   staffPages?: { path: string; labelKey: string; action: string }[];
   /** Per-municipality settings with defaults, edited on the admin settings page. */
   settings?: TObject;
+  /**
+   * How the audit log shows the module's subjects (`report` → a link to `/<slug>/reports/12` and its title).
+   * Its actions are named by the messages `audit.action.<action>` and its subjects by `audit.subject.<type>`.
+   */
+  auditSubjects?: Record<string, AuditSubject>;
   /** Fills a municipality with realistic demo content. */
   demo?(db: Database, municipality: Municipality, people: DemoPeople): Promise<void>;
 }

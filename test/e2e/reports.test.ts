@@ -52,7 +52,7 @@ test('a report without JavaScript, then "me too" from a neighbour, then every la
     await follow(page, () => page.click(`main a[href="${base}/new"]`), { status: 200 });
     await follow(page, () => page.click(`main a[href="${base}/new?category=potholes"]`), { status: 200 });
     await follow(page, () => page.click('main form button[type=submit]'), { status: 400 });
-    assert.match(await text(page, '.error-summary'), new RegExp(tr('uk')('field.title')));
+    assert.match(await text(page, '.error-summary'), new RegExp(tr('uk')('reports.web.field.title')));
     await page.fill('#f-title', 'Глибока вибоїна біля ринку');
     await page.fill('#f-address', 'вул. Львівська, 5');
     await page.fill('#f-lat', PLACE.lat);

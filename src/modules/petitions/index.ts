@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import { numberedSubject } from '../../platform/audit/audit.subject.ts';
 import { registerPetitionData } from './data/routes.ts';
 import { petitionDemo } from './petition.demo.ts';
 import { notifySignersJob } from './petition.service.ts';
@@ -24,6 +25,7 @@ export const petitions: ModuleManifest = {
     { name: 'petitions.seal', everySeconds: 1, run: sealPending },
     { name: 'petitions.close-expired', everySeconds: 60, run: closeExpired },
   ],
+  auditSubjects: { petition: numberedSubject('petitions', 'petitions') },
   demo: petitionDemo,
 };
 

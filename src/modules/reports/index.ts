@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import { numberedSubject } from '../../platform/audit/audit.subject.ts';
 import './report.policy.ts';
 import { reportDemo } from './report.demo.ts';
 import { forgetExpiredPending } from './report.guests.repo.ts';
@@ -26,5 +27,6 @@ export const reports: ModuleManifest = {
     registerGeoJson(app, deps);
   },
   periodic: [{ name: 'reports.forget-expired-guests', everySeconds: 3600, run: (deps) => forgetExpiredPending(deps.db) }],
+  auditSubjects: { report: numberedSubject('reports', 'reports') },
   demo: reportDemo,
 };

@@ -28,8 +28,9 @@ export async function audit(db: Database, e: AuditEntry): Promise<void> {
 /** The audit trail of a municipality (or of the platform when null), newest first. */
 export async function listAudit(db: Database, municipalityId: number | null, limit: number, offset: number) {
   let q = db.selectFrom('audit_log').leftJoin('users', 'users.id', 'audit_log.actor_id')
-    .select(['audit_log.id', 'audit_log.action', 'audit_log.subject_type', 'audit_log.subject_id', 'audit_log.before',
-      'audit_log.after', 'audit_log.ip', 'audit_log.created_at', 'users.full_name as actor_name']);
+    .leftJoin('municipalities as m', 'm.id', 'audit_log.municipality_id')
+    .select(['audit_log.id', 'audit_log.municipality_id', 'audit_log.action', 'audit_log.subject_type', 'audit_log.subject_id', 'audit_log.before',
+      'audit_log.after', 'audit_log.ip', 'audit_log.created_at', 'users.full_name as actor_name', 'm.slug as municipality_slug', 'm.default_locale as content_locale']);
   q = municipalityId === null ? q : q.where('audit_log.municipality_id', '=', municipalityId);
   return q.orderBy('audit_log.id', 'desc').limit(limit).offset(offset).execute();
 }

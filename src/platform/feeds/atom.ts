@@ -1,11 +1,16 @@
+import type { MessagePart } from '../i18n/content.ts';
+
+/** Text of a feed: plain, or in pieces where user text carries its own language (see `contentMessage`). */
+export type FeedText = string | MessagePart[];
+
 /** One entry of an Atom feed. */
 export interface FeedEntry {
   /** A stable, unique IRI, e.g. `tag:hromada,2026:zhovkva/petitions/12`. */
   id: string;
-  title: string;
+  title: FeedText;
   updated: Date;
   link: string;
-  summary?: string;
+  summary?: FeedText;
   author?: string;
 }
 
@@ -30,6 +35,21 @@ export function xmlEscape(text: string): string {
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
+/**
+ * An Atom text construct. Text in one language is plain text with `xml:lang` when it is not the feed's;
+ * text mixing the feed's language with user text in another is XHTML, so each piece keeps its language.
+ */
+function textElement(name: string, text: FeedText): string {
+  if (typeof text === 'string') return `<${name}>${xmlEscape(text)}</${name}>`;
+  const marked = text.filter((p) => typeof p !== 'string' && p.lang);
+  const only = text.length === 1 ? text[0]! : null;
+  if (!marked.length) return `<${name}>${xmlEscape(text.map((p) => (typeof p === 'string' ? p : p.text)).join(''))}</${name}>`;
+  if (only && typeof only !== 'string') return `<${name} xml:lang="${xmlEscape(only.lang!)}">${xmlEscape(only.text)}</${name}>`;
+  const inner = text.map((p) => (typeof p === 'string' || !p.lang ? xmlEscape(typeof p === 'string' ? p : p.text)
+    : `<span xml:lang="${xmlEscape(p.lang)}" lang="${xmlEscape(p.lang)}">${xmlEscape(p.text)}</span>`)).join('');
+  return `<${name} type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">${inner}</div></${name}>`;
+}
+
 /** Renders an Atom 1.0 (RFC 4287) document. */
 export function atomFeed(feed: Feed): string {
   const newest = feed.entries.reduce<Date | null>((max, e) => (!max || e.updated > max ? e.updated : max), null);
@@ -37,11 +57,11 @@ export function atomFeed(feed: Feed): string {
   const entries = feed.entries.map((e) => [
     '  <entry>',
     `    <id>${xmlEscape(e.id)}</id>`,
-    `    <title>${xmlEscape(e.title)}</title>`,
+    `    ${textElement('title', e.title)}`,
     `    <updated>${e.updated.toISOString()}</updated>`,
     `    <link rel="alternate" type="text/html" href="${xmlEscape(e.link)}"/>`,
     e.author ? `    <author><name>${xmlEscape(e.author)}</name></author>` : '',
-    e.summary ? `    <summary>${xmlEscape(e.summary)}</summary>` : '',
+    e.summary && e.summary.length ? `    ${textElement('summary', e.summary)}` : '',
     '  </entry>',
   ].filter(Boolean).join('\n'));
   return [
@@ -65,8 +85,8 @@ export function sendFeed(reply: import('fastify').FastifyReply, feed: Feed) {
 }
 
 /** A feed of this request's own URL, in its language: `page` is the HTML page it mirrors (a local path). */
-export function sendPageFeed(req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply, baseUrl: string, title: string, page: string, entries: FeedEntry[], selfQuery = '') {
+export function sendPageFeed(req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply, baseUrl: string, title: FeedText, page: string, entries: FeedEntry[], selfQuery = '') {
   // The query that selects the entries (a district) is part of the feed's identity; other parameters are not.
   const self = `${baseUrl}${req.url.split('?')[0]}${selfQuery}`;
-  return sendFeed(reply, { id: self, title, link: `${baseUrl}${page}`, self, lang: req.locale, entries });
+  return sendFeed(reply, { id: self, title: typeof title === 'string' ? title : title.map((p) => (typeof p === 'string' ? p : p.text)).join(''), link: `${baseUrl}${page}`, self, lang: req.locale, entries });
 }

@@ -16,26 +16,61 @@ interface SchemaError {
 
 const compiled = new WeakMap<TSchema, ReturnType<typeof Compile>>();
 
+/**
+ * A field's label inside a message: as the form shows it, or in sentence case where the message puts it
+ * mid-sentence without quotes ("Enter title", but "Title must…" and "Заповніть поле «Назва»"). A form's
+ * message is written before its page is, so it holds a mark that the page replaces with the label its own
+ * field shows (`resolveLabels`): the two cannot drift apart.
+ */
+export type LabelOf = (field: string, inSentence: boolean) => string;
+
+// Stands for the label while the message is formatted, so where the message puts it can be seen.
+const LABEL = '\u0001label\u0002';
+const mark: LabelOf = (field, inSentence) => `\u0001${inSentence ? '~' : ''}${field}\u0002`;
+const MARK = /\u0001(~?)([^\u0001\u0002]*)\u0002/g;
+
+/** A label mid-sentence: its first letter small ("Enter title"), unless it starts an acronym ("IBAN"). */
+export function inSentence(label: string): string {
+  const [first = '', second = ''] = Array.from(label);
+  return second && second === second.toUpperCase() && second !== second.toLowerCase() ? label : first.toLowerCase() + label.slice(first.length);
+}
+
+/** Replaces label marks by the labels a page's fields show, or by `field.<name>` where no field showed one. */
+export function resolveLabels(text: string, shown: ReadonlyMap<string, string>, t: Translate, escape: (s: string) => string = (s) => s): string {
+  if (!text.includes('\u0001')) return text;
+  return text.replace(MARK, (_, small: string, field: string) => {
+    const label = shown.get(field) ?? t(`field.${field}`);
+    return escape(small ? inSentence(label) : label);
+  });
+}
+
+/** Labels from the `field.<name>` messages, for answers without a form (the JSON API). */
+export const catalogLabels = (t: Translate): LabelOf => (field, small) => {
+  const label = t(`field.${field}`);
+  return small ? inSentence(label) : label;
+};
+
 /** Turns schema errors into one translated message per field (the first problem of each). */
-export function fieldErrors(errors: Iterable<SchemaError>, t: Translate): FieldErrors {
+export function fieldErrors(errors: Iterable<SchemaError>, t: Translate, labelOf: LabelOf = catalogLabels(t)): FieldErrors {
   const out: FieldErrors = {};
   for (const e of errors) {
     const missing = e.keyword === 'required' ? (e.params.requiredProperties as string[] | undefined) ?? [] : [];
     const fields = missing.length ? missing : [e.instancePath.split('/')[1] || '_form'];
     for (const field of fields) {
       if (out[field]) continue;
-      const label = t(`field.${field}`);
-      const params = { field: label, limit: Number(e.params.limit ?? 0) };
       const key = missing.length ? 'required' : e.keyword;
       const known = ['required', 'minLength', 'maxLength', 'format', 'pattern', 'minimum', 'maximum', 'enum', 'type', 'const'];
-      out[field] = t(`platform.validation.${known.includes(key) ? key : 'invalid'}`, params);
+      const message = t(`platform.validation.${known.includes(key) ? key : 'invalid'}`, { field: LABEL, limit: Number(e.params.limit ?? 0) });
+      out[field] = message.replace(new RegExp(`(^|.)${LABEL}`, 'gsu'), (_, before: string) =>
+        before + labelOf(field, before !== '' && !/["'«»„“”‘’‚]/u.test(before)));
     }
   }
   return out;
 }
 
 /**
- * Validates a form post or JSON body against a TypeBox schema. Form values arrive as strings:
+ * Validates a form post against a TypeBox schema; its messages name each field by the label its form shows
+ * (resolved when the page is rendered, see `resolveLabels`). Form values arrive as strings:
  * they are trimmed, empty strings dropped (so "required" reads as required), then converted.
  */
 export function parseBody<S extends TSchema>(schema: S, body: unknown, t: Translate): Parsed<Static<S>> {
@@ -49,5 +84,5 @@ export function parseBody<S extends TSchema>(schema: S, body: unknown, t: Transl
   }
   const converted = Value.Convert(schema, structuredClone(values));
   if (check.Check(converted)) return { ok: true, value: converted as Static<S> };
-  return { ok: false, errors: fieldErrors(check.Errors(converted) as Iterable<SchemaError>, t), values };
+  return { ok: false, errors: fieldErrors(check.Errors(converted) as Iterable<SchemaError>, t, mark), values };
 }

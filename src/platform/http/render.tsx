@@ -7,6 +7,10 @@ import { ViewCtx, type Flash, type ViewContext } from '../views/context.ts';
 import { Layout } from '../views/layout.tsx';
 import { csrfToken } from './csrf.ts';
 import { takeFlash } from './flash.ts';
+import { resolveLabels } from './forms.ts';
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 import type { Deps } from './deps.ts';
 import { assetUrls } from './assets.ts';
 import { associationNames } from '../tenancy/municipality.repo.ts';
@@ -52,6 +56,7 @@ export async function viewContext(deps: Deps, req: FastifyRequest, reply: Fastif
     flash: flash === undefined ? takeFlash(req, reply) : flash,
     unreadNotifications: req.user ? await unreadCount(deps.db, req.user.id) : 0,
     oidcProviders: deps.config.oidcProviders.map((p) => ({ id: p.id, name: p.name })),
+    shownLabels: new Map(),
   };
 }
 
@@ -68,11 +73,13 @@ export async function render(
       <Layout title={page.title} wide={page.wide}>{page.body}</Layout>
     </ViewCtx.Provider>
   );
+  // Error messages were written before the page: name each field by the label the page shows for it.
+  const html = resolveLabels(renderToString(tree), ctx.shownLabels, req.t, escapeHtml);
   return reply
     .code(page.status ?? 200)
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-store')
-    .send(`<!doctype html>${renderToString(tree)}`);
+    .send(`<!doctype html>${html}`);
 }
 
 /**
@@ -83,6 +90,7 @@ export async function render(
 export function renderFragment(req: FastifyRequest, reply: FastifyReply, body: ComponentChildren, cacheSeconds: number | null): FastifyReply {
   const ctx: ViewContext = {
     ...requestBasics(req), user: null, associationName: '', nav: [], csrfToken: '', flash: null, unreadNotifications: 0, oidcProviders: [],
+    shownLabels: new Map(),
   };
   return reply
     .header('content-type', 'text/html; charset=utf-8')

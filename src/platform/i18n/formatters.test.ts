@@ -95,9 +95,9 @@ describe('localized()', () => {
     assert.equal(localized(names, 'en'), 'Zhovkva');
   });
 
-  test('sr-Latn falls back to sr-Cyrl before English, and sr-Cyrl to sr-Latn', () => {
-    assert.equal(localized(names, 'sr-Latn'), 'Жовква (ћир.)');
-    assert.equal(localized({ 'sr-Latn': 'Beograd', en: 'Belgrade' }, 'sr-Cyrl'), 'Beograd');
+  test('sr-Latn falls back to sr-Cyrl before English, and sr-Cyrl to sr-Latn, transliterated to the reader\u2019s script', () => {
+    assert.equal(localized(names, 'sr-Latn'), 'Žovkva (ćir.)');
+    assert.equal(localized({ 'sr-Latn': 'Beograd', en: 'Belgrade' }, 'sr-Cyrl'), 'Београд');
   });
 
   test('then English, then Ukrainian for English readers, then anything there is', () => {
@@ -109,7 +109,7 @@ describe('localized()', () => {
   });
 
   test('empty texts are skipped, and nothing gives an empty string', () => {
-    assert.equal(localized({ 'sr-Latn': '', 'sr-Cyrl': 'Жовква' }, 'sr-Latn'), 'Жовква');
+    assert.equal(localized({ 'sr-Latn': '', 'sr-Cyrl': 'Жовква' }, 'sr-Latn'), 'Žovkva');
     assert.equal(localized({}, 'uk'), '');
     assert.equal(localized(null, 'uk'), '');
     assert.equal(localized(undefined, 'en'), '');

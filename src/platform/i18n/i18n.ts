@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { LocalizedText } from '../../db/schema.ts';
+import { toSerbianScript } from './serbian.ts';
 
 export const LOCALES = ['uk', 'sr-Cyrl', 'sr-Latn', 'pl', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -84,11 +85,31 @@ export function translator(locale: Locale): Translate {
   };
 }
 
+/**
+ * The best text of a per-locale field and the locale it is in (for `lang`). A Serbian text in the other
+ * script is transliterated, so it is then in the page's own locale.
+ */
+export function localizedText(text: LocalizedText | null | undefined, locale: Locale): { text: string; lang: string | undefined } {
+  if (!text) return { text: '', lang: undefined };
+  for (const l of FALLBACK[locale]) {
+    const found = text[l];
+    if (!found) continue;
+    if (l === locale) return { text: found, lang: undefined };
+    if (l.startsWith('sr-') && locale.startsWith('sr-')) return { text: toSerbianScript(found, locale as 'sr-Cyrl' | 'sr-Latn'), lang: undefined };
+    return { text: found, lang: l };
+  }
+  const [l, found] = Object.entries(text).find(([, v]) => Boolean(v)) ?? ['', ''];
+  return { text: found ?? '', lang: l || undefined };
+}
+
+/** Whether a message exists (every key is in English at least); for a readable fallback where codes come from data. */
+export function hasMessage(key: string): boolean {
+  return catalog('en')[key] !== undefined;
+}
+
 /** Picks the best text of a per-locale field. */
 export function localized(text: LocalizedText | null | undefined, locale: Locale): string {
-  if (!text) return '';
-  for (const l of FALLBACK[locale]) if (text[l]) return text[l]!;
-  return Object.values(text).find(Boolean) ?? '';
+  return localizedText(text, locale).text;
 }
 
 // Building an Intl formatter costs far more than using one: keep one per locale, time zone and style.

@@ -7,8 +7,10 @@ export async function unreadCount(db: Database, userId: number): Promise<number>
 }
 
 export async function listNotifications(db: Database, userId: number, limit: number, offset: number) {
-  return db.selectFrom('notifications').select(['id', 'kind', 'params', 'link', 'read_at', 'created_at'])
-    .where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+  // The municipality's default locale is the language of the user text the notice quotes (a title, a name).
+  return db.selectFrom('notifications').leftJoin('municipalities as m', 'm.id', 'notifications.municipality_id')
+    .select(['notifications.id', 'kind', 'params', 'link', 'read_at', 'notifications.created_at', 'm.default_locale as content_locale'])
+    .where('user_id', '=', userId).orderBy('notifications.created_at', 'desc').orderBy('notifications.id', 'desc').limit(limit).offset(offset).execute();
 }
 
 export async function countNotifications(db: Database, userId: number): Promise<number> {

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts';
+import { contentMessageText } from '../i18n/content.ts';
 import { isLocale, translator } from '../i18n/i18n.ts';
 import type { Deps } from '../http/deps.ts';
 import { enqueue } from '../jobs/queue.ts';
@@ -14,6 +15,9 @@ export function registerNotificationKinds(...names: string[]): void {
 export function notificationKinds(): string[] {
   return [...kinds];
 }
+
+/** Parameters of a notice that quote user text (marked with its language, Serbian in the reader's script). */
+export const CONTENT_PARAMS = ['title', 'name', 'reason', 'note'] as const;
 
 export interface Notice {
   userId: number;
@@ -38,14 +42,16 @@ export async function notify(db: Database, n: Notice): Promise<void> {
 export async function sendNotificationEmail(payload: Record<string, unknown>, deps: Deps): Promise<void> {
   const n = payload as unknown as Notice;
   const user = await deps.db.selectFrom('users').select(['email', 'locale', 'deleted_at', 'email_verified_at']).where('id', '=', n.userId).executeTakeFirst();
+  const source = n.municipalityId === null ? null
+    : (await deps.db.selectFrom('municipalities').select('default_locale').where('id', '=', n.municipalityId).executeTakeFirst())?.default_locale;
   if (!user?.email || user.deleted_at) return;
   const locale = isLocale(user.locale) ? user.locale : 'uk';
   const t = translator(locale);
   const link = n.link ? `\n\n${deps.config.baseUrl}/${locale}${n.link}` : '';
   await deps.mailer.send({
     to: user.email,
-    subject: t(`notify.${n.kind}.title`, n.params),
-    text: `${t(`notify.${n.kind}.body`, n.params)}${link}\n\n${t('platform.mail.preferences', { url: `${deps.config.baseUrl}/${locale}/account/notifications/settings` })}`,
+    subject: contentMessageText(t, `notify.${n.kind}.title`, n.params, CONTENT_PARAMS, source, locale),
+    text: `${contentMessageText(t, `notify.${n.kind}.body`, n.params, CONTENT_PARAMS, source, locale)}${link}\n\n${t('platform.mail.preferences', { url: `${deps.config.baseUrl}/${locale}/account/notifications/settings` })}`,
   });
 }
 

@@ -4,8 +4,9 @@ import { redirectWithFlash } from '../http/flash.ts';
 import { render } from '../http/render.tsx';
 import { redirectToSignIn } from '../http/request-context.ts';
 import { Button, EmptyState, Form, Pagination, Tag } from '../views/components.tsx';
+import { ContentMessage } from '../views/content.tsx';
 import { countNotifications, listNotifications, markAllRead, unreadCount } from './notify.repo.ts';
-import { notificationKinds, notificationSettings, saveNotificationSettings, type NotificationSetting } from './notify.service.ts';
+import { CONTENT_PARAMS, notificationKinds, notificationSettings, saveNotificationSettings, type NotificationSetting } from './notify.service.ts';
 
 const PER_PAGE = 20;
 
@@ -20,7 +21,8 @@ function pageParam(req: FastifyRequest): number {
 
 function NotificationItem({ req, n }: { req: FastifyRequest; n: NotificationRow }) {
   const params = (n.params ?? {}) as Record<string, string | number>;
-  const title = req.t(`notify.${n.kind}.title`, params);
+  const message = (part: 'title' | 'body') => <ContentMessage k={`notify.${n.kind}.${part}`} params={params} content={CONTENT_PARAMS} from={n.content_locale} />;
+  const title = message('title');
   const unread = !n.read_at;
   return (
     <li class={`notification${unread ? ' notification--unread' : ''}`}>
@@ -28,7 +30,7 @@ function NotificationItem({ req, n }: { req: FastifyRequest; n: NotificationRow 
         {n.link ? <a href={`/${req.locale}${n.link}`}>{title}</a> : title}
         {unread && <>{' '}<Tag tone="info">{req.t('notify.list.unread')}</Tag></>}
       </h2>
-      <p>{req.t(`notify.${n.kind}.body`, params)}</p>
+      <p>{message('body')}</p>
       <p class="muted"><time dateTime={new Date(n.created_at).toISOString()}>{req.fmt.dateTime(n.created_at)}</time></p>
     </li>
   );

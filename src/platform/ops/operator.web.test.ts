@@ -122,13 +122,13 @@ describe('operator pages', () => {
     await audit(t.db, { municipalityId: null, actorId: null, action: 'platform.cleanup', subjectType: 'platform', subjectId: null });
     const page = await operator.get('/en/admin/audit');
     assert.equal(page.statusCode, 200);
-    assert.match(page.body, /<code>municipality\.update<\/code>/);
-    assert.match(page.body, /municipality #\d+/);
-    assert.match(page.body, /<td>Operator<\/td>/);
+    assert.match(page.body, /Changed the municipality's settings/);
+    assert.match(page.body, /municipality #\d+ “Lviv”/);
+    assert.match(page.body, /<td>(<span lang="uk">)?Operator(<\/span>)?<\/td>/);
     assert.match(page.body, /The platform \(automatic\)/);
     assert.match(page.body, /<code>\{&quot;population&quot;:10000\}<\/code>/);
     assert.match(page.body, /Львів &lt;b>/);
-    assert.ok(page.body.indexOf('platform.cleanup') < page.body.indexOf('municipality.update'), 'newest first');
+    assert.ok(page.body.indexOf('platform.cleanup') < page.body.indexOf('Changed the municipality'), 'newest first');
   });
 
   test('the development outbox shows an operator a queued mail after the worker ran, with a link to follow', async () => {

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { audit, countAudit, listAudit } from '../audit/audit.ts';
 import { AuditTable } from '../audit/audit.view.tsx';
+import { describeAudit } from '../audit/audit.subjects.ts';
 import type { App, Deps } from '../http/deps.ts';
 import { forbidden } from '../http/errors.tsx';
 import { redirectWithFlash } from '../http/flash.ts';
@@ -154,7 +155,7 @@ export function registerOperatorPages(app: App, deps: Deps): void {
     const total = await countAudit(deps.db, null);
     const pages = Math.max(1, Math.ceil(total / AUDIT_PER_PAGE));
     const page = Math.min(pageParam(req), pages);
-    const rows = await listAudit(deps.db, null, AUDIT_PER_PAGE, (page - 1) * AUDIT_PER_PAGE);
+    const rows = await describeAudit(deps.db, await listAudit(deps.db, null, AUDIT_PER_PAGE, (page - 1) * AUDIT_PER_PAGE));
     return render(deps, req, reply, {
       title: t('ops.audit.title'),
       wide: true,

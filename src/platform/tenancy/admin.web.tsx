@@ -5,6 +5,7 @@ import { forbidden } from '../http/errors.tsx';
 import { redirectWithFlash } from '../http/flash.ts';
 import { formRoute } from '../http/form-route.tsx';
 import { parseBody } from '../http/forms.ts';
+import { timeZoneOptions } from '../time/time-zones.ts';
 import { render } from '../http/render.tsx';
 import { redirectToSignIn } from '../http/request-context.ts';
 import { LOCALES, localized } from '../i18n/i18n.ts';
@@ -34,6 +35,7 @@ export const municipalGuard = (deps: Deps, action: string) => async (req: Fastif
 function MunicipalityFields({ req, errors, values, isNew }: { req: FastifyRequest; errors: FormErrors; values: FormValues; isNew: boolean }) {
   const t = req.t;
   const f = { errors, values };
+  const timeZones = timeZoneOptions(TIME_ZONES, req.locale, t, { zone: values.timeZone as string | undefined, language: (values.defaultLocale as string | undefined) ?? req.locale });
   return (
     <>
       <NameFields {...f} fixedSlug={!isNew} />
@@ -46,8 +48,7 @@ function MunicipalityFields({ req, errors, values, isNew }: { req: FastifyReques
         options={LOCALES.map((l) => ({ value: l, label: t(`locale.${l}`) }))} />
       <Select name="currency" label={t('field.currency')} value={String(values.currency ?? 'UAH')} errors={errors}
         options={CURRENCIES.map((c) => ({ value: c, label: c }))} />
-      <Select name="timeZone" label={t('field.timeZone')} value={String(values.timeZone ?? 'Europe/Kyiv')} errors={errors}
-        options={TIME_ZONES.map((z) => ({ value: z, label: z }))} />
+      <Select name="timeZone" label={t('field.timeZone')} value={String(values.timeZone ?? timeZones[0]!.value)} errors={errors} options={timeZones} />
       <Field name="host" label={t('field.host')} hint={t('admin.hostHint')} {...f} />
     </>
   );

@@ -4,6 +4,7 @@ import { render } from '../http/render.tsx';
 import { localized, negotiateLocale } from '../i18n/i18n.ts';
 import { enabledModules } from '../modules-registry.ts';
 import { Card, EmptyState, SummaryList } from '../views/components.tsx';
+import { Name } from '../views/content.tsx';
 import { listDepartments, listMunicipalities } from './municipality.repo.ts';
 
 const MunicipalityJson = Type.Object({
@@ -42,7 +43,7 @@ export function registerHomePages(app: App, deps: Deps): void {
               <ul class="cards grid">
                 {list.map((m) => (
                   <li key={m.id}>
-                    <Card title={localized(m.names, req.locale)} href={`/${req.locale}/${m.slug}/`} headingLevel={3}>
+                    <Card title={<Name names={m.names} />} href={`/${req.locale}/${m.slug}/`} headingLevel={3}>
                       <p class="muted">{t('home.population', { count: m.population })}</p>
                       <p>{t('home.services', { count: m.enabled_modules.length })}</p>
                     </Card>
@@ -65,7 +66,7 @@ export function registerHomePages(app: App, deps: Deps): void {
       body: (
         <>
           <div class="page-header">
-            <h1>{name}</h1>
+            <h1><Name names={m.names} /></h1>
             <p class="lead">{t('municipality.lead', { name })}</p>
           </div>
           <h2>{t('municipality.services')}</h2>
@@ -86,7 +87,7 @@ export function registerHomePages(app: App, deps: Deps): void {
           <SummaryList items={[
             [t('municipality.population'), req.fmt.number(m.population)],
             [t('municipality.officialCode'), m.official_code],
-            [t('municipality.departments'), departments.length ? departments.map((d) => localized(d.names, req.locale)).join(', ') : '—'],
+            [t('municipality.departments'), departments.length ? departments.map((d, i) => <>{i > 0 && ', '}<Name names={d.names} /></>) : '—'],
           ]} />
         </>
       ),

@@ -14,6 +14,7 @@ import { DepartmentSchema, StaffSchema } from './municipality.schemas.ts';
 import { countCensus, listResidentVerifications, listStaff } from './staff.repo.ts';
 import { countAudit, listAudit } from '../audit/audit.ts';
 import { AuditTable } from '../audit/audit.view.tsx';
+import { describeAudit } from '../audit/audit.subjects.ts';
 import { Pagination } from '../views/components.tsx';
 
 const RemoveSchema = Type.Object({ userId: Type.Integer({ minimum: 1 }), role: Type.Enum(['moderator', 'official', 'admin']) });
@@ -145,7 +146,8 @@ export function registerStaffPages(app: App, deps: Deps): void {
   page('audit', 'audit.view', 'admin.audit', async (req) => {
     const m = req.municipality!;
     const pageNo = Math.max(1, Number((req.query as { page?: string }).page) || 1);
-    const [rows, total] = await Promise.all([listAudit(deps.db, m.id, 50, (pageNo - 1) * 50), countAudit(deps.db, m.id)]);
+    const [listed, total] = await Promise.all([listAudit(deps.db, m.id, 50, (pageNo - 1) * 50), countAudit(deps.db, m.id)]);
+    const rows = await describeAudit(deps.db, listed);
     return (
       <>
         <AuditTable rows={rows} caption={req.t('admin.audit')} />

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useView } from './context.ts';
+import { useFieldLabel, useView } from './context.ts';
 
 /** Field messages by field name, already translated. */
 export type FormErrors = Record<string, string>;
@@ -52,6 +52,7 @@ interface FieldProps {
 
 /** A labelled input with its hint and error message tied to it for screen readers. */
 export function Field(p: FieldProps) {
+  useFieldLabel(p.name, p.label);
   const error = p.errors?.[p.name];
   const id = `f-${p.name}`;
   const describedBy = [p.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
@@ -76,6 +77,7 @@ export function Field(p: FieldProps) {
 
 /** A labelled file input with its hint and error, as the other fields. */
 export function FileField(p: { name: string; label: string; accept: string; hint?: string; errors?: FormErrors | undefined }) {
+  useFieldLabel(p.name, p.label);
   const error = p.errors?.[p.name];
   const id = `f-${p.name}`;
   const describedBy = [p.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
@@ -91,6 +93,7 @@ export function FileField(p: { name: string; label: string; accept: string; hint
 
 /** A labelled select list. */
 export function Select(p: { name: string; label: string; options: { value: string; label: string }[]; value?: string | undefined; errors?: FormErrors | undefined; hint?: string }) {
+  useFieldLabel(p.name, p.label);
   const error = p.errors?.[p.name];
   const id = `f-${p.name}`;
   return (
@@ -120,6 +123,7 @@ export function FilterSelect(p: { name: string; label: string; anyLabel: string;
 
 /** A group of checkboxes under one legend. */
 export function Checkboxes(p: { name: string; legend: string; options: { value: string; label: string }[]; checked: string[]; hint?: string; errors?: FormErrors | undefined }) {
+  useFieldLabel(p.name, p.legend);
   const error = p.errors?.[p.name];
   return (
     <fieldset class={`field${error ? ' field--error' : ''}`} id={`f-${p.name}`}>
@@ -194,7 +198,7 @@ export function Banner(p: { kind: 'success' | 'info' | 'warning' | 'error'; chil
   );
 }
 
-export function Card(p: { title: string; href?: string; children?: ComponentChildren; headingLevel?: 2 | 3 }) {
+export function Card(p: { title: ComponentChildren; href?: string; children?: ComponentChildren; headingLevel?: 2 | 3 }) {
   const H = p.headingLevel === 3 ? 'h3' : 'h2';
   return (
     <article class="card">

@@ -32,6 +32,13 @@ export interface ViewContext {
   unreadNotifications: number;
   assets: { css: string; js: string };
   oidcProviders: { id: string; name: string }[];
+  /** The label each form field on the page shows, by field name: error messages name fields by it. */
+  shownLabels: Map<string, string>;
+}
+
+/** Records the label a field shows, so that the page's error messages name the field by it. */
+export function useFieldLabel(name: string, label: string): void {
+  useView().shownLabels.set(name, label);
 }
 
 export const ViewCtx = createContext<ViewContext | null>(null);

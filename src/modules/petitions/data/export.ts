@@ -2,6 +2,7 @@ import { sendPageFeed } from '../../../platform/feeds/atom.ts';
 import { notFound } from '../../../platform/http/errors.tsx';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
+import { contentPart, contentText } from '../../../platform/views/content.tsx';
 import { listEvents, listPetitions } from '../petition.repo.ts';
 import { publicStatuses } from '../petition.service.ts';
 import { sendCsv } from '../../../platform/http/csv.ts';
@@ -32,7 +33,7 @@ export function registerPetitionExports(app: App, deps: Deps): void {
     const rows = await listPetitions(deps.db, m.id, { statuses: publicStatuses(m), sort: 'newest', limit: FEED_SIZE, offset: 0 });
     return sendPageFeed(req, reply, deps.config.baseUrl, req.t('petitions.data.feedNew', { municipality: localized(m.names, req.locale) }), `/${req.locale}/${m.slug}/petitions`,
       rows.map((p) => ({
-        id: `${deps.config.baseUrl}/${m.slug}/petitions/${p.number}`, title: p.title,
+        id: `${deps.config.baseUrl}/${m.slug}/petitions/${p.number}`, title: [contentPart(req, p.title)],
         updated: new Date(p.published_at ?? p.created_at), link: petitionUrl(deps.config.baseUrl, req, m, p.number),
         summary: req.t(`petitions.status.${p.status}`),
       })));
@@ -43,8 +44,8 @@ export function registerPetitionExports(app: App, deps: Deps): void {
     const rows = await latestResponses(deps.db, m.id, FEED_SIZE);
     return sendPageFeed(req, reply, deps.config.baseUrl, req.t('petitions.data.feedResponses', { municipality: localized(m.names, req.locale) }), `/${req.locale}/${m.slug}/petitions?status=answered`,
       rows.map((p) => ({
-        id: `${deps.config.baseUrl}/${m.slug}/petitions/${p.number}/response`, title: `${req.t(`petitions.outcome.${p.response_outcome}`)}: ${p.title}`,
-        updated: new Date(p.answered_at), link: petitionUrl(deps.config.baseUrl, req, m, p.number), summary: p.response_text ?? '',
+        id: `${deps.config.baseUrl}/${m.slug}/petitions/${p.number}/response`, title: [`${req.t(`petitions.outcome.${p.response_outcome}`)}: `, contentPart(req, p.title)],
+        updated: new Date(p.answered_at), link: petitionUrl(deps.config.baseUrl, req, m, p.number), summary: p.response_text ? [contentPart(req, p.response_text)] : '',
       })));
   });
 
@@ -54,10 +55,10 @@ export function registerPetitionExports(app: App, deps: Deps): void {
     if (!p) return notFound(deps, req, reply);
     const events = await listEvents(deps.db, p.id);
     const link = petitionUrl(deps.config.baseUrl, req, m, p.number);
-    return sendPageFeed(req, reply, deps.config.baseUrl, p.title, `/${req.locale}/${m.slug}/petitions/${p.number}`,
+    return sendPageFeed(req, reply, deps.config.baseUrl, contentText(req, p.title), `/${req.locale}/${m.slug}/petitions/${p.number}`,
       events.map((e) => ({
         id: `${deps.config.baseUrl}/${m.slug}/petitions/${p.number}/events/${e.id}`, title: req.t(`petitions.event.${e.kind}`),
-        updated: new Date(e.created_at), link, ...(e.note ? { summary: e.note } : {}),
+        updated: new Date(e.created_at), link, ...(e.note ? { summary: [contentPart(req, e.note)] } : {}),
       })));
   });
 }

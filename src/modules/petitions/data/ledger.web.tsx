@@ -7,6 +7,7 @@ import { render } from '../../../platform/http/render.tsx';
 import { canonicalJson, ledgerEntries, type LedgerRow } from '../../../platform/ledger/ledger.ts';
 import { chainHead } from '../../../platform/ledger/ledger.repo.ts';
 import { Banner, SummaryList, Table } from '../../../platform/views/components.tsx';
+import { Content } from '../../../platform/views/content.tsx';
 import { PetitionLedgerChecker } from '../ledger-check.ts';
 import type { PetitionRow } from '../petition.repo.ts';
 import { chainName } from '../signature.service.ts';
@@ -106,7 +107,7 @@ export function registerLedgerRoutes(app: App, deps: Deps): void {
       title: t('petitions.data.ledgerTitle', { number: p.number }),
       body: (
         <>
-          <p><a href={`/${req.locale}/${m.slug}/petitions/${p.number}`}>{p.title}</a></p>
+          <p><a href={`/${req.locale}/${m.slug}/petitions/${p.number}`}><Content text={p.title} /></a></p>
           <h1>{t('petitions.data.ledgerTitle', { number: p.number })}</h1>
           <p class="lead">{t('petitions.data.ledgerLead')}</p>
           {!result

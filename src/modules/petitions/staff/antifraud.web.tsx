@@ -7,6 +7,7 @@ import { formRoute } from '../../../platform/http/form-route.tsx';
 import { parseBody } from '../../../platform/http/forms.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { Button, ErrorSummary, Field, Form, Select, Table, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
+import { Content } from '../../../platform/views/content.tsx';
 import { findPetition, type PetitionRow } from '../petition.repo.ts';
 import { listBlockedDomains, setDomainBlocked, trendingSigners } from '../signature.repo.ts';
 import { invalidateSignatures } from '../signature.service.ts';
@@ -48,7 +49,7 @@ export function registerAntifraudPages(app: App, deps: Deps): void {
     const base = `/${req.locale}/${req.municipality!.slug}/petitions`;
     const table = (caption: string, keyLabel: string, rows: typeof byIp) => (
       <Table caption={caption} head={[keyLabel, t('petitions.staff.petition'), t('petitions.staff.signatures')]} numeric={[2]}
-        rows={rows.map((r) => [r.key ?? '—', <a href={`${base}/${r.number}/invalidate`}>{t('petitions.number', { number: r.number })}: {r.title}</a>, String(r.n)])} />
+        rows={rows.map((r) => [r.key ?? '—', <a href={`${base}/${r.number}/invalidate`}>{t('petitions.number', { number: r.number })}: <Content text={r.title} /></a>, String(r.n)])} />
     );
     return render(deps, req, reply, {
       title: t('petitions.staff.signers'),
@@ -88,7 +89,7 @@ export function registerAntifraudPages(app: App, deps: Deps): void {
       return (
         <>
           <h1>{req.t('petitions.web.invalidate')}</h1>
-          <p><a href={petitionPath(req, p.number)}>{req.t('petitions.number', { number: p.number })}: {p.title}</a></p>
+          <p><a href={petitionPath(req, p.number)}>{req.t('petitions.number', { number: p.number })}: <Content text={p.title} /></a></p>
           <p class="lead">{req.t('petitions.staff.invalidateLead')}</p>
           <ErrorSummary errors={errors} />
           {matching !== null && <p role="status">{req.t('petitions.staff.matching', { count: matching })}</p>}

@@ -9,6 +9,7 @@ import { readMultipartFile } from '../../../platform/files/files.web.ts';
 import { findFile } from '../../../platform/files/files.repo.ts';
 import { fileUrl, saveUpload } from '../../../platform/files/uploads.ts';
 import { Banner, Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
+import { Content } from '../../../platform/views/content.tsx';
 import { findPetition, listFiles, type PetitionRow } from '../petition.repo.ts';
 import { closePetition, publishPetition, rejectPetition, respondToPetition } from '../petition.service.ts';
 import { loadPetition, petitionPath } from '../web/common.tsx';
@@ -53,7 +54,7 @@ export function registerDecisionPages(app: App, deps: Deps): void {
           <ErrorSummary errors={errors} />
           {p.moderation_due_at && <p>{req.t('petitions.staff.decideBy', { date: fmt.format(new Date(p.moderation_due_at)) })} {overdue(p.moderation_due_at) && <strong>{req.t('petitions.staff.overdue')}</strong>}</p>}
           <section class="preview" aria-label={req.t('petitions.web.preview')}>
-            <h2>{p.title}</h2>
+            <h2><Content text={p.title} /></h2>
             <p>{req.t('petitions.web.author')}: {p.author_name}</p>
             {p.body.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}
             {files.length > 0 && <ul>{files.map((f) => <li key={f.id}><a href={fileUrl(f.id)}>{f.original_name}</a></li>)}</ul>}
@@ -97,7 +98,7 @@ export function registerDecisionPages(app: App, deps: Deps): void {
       return (
         <>
           <h1>{req.t('petitions.staff.respondTitle')}</h1>
-          <p><a href={path}>{req.t('petitions.number', { number: p.number })}: {p.title}</a></p>
+          <p><a href={path}>{req.t('petitions.number', { number: p.number })}: <Content text={p.title} /></a></p>
           {p.response_due_at && (
             <Banner kind={overdue(p.response_due_at) ? 'warning' : 'info'}>
               {req.t(overdue(p.response_due_at) ? 'petitions.staff.dueWasOn' : 'petitions.staff.dueOn', { date: fmt.format(new Date(p.response_due_at)) })}
@@ -161,7 +162,7 @@ export function registerDecisionPages(app: App, deps: Deps): void {
       return (
         <>
           <h1>{req.t('petitions.web.close')}</h1>
-          <p><a href={petitionPath(req, p.number)}>{req.t('petitions.number', { number: p.number })}: {p.title}</a></p>
+          <p><a href={petitionPath(req, p.number)}>{req.t('petitions.number', { number: p.number })}: <Content text={p.title} /></a></p>
           <ErrorSummary errors={errors} />
           <Form action={`${petitionPath(req, p.number)}/close`}>
             <Field name="reason" label={req.t('petitions.staff.closeReason')} hint={req.t('petitions.staff.closeHint')} multiline rows={5} required errors={errors} values={values} />

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { EmptyState, SummaryList, Table, Tag } from '../../../platform/views/components.tsx';
+import { Content } from '../../../platform/views/content.tsx';
 import { countByStatus, responseTimes } from '../petition.repo.ts';
 import { StatusTag } from '../petition.views.tsx';
 import { guard, overdue, StaffNav } from './nav.tsx';
@@ -24,7 +25,7 @@ function WorkTable({ req, rows, caption, due }: { req: FastifyRequest; rows: Row
   return (
     <Table caption={caption} head={[t('petitions.staff.petition'), t('petitions.web.status'), t('petitions.staff.signatures'), t('petitions.staff.deadline'), t('petitions.staff.action')]} numeric={[2]}
       rows={rows.map((p) => [
-        <a href={`${base}/${p.number}`}>{t('petitions.number', { number: p.number })}: {p.title}</a>,
+        <a href={`${base}/${p.number}`}>{t('petitions.number', { number: p.number })}: <Content text={p.title} /></a>,
         <StatusTag status={p.status} />,
         String(p.signatures),
         <>{fmt(p[due])} {overdue(p[due]) && <Tag tone="danger">{t('petitions.staff.overdue')}</Tag>}</>,

@@ -10,6 +10,7 @@ import { readMultipartFile } from '../../../platform/files/files.web.ts';
 import { saveUpload } from '../../../platform/files/uploads.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
+import { Content } from '../../../platform/views/content.tsx';
 import { findPetition, listCategories, listFiles, type PetitionRow } from '../petition.repo.ts';
 import { createDraft, submitDraft, updateDraft } from '../petition.service.ts';
 import { PetitionLevel } from './level.tsx';
@@ -162,7 +163,7 @@ export function registerDraftPages(app: App, deps: Deps): void {
           <h1>{req.t('petitions.web.previewTitle')}</h1>
           <p class="lead">{req.t('petitions.web.previewLead')}</p>
           <section class="preview" aria-label={req.t('petitions.web.preview')}>
-            <h2>{p.title}</h2>
+            <h2><Content text={p.title} /></h2>
             {p.body.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}
           </section>
           <Form action={`${path}/submit`}><Button>{req.t('petitions.web.submit')}</Button></Form>

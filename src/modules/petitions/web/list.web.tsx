@@ -3,6 +3,7 @@ import type { App, Deps } from '../../../platform/http/deps.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { redirectToSignIn } from '../../../platform/http/request-context.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
+import { Content, Name } from '../../../platform/views/content.tsx';
 import { ButtonLink, EmptyState, Pagination } from '../../../platform/views/components.tsx';
 import { useView } from '../../../platform/views/context.ts';
 import { can } from '../../../platform/tenancy/policy.ts';
@@ -19,12 +20,12 @@ type Row = Awaited<ReturnType<typeof listPetitions>>[number];
 interface Query { q?: string; status?: string; category?: string; sort?: string; page?: string }
 
 function PetitionItem({ p, base }: { p: Row; base: string }) {
-  const { t, locale, fmt } = useView();
+  const { t, fmt } = useView();
   return (
     <li class="petition-item">
       <p class="petition-item__meta">{t('petitions.number', { number: p.number })} · <StatusTag status={p.status} />
-        {p.category_names && <> · {localized(p.category_names, locale)}</>}</p>
-      <h3 class="petition-item__title"><a href={`${base}/${p.number}`}>{p.title}</a></h3>
+        {p.category_names && <> · <Name names={p.category_names} /></>}</p>
+      <h3 class="petition-item__title"><a href={`${base}/${p.number}`}><Content text={p.title} /></a></h3>
       {p.status !== 'draft' && p.status !== 'moderation' && (
         <SignatureProgress count={Number(p.signatures)} threshold={p.threshold} closesAt={p.closes_at} status={p.status} />
       )}

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { render, renderFragment } from '../../../platform/http/render.tsx';
 import { notFound } from '../../../platform/http/errors.tsx';
-import { localized } from '../../../platform/i18n/i18n.ts';
+import { Content, ContentBlock, Name, contentText } from '../../../platform/views/content.tsx';
 import { fileUrl } from '../../../platform/files/uploads.ts';
 import { meetsLevel } from '../../../platform/auth/current-user.ts';
 import { Banner, Button, ButtonLink, Form, Pagination, SummaryList, Table } from '../../../platform/views/components.tsx';
@@ -85,21 +85,21 @@ export function registerShowPages(app: App, deps: Deps): void {
     const official = can(req.user, 'petitions.respond', { municipalityId: m.id });
     const url = `${deps.config.baseUrl}${path}`;
     const facts: [string, preact.ComponentChildren][] = [
-      [t('petitions.web.author'), p.author_name ?? t('petitions.web.anonymised')],
+      [t('petitions.web.author'), p.author_name ? <Content text={p.author_name} /> : t('petitions.web.anonymised')],
       [t('petitions.web.status'), <StatusTag status={p.status} />],
     ];
-    if (p.category_names) facts.push([t('petitions.web.category'), localized(p.category_names, req.locale)]);
+    if (p.category_names) facts.push([t('petitions.web.category'), <Name names={p.category_names} />]);
     if (p.published_at) facts.push([t('petitions.web.published'), fmt(p.published_at)]);
     if (p.closes_at) facts.push([t('petitions.web.closes'), fmt(p.closes_at)]);
     if (p.threshold_reached_at) facts.push([t('petitions.web.thresholdReached'), fmt(p.threshold_reached_at)]);
     if (p.response_due_at && !p.answered_at) facts.push([t('petitions.web.responseDue'), fmt(p.response_due_at)]);
     if (p.answered_at) facts.push([t('petitions.web.answered'), fmt(p.answered_at)]);
     return render(deps, req, reply, {
-      title: p.title,
+      title: contentText(req, p.title),
       body: (
         <article class="petition">
           <p class="petition__number">{t('petitions.number', { number: p.number })}</p>
-          <h1>{p.title}</h1>
+          <h1><Content text={p.title} /></h1>
           {p.status === 'draft' && own && (
             <Banner kind="info" title={t('petitions.web.draftTitle')}>
               <p>{t('petitions.web.draftHint')}</p>
@@ -125,7 +125,7 @@ export function registerShowPages(app: App, deps: Deps): void {
           {hasProgress(p) && <SignatureProgress count={count} threshold={p.threshold} closesAt={p.closes_at} status={p.status} liveSrc={`${path}/progress`} />}
           {await SignBox({ deps, req, p })}
           <h2>{t('petitions.web.text')}</h2>
-          <div class="petition__body">{p.body.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>
+          <ContentBlock class="petition__body" text={p.body} />
           {files.length > 0 && (
             <>
               <h2>{t('petitions.web.attachments')}</h2>
@@ -136,31 +136,31 @@ export function registerShowPages(app: App, deps: Deps): void {
             <section class="petition__response" aria-labelledby="response-title">
               <h2 id="response-title">{t('petitions.web.response')}</h2>
               <p><StatusTag status="answered" /> <strong>{t(`petitions.outcome.${p.response_outcome}`)}</strong></p>
-              <div>{(p.response_text ?? '').split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>
+              <ContentBlock text={p.response_text} />
               {p.response_file_id && <p><a href={fileUrl(p.response_file_id)}>{t('petitions.web.responseDocument')}</a></p>}
             </section>
           )}
-          {p.status === 'rejected' && p.rejection_reason && <Banner kind="warning" title={t('petitions.web.rejectedReason')}><p>{p.rejection_reason}</p></Banner>}
-          {p.status === 'closed' && <Banner kind="info" title={t('petitions.web.closedTitle')}><p>{p.close_reason ?? t('petitions.web.expiredReason', { count, threshold: p.threshold ?? 0 })}</p></Banner>}
+          {p.status === 'rejected' && p.rejection_reason && <Banner kind="warning" title={t('petitions.web.rejectedReason')}><Content as="p" text={p.rejection_reason} /></Banner>}
+          {p.status === 'closed' && <Banner kind="info" title={t('petitions.web.closedTitle')}><p>{p.close_reason ? <Content text={p.close_reason} /> : t('petitions.web.expiredReason', { count, threshold: p.threshold ?? 0 })}</p></Banner>}
           {latest.length > 0 && (
             <>
               <h2>{t('petitions.web.latestSigners')}</h2>
-              <ul class="signers">{latest.map((s) => <li key={s.id}>{signerName(req, s)}</li>)}</ul>
+              <ul class="signers">{latest.map((s) => <li key={s.id}><Content text={signerName(req, s)} /></li>)}</ul>
               <p><a href={`${path}/signatures`}>{t('petitions.web.allSigners', { count })}</a></p>
             </>
           )}
           {invalidations.length > 0 && (
             <Table caption={t('petitions.web.invalidations')} head={[t('petitions.web.date'), t('petitions.web.invalidatedCount'), t('petitions.web.reason')]}
-              rows={invalidations.map((i) => [fmt(i.created_at), String(i.count), i.reason])} numeric={[1]} />
+              rows={invalidations.map((i) => [fmt(i.created_at), String(i.count), <Content text={i.reason} />])} numeric={[1]} />
           )}
           <h2>{t('petitions.web.timeline')}</h2>
           <ol class="timeline">
-            {events.map((e) => <li key={e.id}><time dateTime={new Date(e.created_at).toISOString()}>{fmt(e.created_at)}</time> — {t(`petitions.event.${e.kind}`)}{e.note && e.kind !== 'answered' ? `: ${e.note}` : ''}</li>)}
+            {events.map((e) => <li key={e.id}><time dateTime={new Date(e.created_at).toISOString()}>{fmt(e.created_at)}</time> — {t(`petitions.event.${e.kind}`)}{e.note && e.kind !== 'answered' ? <>: <Content text={e.note} /></> : ''}</li>)}
           </ol>
           {!['draft', 'moderation'].includes(p.status) && (
             <>
               <h2>{t('petitions.web.share')}</h2>
-              <ul class="actions">{shareLinks(url, p.title).map(([name, href]) => <li key={name}><a href={href} rel="noopener">{name}</a></li>)}</ul>
+              <ul class="actions">{shareLinks(url, contentText(req, p.title)).map(([name, href]) => <li key={name}><a href={href} rel="noopener">{name}</a></li>)}</ul>
               <p class="data-links">
                 <a href={`${path}/feed.atom`}>{t('petitions.web.feed')}</a> · <a href={`/api/v1/${m.slug}/petitions/${p.number}`}>JSON</a> · <a href={`${path}/ledger`}>{t('petitions.web.ledger')}</a>
               </p>
@@ -179,14 +179,14 @@ export function registerShowPages(app: App, deps: Deps): void {
     const path = petitionPath(req, p.number);
 
     return render(deps, req, reply, {
-      title: req.t('petitions.web.signersOf', { title: p.title }),
+      title: req.t('petitions.web.signersOf', { title: contentText(req, p.title) }),
       body: (
         <>
-          <p><a href={path}>{p.title}</a></p>
+          <p><a href={path}><Content text={p.title} /></a></p>
           <h1>{req.t('petitions.web.signers')}</h1>
           <p>{req.t('petitions.count', { count })}</p>
           <Table caption={req.t('petitions.web.signers')} captionHidden head={[req.t('petitions.web.signerName'), req.t('petitions.web.signedAt')]}
-            rows={rows.map((s) => [signerName(req, s), req.fmt.dateTime(s.signed_at)])} />
+            rows={rows.map((s) => [<Content text={signerName(req, s)} />, req.fmt.dateTime(s.signed_at)])} />
           <Pagination page={page} pages={Math.max(1, Math.ceil(count / SIGNATORIES_PER_PAGE))} hrefFor={(n) => `${path}/signatures?page=${n}`} />
         </>
       ),

@@ -5,6 +5,7 @@ import { redirectToSignIn } from '../../../platform/http/request-context.ts';
 import { meetsLevel } from '../../../platform/auth/current-user.ts';
 import { notFound } from '../../../platform/http/errors.tsx';
 import { Banner, Button, Form, SummaryList } from '../../../platform/views/components.tsx';
+import { Content } from '../../../platform/views/content.tsx';
 import { petitionSettings } from '../petition.settings.ts';
 import { signatureReceipt, signPetition } from '../signature.service.ts';
 import { loadPetition, petitionPath } from './common.tsx';
@@ -35,7 +36,7 @@ export function registerSignPages(app: App, deps: Deps): void {
         title: req.t('petitions.web.sign'),
         body: (
           <>
-            <h1>{p.title}</h1>
+            <h1><Content text={p.title} /></h1>
             <p class="lead">{req.t('petitions.web.signConfirm', { name: req.user.fullName })}</p>
             <Form action={`${path}/sign`}><Button>{req.t('petitions.web.sign')}</Button></Form>
           </>
@@ -73,7 +74,7 @@ export function registerSignPages(app: App, deps: Deps): void {
     const path = petitionPath(req, p.number);
     const when = new Intl.DateTimeFormat(req.locale, { dateStyle: 'long', timeStyle: 'medium', timeZone: m.time_zone });
     const items: [string, preact.ComponentChildren][] = [
-      [req.t('petitions.web.receipt.petition'), <a href={path}>{p.title}</a>],
+      [req.t('petitions.web.receipt.petition'), <a href={path}><Content text={p.title} /></a>],
       [req.t('petitions.web.signedAt'), when.format(new Date(receipt.signedAt))],
       [req.t('petitions.web.receipt.chain'), <code>{receipt.chain}</code>],
       [req.t('petitions.web.receipt.signer'), <code class="hash">{receipt.signer}</code>],

@@ -8,6 +8,7 @@ import { localized } from '../../../platform/i18n/i18n.ts';
 import { municipalGuard } from '../../../platform/tenancy/admin.web.tsx';
 import { listDepartments } from '../../../platform/tenancy/municipality.repo.ts';
 import { Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
+import { Content, contentText } from '../../../platform/views/content.tsx';
 import { listAllEvents, listTemplates, OPEN_STATUSES, type ReportRow } from '../report.repo.ts';
 import { reportSettings } from '../report.settings.ts';
 import { addStaffNote, closeReport, MOVES, moveByStaff, placeReport, reassignReport, type Move, type StaffOutcome } from '../report.workflow.ts';
@@ -40,7 +41,7 @@ async function HandlePage({ deps, req, r, shown }: { deps: Deps; req: FastifyReq
   return (
     <>
       <p class="eyebrow">{t('reports.number', { number: r.number })} · <ReportStatusTag status={r.status} /></p>
-      <h1>{r.title}</h1>
+      <h1><Content text={r.title} /></h1>
       <StaffNav req={req} />
       <p><a href={reportPath(req, r.number)}>{t('reports.staff.publicPage')}</a></p>
       <ErrorSummary errors={shown.errors} />
@@ -98,7 +99,7 @@ async function HandlePage({ deps, req, r, shown }: { deps: Deps; req: FastifyReq
         {events.map((e) => (
           <li key={e.id}>
             <time dateTime={new Date(e.created_at).toISOString()}>{req.fmt.dateTime(e.created_at)}</time> {t(`reports.event.${e.kind}`)}
-            {e.actor_name ? ` · ${e.actor_name}` : ''}{!e.public ? ` · ${t('reports.staff.internal')}` : ''}{e.note ? `: ${e.note}` : ''}
+            {e.actor_name ? <> · <Content text={e.actor_name} /></> : ''}{!e.public ? ` · ${t('reports.staff.internal')}` : ''}{e.note ? <>: <Content text={e.note} /></> : ''}
           </li>
         ))}
       </ol>
@@ -115,7 +116,7 @@ export function registerHandlePages(app: App, deps: Deps): void {
   };
   // An async component is not awaited by the renderer: its markup is built first.
   const show = async (req: FastifyRequest, reply: FastifyReply, r: ReportRow, shown: Shown, status = 200) =>
-    render(deps, req, reply, { title: r.title, status, body: await HandlePage({ deps, req, r, shown }) });
+    render(deps, req, reply, { title: contentText(req, r.title), status, body: await HandlePage({ deps, req, r, shown }) });
 
   app.get('/:locale/:municipality/reports/:number/handle', { schema: { hide: true } }, async (req, reply) => {
     const r = await load(req, reply);

@@ -4,6 +4,7 @@ import { localized } from '../../../platform/i18n/i18n.ts';
 import { municipalGuard } from '../../../platform/tenancy/admin.web.tsx';
 import { listDepartments } from '../../../platform/tenancy/municipality.repo.ts';
 import { EmptyState, FilterSelect, Table, Tag } from '../../../platform/views/components.tsx';
+import { Content } from '../../../platform/views/content.tsx';
 import { staffQueue } from '../report.repo.ts';
 import { reportPath, ReportStatusTag } from '../web/common.tsx';
 import { staffBase, StaffNav } from './nav.tsx';
@@ -38,7 +39,7 @@ export function registerQueuePage(app: App, deps: Deps): void {
               rows={rows.map((r) => {
                 const late = new Date(r.due_at).getTime() < now;
                 return [
-                  <a href={`${reportPath(req, r.number)}/handle`}>{t('reports.number', { number: r.number })}: {r.title}</a>,
+                  <a href={`${reportPath(req, r.number)}/handle`}>{t('reports.number', { number: r.number })}: <Content text={r.title} /></a>,
                   localized(r.category_names, req.locale),
                   r.department_names ? localized(r.department_names, req.locale) : '—',
                   <ReportStatusTag status={r.status} />,

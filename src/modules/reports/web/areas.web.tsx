@@ -6,6 +6,7 @@ import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { formRoute } from '../../../platform/http/form-route.tsx';
 import { redirectToSignIn, signedIn } from '../../../platform/http/request-context.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
+import { contentPart, contentText } from '../../../platform/views/content.tsx';
 import { Button, ErrorSummary, Field, Form, Select, Table, type FormErrors } from '../../../platform/views/components.tsx';
 import { findCategory, listCategories, listPublicEvents, listReports } from '../report.repo.ts';
 import { listSubscriptions, MAX_AREAS, subscribe, unsubscribe, type SubscribeOutcome } from '../report.subscriptions.ts';
@@ -127,9 +128,9 @@ export function registerAreaPages(app: App, deps: Deps): void {
     const where = localized(district ? district.names : m.names, req.locale);
     return sendPageFeed(req, reply, deps.config.baseUrl, req.t('reports.areas.feedTitle', { municipality: where }), `${reportsBase(req)}${district ? `?district=${district.slug}` : ''}`,
       rows.map((r) => ({
-        id: `${deps.config.baseUrl}/${m.slug}/reports/${r.number}`, title: `${req.t('reports.number', { number: r.number })}: ${r.title}`,
+        id: `${deps.config.baseUrl}/${m.slug}/reports/${r.number}`, title: [`${req.t('reports.number', { number: r.number })}: `, contentPart(req, r.title)],
         updated: new Date(r.created_at), link: `${deps.config.baseUrl}${reportPath(req, r.number)}`,
-        summary: `${localized(r.category_names, req.locale)} · ${req.t(`reports.status.${r.status}`)}${r.address ? ` · ${r.address}` : ''}`,
+        summary: [`${localized(r.category_names, req.locale)} · ${req.t(`reports.status.${r.status}`)}`, ...(r.address ? [' · ', contentPart(req, r.address)] : [])],
       })), district ? `?district=${district.slug}` : '');
   });
 
@@ -138,10 +139,10 @@ export function registerAreaPages(app: App, deps: Deps): void {
     if (!r) return reply;
     const m = req.municipality!;
     const link = `${deps.config.baseUrl}${reportPath(req, r.number)}`;
-    return sendPageFeed(req, reply, deps.config.baseUrl, r.title, reportPath(req, r.number),
+    return sendPageFeed(req, reply, deps.config.baseUrl, contentText(req, r.title), reportPath(req, r.number),
       (await listPublicEvents(deps.db, r.id)).map((e) => ({
         id: `${deps.config.baseUrl}/${m.slug}/reports/${r.number}/events/${e.id}`, title: req.t(`reports.event.${e.kind}`),
-        updated: new Date(e.created_at), link, ...(e.note ? { summary: e.note } : {}),
+        updated: new Date(e.created_at), link, ...(e.note ? { summary: [contentPart(req, e.note)] } : {}),
       })));
   });
 }

@@ -7,6 +7,7 @@ import { parseBody } from '../../../platform/http/forms.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { Button, Form, SummaryList } from '../../../platform/views/components.tsx';
+import { Content } from '../../../platform/views/content.tsx';
 import { confirmGuestReport, pendingGuestReport } from '../report.guests.ts';
 import { findCategory } from '../report.repo.ts';
 import { reportPath, reportsBase } from './common.tsx';
@@ -44,7 +45,7 @@ export function registerConfirmPages(app: App, deps: Deps): void {
           <h1>{t('reports.web.guest.confirmTitle')}</h1>
           <p class="lead">{t('reports.web.guest.confirmLead', { email: pending.email })}</p>
           <SummaryList items={[
-            [t('reports.web.field.title'), pending.report.title],
+            [t('reports.web.field.title'), <Content text={pending.report.title} />],
             ...(category ? [[t('reports.web.category'), localized(category.names, req.locale)] as [string, string]] : []),
             ...(pending.report.address ? [[t('reports.web.field.address'), pending.report.address] as [string, string]] : []),
           ]} />

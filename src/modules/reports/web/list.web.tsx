@@ -1,6 +1,7 @@
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { localized } from '../../../platform/i18n/i18n.ts';
+import { Content, Name } from '../../../platform/views/content.tsx';
 import { ButtonLink, EmptyState, FilterSelect, Pagination } from '../../../platform/views/components.tsx';
 import { useView } from '../../../platform/views/context.ts';
 import { listDepartments } from '../../../platform/tenancy/municipality.repo.ts';
@@ -12,12 +13,12 @@ const PER_PAGE = 25;
 type Row = Awaited<ReturnType<typeof listReports>>[number];
 
 function ReportItem({ r, base }: { r: Row; base: string }) {
-  const { t, locale, fmt } = useView();
+  const { t, fmt } = useView();
   return (
     <li class="report-item">
-      <p class="report-item__meta">{t('reports.number', { number: r.number })} · <ReportStatusTag status={r.status} /> · {localized(r.category_names, locale)}</p>
-      <h3 class="report-item__title"><a href={`${base}/${r.number}`}>{r.title}</a></h3>
-      <p class="report-item__date">{fmt.date(r.created_at)}{r.address ? ` · ${r.address}` : ''}{r.supporters > 0 ? ` · ${t('reports.supporters', { count: r.supporters })}` : ''}</p>
+      <p class="report-item__meta">{t('reports.number', { number: r.number })} · <ReportStatusTag status={r.status} /> · <Name names={r.category_names} /></p>
+      <h3 class="report-item__title"><a href={`${base}/${r.number}`}><Content text={r.title} /></a></h3>
+      <p class="report-item__date">{fmt.date(r.created_at)}{r.address ? <> · <Content text={r.address} /></> : ''}{r.supporters > 0 ? ` · ${t('reports.supporters', { count: r.supporters })}` : ''}</p>
     </li>
   );
 }

@@ -8,6 +8,7 @@ import { render } from '../../../platform/http/render.tsx';
 import { redirectToSignIn, signedIn } from '../../../platform/http/request-context.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { Button, Checkboxes, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
+import { Content } from '../../../platform/views/content.tsx';
 import { findCategory, listCategories, type ReportCategory } from '../report.repo.ts';
 import { askGuestConfirmation, guestsWelcome } from '../report.guests.ts';
 import { createReport, nearbyDuplicates } from '../report.service.ts';
@@ -174,7 +175,7 @@ export function registerNewReportPage(app: App, deps: Deps): void {
         <ul class="report-list">
           {nearby.map((n) => (
             <li key={n.number}>
-              <a href={reportPath(req, n.number)}>{req.t('reports.number', { number: n.number })}: {n.title}</a>
+              <a href={reportPath(req, n.number)}>{req.t('reports.number', { number: n.number })}: <Content text={n.title} /></a>
               {' '}({req.t('reports.web.metersAway', { meters: Math.round(n.meters) })})
               <Form action={`${reportPath(req, n.number)}/support`}><Button variant="secondary">{req.t('reports.web.meToo')}</Button></Form>
             </li>

@@ -5,6 +5,7 @@ import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { redirectToSignIn } from '../../../platform/http/request-context.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
+import { Content, ContentBlock, Name, contentText } from '../../../platform/views/content.tsx';
 import { Banner, Button, ButtonLink, Field, Form, SummaryList } from '../../../platform/views/components.tsx';
 import { can } from '../../../platform/tenancy/policy.ts';
 import { forbidden } from '../../../platform/http/errors.tsx';
@@ -91,23 +92,23 @@ export function registerShowReportPages(app: App, deps: Deps): void {
       : t('reports.web.notLocated');
     const facts: [string, preact.ComponentChildren][] = [
       [t('reports.web.status'), <ReportStatusTag status={r.status} />],
-      [t('reports.web.category'), localized(r.category_names, req.locale)],
+      [t('reports.web.category'), <Name names={r.category_names} />],
       [t('reports.web.reportedAt'), req.fmt.date(r.created_at)],
       [t('reports.web.place'), place],
     ];
     const district = r.located ? await districtAt(deps.db, r.municipality_id, r) : undefined;
-    if (district) facts.push([t('reports.areas.district'), localized(district.names, req.locale)]);
-    if (r.address) facts.push([t('reports.web.field.address'), r.address]);
-    facts.push([t('reports.web.reporter'), r.public_name ?? t('reports.web.anonymous')]);
+    if (district) facts.push([t('reports.areas.district'), <Name names={district.names} />]);
+    if (r.address) facts.push([t('reports.web.field.address'), <Content text={r.address} />]);
+    facts.push([t('reports.web.reporter'), r.public_name ? <Content text={r.public_name} /> : t('reports.web.anonymous')]);
     facts.push([t('reports.web.supporters'), t('reports.supporters', { count: r.supporters })]);
     return render(deps, req, reply, {
-      title: r.title,
+      title: contentText(req, r.title),
       body: (
         <article class="report">
           <p class="eyebrow">{t('reports.number', { number: r.number })}</p>
-          <h1>{r.title}</h1>
+          <h1><Content text={r.title} /></h1>
           <SummaryList items={[...facts, ...answerItems(req, r)]} />
-          {r.description && <div class="report__body">{r.description.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>}
+          {r.description && <ContentBlock class="report__body" text={r.description} />}
           {await Photos({ deps, req, r })}
           <SupportBox req={req} r={r} supported={supported} />
           {await FollowBox({ deps, req, r, supported })}
@@ -116,7 +117,7 @@ export function registerShowReportPages(app: App, deps: Deps): void {
           <h2>{t('reports.web.timeline')}</h2>
           <ol class="timeline">
             {events.map((e) => (
-              <li key={e.id}><time dateTime={new Date(e.created_at).toISOString()}>{req.fmt.dateTime(e.created_at)}</time> {t(`reports.event.${e.kind}`)}{e.note ? `: ${e.note}` : ''}</li>
+              <li key={e.id}><time dateTime={new Date(e.created_at).toISOString()}>{req.fmt.dateTime(e.created_at)}</time> {t(`reports.event.${e.kind}`)}{e.note ? <>: <Content text={e.note} /></> : ''}</li>
             ))}
           </ol>
           <p class="data-links"><a href={reportsBase(req)}>{t('reports.web.allReports')}</a> · <a href={`${reportPath(req, r.number)}/feed.atom`}>{t('reports.areas.reportFeed')}</a></p>
