@@ -21,8 +21,16 @@ export interface ModuleManifest {
   staffPages?: { path: string; labelKey: string; action: string }[];
   /** Per-municipality settings with defaults, edited on the admin settings page. */
   settings?: TObject;
+  /** What the module documents in the OpenAPI document by hand (routes under /api/v1 document themselves). */
+  openapi?: OpenApiPart;
   /** Fills a municipality with realistic demo content. */
   demo?(db: Database, municipality: Municipality, people: DemoPeople): Promise<void>;
+}
+
+/** Tags and OpenAPI 3.1 path items a module adds to /api/openapi.json. */
+export interface OpenApiPart {
+  tags?: { name: string; description: string }[];
+  paths?: Record<string, Record<string, unknown>>;
 }
 
 /** A task every worker runs at most once per `everySeconds`. */

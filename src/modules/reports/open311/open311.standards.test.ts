@@ -8,7 +8,7 @@ import { TEST_PASSWORD } from '../../../platform/testing/people.ts';
 import { reportCategory, reportTown, resident, ZHOVKVA } from '../testing.ts';
 import { insertKey } from './open311.repo.ts';
 import { Discovery, Open311Errors, PostedRequests, ServiceDefinition, ServiceRequests, Services, TokenRequests } from './open311.schemas.ts';
-import { readOpen311Xml, schemaValidator, xmlForm } from './testing.ts';
+import { jsonSchemaProblems, readOpen311Xml, xmlForm } from './testing.ts';
 
 // GeoReport v2 as the specification states it: limits, errors, dates, discovery, languages, and every
 // answer held to the specification's schemas in JSON and in XML.
@@ -17,7 +17,7 @@ let town: Municipality;
 let api: TestClient;
 let key = '';
 const BASE = 'https://hromada.example';
-const spec = schemaValidator();
+const spec = { problems: (schema: TSchema | object, value: unknown) => jsonSchemaProblems(schema, value) };
 const count = async () => Number((await t.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 const body = (res: { body: string }) => JSON.parse(res.body) as Record<string, unknown>[];
 const post = (fields: Record<string, string>) => api.post('/open311/v2/requests.json', { jurisdiction_id: 'zhovkva', ...fields }, { noCsrf: true });

@@ -1,6 +1,4 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
-import type { TSchema } from 'typebox';
+export { jsonSchemaProblems } from '../../../platform/ops/openapi.testing.ts';
 
 /** GeoReport v2's XML lists and the element of each item, as the specification's examples name them. */
 const LISTS: Record<string, string> = {
@@ -79,17 +77,4 @@ export function xmlForm(schema: unknown): unknown {
   if (s.type === 'boolean') return { ...s, type: 'string', enum: ['true', 'false'] };
   if ('const' in s && typeof s.const !== 'string') return { ...s, const: String(s.const) };
   return s;
-}
-
-/** An ajv for JSON Schema 2020-12 with formats (date-time, uri, email), as a client's validator would be. */
-export function schemaValidator() {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-  return {
-    /** The validation errors of `value` against `schema`, as one readable line, or '' when it conforms. */
-    problems(schema: TSchema | object, value: unknown): string {
-      const validate = ajv.compile(schema as object);
-      return validate(value) ? '' : ajv.errorsText(validate.errors, { separator: '; ' });
-    },
-  };
 }
