@@ -110,6 +110,9 @@ export function operationFor(doc: OpenApiDoc, method: string, url: string): { pa
 export function answerProblems(doc: OpenApiDoc, method: string, url: string, res: { statusCode: number; headers: Record<string, unknown>; body: string }): string {
   const found = operationFor(doc, method, url);
   if (!found) return `${method} ${url}: no documented operation`;
+  const known = new Set((found.op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
+  const unknown = [...new URL(url, 'http://x').searchParams.keys()].filter((k) => !known.has(k));
+  if (unknown.length) return `${method} ${url}: query parameters ${unknown.join(', ')} are not documented for ${found.path}`;
   const status = String(res.statusCode);
   const r = found.op.responses[status] ?? found.op.responses[`${status[0]}XX`] ?? found.op.responses.default;
   if (!r) return `${method} ${url}: ${status} is not documented for ${found.path}`;
