@@ -71,7 +71,8 @@ export function registerOpen311(app: App, deps: Deps): void {
     return withJurisdiction('file', async (format, m, base) => {
       if (base === 'services') {
         const categories = await listCategories(deps.db, m.id, { activeOnly: true });
-        return sendOpen311(reply, format, 'services', categories.map((c) => service(open311Locale(req, m), c)));
+        const locale = open311Locale(req, m);
+        return sendOpen311(reply, format, 'services', categories.map((c) => service(locale, c)));
       }
       if (base === 'requests') {
         const q = req.query as Query;
@@ -88,7 +89,8 @@ export function registerOpen311(app: App, deps: Deps): void {
         // Without dates, the specification's default window: the last 90 days.
         const start = dates[0] || (ids ? undefined : new Date(Date.now() - 90 * 86_400_000));
         const rows = await open311Requests(deps.db, m.id, { numbers: ids, serviceCode, start, end: dates[1] || undefined, statuses, limit: MAX_REQUESTS });
-        return sendOpen311(reply, format, 'service_requests', rows.map((r) => request(open311Locale(req, m), r)));
+        const locale = open311Locale(req, m);
+        return sendOpen311(reply, format, 'service_requests', rows.map((r) => request(locale, r)));
       }
       return sendOpen311Error(reply, format, 404, 'Unknown resource.');
     })(req, reply);
@@ -97,7 +99,8 @@ export function registerOpen311(app: App, deps: Deps): void {
   app.get('/open311/v2/services/:file', noCsrf, async (req, reply) => withJurisdiction('file', async (format, m, code, _req, reply) => {
     const c = await findCategory(deps.db, m.id, code);
     if (!c || !c.active) return sendOpen311Error(reply, format, 404, 'No such service_code.');
-    return sendOpen311(reply, format, 'service_definition', { service_code: c.slug, attributes: c.questions.map((q, i) => attribute(open311Locale(req, m), q, i + 1)) });
+    const locale = open311Locale(req, m);
+    return sendOpen311(reply, format, 'service_definition', { service_code: c.slug, attributes: c.questions.map((q, i) => attribute(locale, q, i + 1)) });
   })(req, reply));
 
   app.get('/open311/v2/requests/:file', noCsrf, async (req, reply) => withJurisdiction('file', async (format, m, id, _req, reply) => {
