@@ -90,7 +90,7 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
   await registerCsrf(app, db, config);
 
   await buildAssets();
-  await registerOpenApi(app);
+  await registerOpenApi(app, modules.flatMap((m) => (m.openapi ? [m.openapi] : [])));
   registerOps(app, deps);
   registerAssets(app);
   registerFileRoutes(app, deps);

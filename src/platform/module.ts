@@ -27,8 +27,16 @@ export interface ModuleManifest {
    * Its actions are named by the messages `audit.action.<action>` and its subjects by `audit.subject.<type>`.
    */
   auditSubjects?: Record<string, AuditSubject>;
+  /** What the module documents in the OpenAPI document by hand (routes under /api/v1 document themselves). */
+  openapi?: OpenApiPart;
   /** Fills a municipality with realistic demo content. */
   demo?(db: Database, municipality: Municipality, people: DemoPeople): Promise<void>;
+}
+
+/** Tags and OpenAPI 3.1 path items a module adds to /api/openapi.json. */
+export interface OpenApiPart {
+  tags?: { name: string; description: string }[];
+  paths?: Record<string, Record<string, unknown>>;
 }
 
 /** A task every worker runs at most once per `everySeconds`. */

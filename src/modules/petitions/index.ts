@@ -14,6 +14,7 @@ export const petitions: ModuleManifest = {
   nameKey: 'petitions.name',
   summaryKey: 'petitions.summary',
   settings: PetitionSettingsSchema,
+  openapi: { tags: [{ name: 'petitions', description: 'E-petitions, their counts and the public ledger of their signatures' }] },
   staffPages: [{ path: 'petitions/staff', labelKey: 'petitions.staffHome', action: 'petitions.dashboard' }],
   async routes(app, deps) {
     registerPetitionData(app, deps);

@@ -6,6 +6,7 @@ import { forgetExpiredPending } from './report.guests.repo.ts';
 import { ReportSettingsSchema } from './report.settings.ts';
 import { registerGeoJson } from './open311/geojson.api.ts';
 import { registerOpen311 } from './open311/open311.api.ts';
+import { open311OpenApi } from './open311/open311.openapi.ts';
 import { registerReportStaffPages } from './staff/routes.tsx';
 import { registerReportPages } from './web/routes.tsx';
 
@@ -26,6 +27,7 @@ export const reports: ModuleManifest = {
     registerOpen311(app, deps);
     registerGeoJson(app, deps);
   },
+  openapi: open311OpenApi,
   periodic: [{ name: 'reports.forget-expired-guests', everySeconds: 3600, run: (deps) => forgetExpiredPending(deps.db) }],
   auditSubjects: { report: numberedSubject('reports', 'reports') },
   demo: reportDemo,

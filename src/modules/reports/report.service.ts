@@ -10,6 +10,9 @@ import { addSupporter, findCategory, hasSupported, type ReportCategory, insertRe
 import { reportSettings } from './report.settings.ts';
 import { tellAreas } from './report.subscriptions.ts';
 
+/** The longest description a report takes: GeoReport v2's limit, so every report can be published through Open311 whole. */
+export const DESCRIPTION_MAX = 4000;
+
 export interface NewReport {
   category: string;
   title: string;

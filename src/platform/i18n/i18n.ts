@@ -137,9 +137,9 @@ export function formatters(locale: Locale, timeZone = 'Europe/Kyiv') {
   };
 }
 
-/** Chooses a locale from an Accept-Language header. */
-export function negotiateLocale(header: string | undefined): Locale {
-  if (!header) return DEFAULT_LOCALE;
+/** Chooses a locale from an Accept-Language header (or one language tag); `fallback` when none is ours. */
+export function negotiateLocale(header: string | undefined, fallback: Locale = DEFAULT_LOCALE): Locale {
+  if (!header) return fallback;
   const ranked = header
     .split(',')
     .map((part) => {
@@ -156,5 +156,5 @@ export function negotiateLocale(header: string | undefined): Locale {
     if (tag.startsWith('pl')) return 'pl';
     if (tag.startsWith('en')) return 'en';
   }
-  return DEFAULT_LOCALE;
+  return fallback;
 }

@@ -32,6 +32,7 @@ const PageQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: PAGE, default: PAGE }),
 }, { additionalProperties: false });
 const Params = Type.Object({ municipality: Type.String(), number: Type.String({ pattern: '^[1-9][0-9]{0,8}$' }) });
+const NextLink = { link: Type.String({ description: '<…?afterSeq=…>; rel="next" while the page is full' }) };
 
 /** One page of a chain; sets `Link: <…>; rel="next"` when the page is full. */
 async function chainPage(deps: Deps, reply: FastifyReply, m: Municipality, p: PetitionRow, ext: 'json' | 'csv', q: { afterSeq: number; limit: number }) {
@@ -64,7 +65,7 @@ export function registerLedgerRoutes(app: App, deps: Deps): void {
   const schema = (ext: string) => ({ tags: ['petitions'], summary: `The public ledger of a petition's signatures (${ext})`, params: Params, querystring: PageQuery });
 
   app.get('/api/v1/:municipality/petitions/:number/ledger.json', {
-    schema: { ...schema('JSON'), response: { 200: Type.Array(Entry) } },
+    schema: { ...schema('JSON'), response: { 200: { ...Type.Array(Entry), description: 'The page of entries', headers: NextLink } } },
   }, async (req, reply) => {
     const m = req.municipality!;
     const p = await publicPetition(deps.db, m, req.params.number);
@@ -73,7 +74,9 @@ export function registerLedgerRoutes(app: App, deps: Deps): void {
     return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() }));
   });
 
-  app.get('/api/v1/:municipality/petitions/:number/ledger.csv', { schema: schema('CSV') }, async (req, reply) => {
+  app.get('/api/v1/:municipality/petitions/:number/ledger.csv', {
+    schema: { ...schema('CSV'), response: { 200: { description: 'One entry a line, as ledger.json; payload as canonical JSON', headers: NextLink, content: { 'text/csv': { schema: Type.String() } } } } },
+  }, async (req, reply) => {
     const m = req.municipality!;
     const p = await publicPetition(deps.db, m, req.params.number);
     if (!p) return notFound(deps, req, reply);

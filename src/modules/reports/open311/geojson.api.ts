@@ -1,3 +1,4 @@
+import { Type } from 'typebox';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { apiError } from '../../../platform/http/errors.tsx';
 import { localized } from '../../../platform/i18n/i18n.ts';
@@ -5,6 +6,31 @@ import type { Box } from '../report.geo.ts';
 import { listReports, STATUS_GROUPS } from '../report.repo.ts';
 
 const MAX_FEATURES = 2000;
+
+const Feature = Type.Object({
+  type: Type.Literal('Feature'), id: Type.Integer(),
+  geometry: Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description: '[longitude, latitude]' }) }),
+  properties: Type.Object({
+    number: Type.Integer(), title: Type.String(), status: Type.String(), category: Type.String(), category_name: Type.String(),
+    supporters: Type.Integer(), created_at: Type.String({ format: 'date-time' }), url: Type.String({ format: 'uri' }),
+  }),
+});
+
+/** The route's parameters and answer for the OpenAPI document; the handler checks the filters itself and names each bad one. */
+const GeoJsonSchema = {
+  tags: ['reports'], summary: 'Placed reports of a municipality as GeoJSON (RFC 7946), newest first, at most 2,000',
+  params: Type.Object({ municipality: Type.String() }),
+  querystring: Type.Object({
+    status: Type.Optional(Type.String({ description: 'open, fixed, closed or all (default all)' })),
+    bbox: Type.Optional(Type.String({ description: 'west,south,east,north in degrees' })),
+  }),
+  response: {
+    200: {
+      description: 'A FeatureCollection of Point features',
+      content: { 'application/geo+json': { schema: Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Feature) }) } },
+    },
+  },
+};
 
 /** `west,south,east,north` in degrees, or undefined when absent or malformed. */
 function parseBox(raw: string | undefined): Box | undefined | null {
@@ -17,7 +43,7 @@ function parseBox(raw: string | undefined): Box | undefined | null {
 
 /** The placed reports of a municipality as a GeoJSON FeatureCollection (RFC 7946), for maps and GIS. */
 export function registerGeoJson(app: App, deps: Deps): void {
-  app.get('/api/v1/:municipality/reports.geojson', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/api/v1/:municipality/reports.geojson', { schema: GeoJsonSchema }, async (req, reply) => {
     const m = req.municipality!;
     const q = req.query as { status?: string; bbox?: string };
     const statuses = STATUS_GROUPS[q.status ?? 'all'];

@@ -1,16 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Municipality } from '../../../db/schema.ts';
-import type { QuestionKind, ReportQuestion, ReportStatus } from '../../../db/schema.reports.ts';
+import type { ReportStatus } from '../../../db/schema.reports.ts';
 import { randomToken, tokenHash } from '../../../platform/auth/tokens.ts';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { localized, type Locale } from '../../../platform/i18n/i18n.ts';
 import { findCategory, listCategories, OPEN_STATUSES } from '../report.repo.ts';
-import { fileReport } from '../report.service.ts';
+import { DESCRIPTION_MAX, fileReport } from '../report.service.ts';
 import { sendOpen311, sendOpen311Error, splitFormat, type Format } from './format.ts';
 import { findLiveKey, numberForToken, open311Requests } from './open311.repo.ts';
-
-const DATATYPE: Record<QuestionKind, string> = { text: 'string', number: 'number', date: 'datetime', single: 'singlevaluelist', multiple: 'multivaluelist' };
+import { checkContact, parseW3cDate, type ContactField } from './params.ts';
+import { attribute, open311Locale, request, service } from './present.ts';
 const MAX_REQUESTS = 1000;
 type Query = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
@@ -25,27 +25,6 @@ async function jurisdiction(deps: Deps, q: Query): Promise<Municipality | 'missi
 }
 
 const name = (m: Municipality, text: Parameters<typeof localized>[0]) => localized(text, m.default_locale as Locale);
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
-
-function attribute(m: Municipality, q: ReportQuestion, order: number) {
-  return {
-    variable: true, code: q.key, datatype: DATATYPE[q.kind], required: q.required, datatype_description: null, order, description: name(m, q.labels),
-    ...(q.options ? { values: q.options.map((o) => ({ key: o.value, name: name(m, o.labels) })) } : {}),
-  };
-}
-
-type RequestRow = Awaited<ReturnType<typeof open311Requests>>[number];
-function request(m: Municipality, r: RequestRow) {
-  const open = OPEN_STATUSES.includes(r.status);
-  return {
-    service_request_id: String(r.number), status: open ? 'open' : 'closed', status_notes: r.status_notes ?? null,
-    service_name: name(m, r.service_names), service_code: r.service_code, description: r.description || r.title,
-    agency_responsible: r.department_names ? name(m, r.department_names) : null, service_notice: null,
-    requested_datetime: iso(r.created_at), updated_datetime: iso(r.updated_at),
-    expected_datetime: open ? iso(new Date(new Date(r.created_at).getTime() + r.fix_days * 86_400_000)) : null,
-    address: r.address, address_id: null, zipcode: null, lat: r.located ? r.lat : null, long: r.located ? r.lng : null, media_url: null,
-  };
-}
 
 /** `attribute[code]=v` and `attribute[code][]=v` of a form post, as the answers filing takes. */
 function attributesOf(body: Query): Record<string, unknown> {
@@ -64,7 +43,8 @@ export function registerOpen311(app: App, deps: Deps): void {
   const withJurisdiction = (file: string, handle: (format: Format, m: Municipality, base: string, req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
       const split = splitFormat(file === '' ? '' : (req.params as Record<string, string>)[file] ?? '');
-      if (!split) return reply.code(404).send({ error: { code: 'not_found', message: 'Use the .json or .xml extension.' } });
+      // No format to answer in: the specification's error shape all the same, in JSON.
+      if (!split) return sendOpen311Error(reply, 'json', 404, 'Unknown format: use the .json or .xml extension.');
       const [base, format] = split;
       const m = await jurisdiction(deps, { ...(req.query as Query), ...(req.body as Query | undefined) });
       if (m === 'missing') return sendOpen311Error(reply, format, 400, 'jurisdiction_id is required: this endpoint serves several municipalities.');
@@ -76,31 +56,41 @@ export function registerOpen311(app: App, deps: Deps): void {
     const split = splitFormat((req.params as { file: string }).file);
     if (split?.[0] === 'discovery') {
       const url = `${deps.config.baseUrl}/open311/v2/`;
+      const m = await jurisdiction(deps, req.query as Query);
+      if (m === 'unknown') return sendOpen311Error(reply, split[1], 404, 'No municipality serves reports under this jurisdiction_id.');
+      // Keys are issued per municipality by its administrator, on the reports' staff page.
+      const keys = (slug: string, locale: string) => `${deps.config.baseUrl}/${locale}/${slug}/reports/staff/keys`;
+      const keyService = m === 'missing'
+        ? `API keys are issued by the administrator of each municipality at ${keys('{jurisdiction_id}', 'en')}; discovery.json?jurisdiction_id=… names the page.`
+        : keys(m.slug, open311Locale(req, m));
       return sendOpen311(reply, split[1], 'discovery', {
-        changeset: '2026-12-01T00:00:00Z', contact: deps.config.baseUrl, key_service: `${deps.config.baseUrl}/en/admin`,
+        changeset: '2026-12-01T00:00:00Z', contact: deps.config.baseUrl, key_service: keyService,
         endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url, changeset: '2026-12-01T00:00:00Z', type: 'production', formats: ['text/xml', 'application/json'] }],
       });
     }
     return withJurisdiction('file', async (format, m, base) => {
       if (base === 'services') {
         const categories = await listCategories(deps.db, m.id, { activeOnly: true });
-        return sendOpen311(reply, format, 'services', categories.map((c) => ({
-          service_code: c.slug, service_name: name(m, c.names), description: name(m, c.names), metadata: c.questions.length > 0, type: 'realtime', keywords: '', group: '',
-        })));
+        const locale = open311Locale(req, m);
+        return sendOpen311(reply, format, 'services', categories.map((c) => service(locale, c)));
       }
       if (base === 'requests') {
         const q = req.query as Query;
         const ids = one(q.service_request_id)?.split(',').map((x) => Number(x.trim()));
         if (ids?.some((x) => !Number.isInteger(x) || x < 1)) return sendOpen311Error(reply, format, 400, 'service_request_id must be report numbers separated by commas.');
-        const dates = ['start_date', 'end_date'].map((k) => one(q[k]));
-        if (dates.some((d) => d !== undefined && Number.isNaN(Date.parse(d)))) return sendOpen311Error(reply, format, 400, 'start_date and end_date must be W3C date-times.');
+        const [rawStart, rawEnd] = [one(q.start_date), one(q.end_date)];
+        const dates = [rawStart && parseW3cDate(rawStart, 'start'), rawEnd && parseW3cDate(rawEnd, 'end')];
+        if (dates.some((d) => d === null)) return sendOpen311Error(reply, format, 400, 'start_date and end_date must be W3C date-times with a time zone (2026-12-02T10:00:00Z) or days (2026-12-02).');
+        const serviceCode = one(q.service_code);
+        if (serviceCode && !(await findCategory(deps.db, m.id, serviceCode))) return sendOpen311Error(reply, format, 400, 'service_code is not a service of this jurisdiction.');
         const status = one(q.status);
         if (status && !['open', 'closed'].includes(status)) return sendOpen311Error(reply, format, 400, 'status must be open or closed.');
         const statuses: ReportStatus[] | undefined = status === 'open' ? OPEN_STATUSES : status === 'closed' ? ['fixed', 'closed'] : undefined;
         // Without dates, the specification's default window: the last 90 days.
-        const start = dates[0] ? new Date(dates[0]) : ids ? undefined : new Date(Date.now() - 90 * 86_400_000);
-        const rows = await open311Requests(deps.db, m.id, { numbers: ids, serviceCode: one(q.service_code), start, end: dates[1] ? new Date(dates[1]) : undefined, statuses, limit: MAX_REQUESTS });
-        return sendOpen311(reply, format, 'service_requests', rows.map((r) => request(m, r)));
+        const start = dates[0] || (ids ? undefined : new Date(Date.now() - 90 * 86_400_000));
+        const rows = await open311Requests(deps.db, m.id, { numbers: ids, serviceCode, start, end: dates[1] || undefined, statuses, limit: MAX_REQUESTS });
+        const locale = open311Locale(req, m);
+        return sendOpen311(reply, format, 'service_requests', rows.map((r) => request(locale, r)));
       }
       return sendOpen311Error(reply, format, 404, 'Unknown resource.');
     })(req, reply);
@@ -109,14 +99,15 @@ export function registerOpen311(app: App, deps: Deps): void {
   app.get('/open311/v2/services/:file', noCsrf, async (req, reply) => withJurisdiction('file', async (format, m, code, _req, reply) => {
     const c = await findCategory(deps.db, m.id, code);
     if (!c || !c.active) return sendOpen311Error(reply, format, 404, 'No such service_code.');
-    return sendOpen311(reply, format, 'service_definition', { service_code: c.slug, attributes: c.questions.map((q, i) => attribute(m, q, i + 1)) });
+    const locale = open311Locale(req, m);
+    return sendOpen311(reply, format, 'service_definition', { service_code: c.slug, attributes: c.questions.map((q, i) => attribute(locale, q, i + 1)) });
   })(req, reply));
 
   app.get('/open311/v2/requests/:file', noCsrf, async (req, reply) => withJurisdiction('file', async (format, m, id, _req, reply) => {
     const n = Number(id);
     const rows = Number.isInteger(n) && n > 0 ? await open311Requests(deps.db, m.id, { numbers: [n], limit: 1 }) : [];
     if (rows.length === 0) return sendOpen311Error(reply, format, 404, 'No such service_request_id.');
-    return sendOpen311(reply, format, 'service_requests', rows.map((r) => request(m, r)));
+    return sendOpen311(reply, format, 'service_requests', rows.map((r) => request(open311Locale(req, m), r)));
   })(req, reply));
 
   app.get('/open311/v2/tokens/:file', noCsrf, async (req, reply) => withJurisdiction('file', async (format, m, token, _req, reply) => {
@@ -139,14 +130,17 @@ export function registerOpen311(app: App, deps: Deps): void {
     }
     const description = one(body.description) ?? '';
     const address = one(body.address_string) ?? null;
-    if (description.length > 5000 || (address?.length ?? 0) > 300) return sendOpen311Error(reply, format, 400, 'description is limited to 5000 characters and address_string to 300.');
-    const contact = Object.fromEntries(['first_name', 'last_name', 'email', 'phone', 'device_id', 'account_id'].map((k) => [k, one(body[k])]).filter(([, v]) => v)) as Record<string, string>;
+    if (Array.from(description).length > DESCRIPTION_MAX) return sendOpen311Error(reply, format, 400, `description is limited to ${DESCRIPTION_MAX} characters.`);
+    if ((address?.length ?? 0) > 300) return sendOpen311Error(reply, format, 400, 'address_string is limited to 300 characters.');
+    const checked = checkContact((k: ContactField) => one(body[k]));
+    if ('problem' in checked) return sendOpen311Error(reply, format, 400, checked.problem);
+    const { contact } = checked;
     const token = randomToken(12);
     const code = one(body.service_code) ?? '';
     // GeoReport v2 has no title: the description's first sentence, or the service's name.
     const sentence = (description.split(/[.\n]/)[0] ?? '').trim().slice(0, 120);
-    const service = await findCategory(deps.db, m.id, code);
-    const title = sentence.length >= 5 ? sentence : `${service ? name(m, service.names) : code} (Open311)`.slice(0, 120);
+    const category = await findCategory(deps.db, m.id, code);
+    const title = sentence.length >= 5 ? sentence : `${category ? name(m, category.names) : code} (Open311)`.slice(0, 120);
     const r = await fileReport(deps, { kind: 'open311', apiKeyId: key.id, contact: Object.keys(contact).length ? contact : null, token }, m, {
       category: code, title, description, at, address, showName: false, answers: attributesOf(body),
     });

@@ -11,14 +11,14 @@ import { Button, Checkboxes, ErrorSummary, Field, Form, Select, type FormErrors,
 import { Content } from '../../../platform/views/content.tsx';
 import { findCategory, listCategories, type ReportCategory } from '../report.repo.ts';
 import { askGuestConfirmation, guestsWelcome } from '../report.guests.ts';
-import { createReport, nearbyDuplicates } from '../report.service.ts';
+import { createReport, DESCRIPTION_MAX, nearbyDuplicates } from '../report.service.ts';
 import { levelPage, MapView, reportPath, reportsBase } from './common.tsx';
 
 /** What a resident types; the same limits as the database's CHECK constraints. Extra answers come as `q_<key>`. */
 export const ReportSchema = Type.Object({
   category: Type.String({ minLength: 1, maxLength: 64 }),
   title: Type.String({ minLength: 5, maxLength: 120 }),
-  description: Type.Optional(Type.String({ maxLength: 5000 })),
+  description: Type.Optional(Type.String({ maxLength: DESCRIPTION_MAX })),
   lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
   lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
   address: Type.Optional(Type.String({ maxLength: 300 })),
@@ -74,7 +74,7 @@ function ReportFields({ deps, req, category, errors, values }: { deps: Deps; req
     <>
       <input type="hidden" name="category" value={category.slug} />
       <Field name="title" label={t('reports.web.field.title')} hint={t('reports.web.field.titleHint')} required maxLength={120} errors={errors} values={values} />
-      <Field name="description" label={t('reports.web.field.description')} multiline rows={6} maxLength={5000} errors={errors} values={values} />
+      <Field name="description" label={t('reports.web.field.description')} multiline rows={6} maxLength={DESCRIPTION_MAX} errors={errors} values={values} />
       <fieldset class="field-group">
         <legend>{t('reports.web.place')}</legend>
         <p class="field__hint">{t('reports.web.placeHint')}</p>
