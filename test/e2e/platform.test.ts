@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Locale } from '../../src/platform/i18n/i18n.ts';
 import {
-  disableScripts, eventually, follow, launchBrowser, newContext, seedMunicipality, seedUser, startServer, text, tr, untranslated, visit,
+  disableScripts, eventually, follow, htmlCheckTest, launchBrowser, newContext, seedMunicipality, seedUser, startServer, text, tr, untranslated, visit,
   type SeededMunicipality, type SeededUser, type TestServer,
 } from './helpers.ts';
 
@@ -305,3 +305,5 @@ describe('every platform page passes axe (WCAG 2.1 A/AA)', () => {
     }
   }
 });
+
+htmlCheckTest();

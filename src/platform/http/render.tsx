@@ -5,6 +5,7 @@ import { localized } from '../i18n/i18n.ts';
 import { enabledModules } from '../modules-registry.ts';
 import { ViewCtx, type Flash, type ViewContext } from '../views/context.ts';
 import { Layout } from '../views/layout.tsx';
+import type { PageMeta } from '../views/head.tsx';
 import { takeFlash } from './flash.ts';
 import type { Deps } from './deps.ts';
 import { assetUrls } from './assets.ts';
@@ -44,6 +45,7 @@ export async function viewContext(deps: Deps, req: FastifyRequest, reply: Fastif
     : [];
   return {
     ...requestBasics(req),
+    baseUrl: deps.config.baseUrl,
     user: req.user,
     associationName: await associationName(deps, req),
     nav,
@@ -59,12 +61,12 @@ export async function render(
   deps: Deps,
   req: FastifyRequest,
   reply: FastifyReply,
-  page: { title: string; body: ComponentChildren; status?: number; wide?: boolean },
+  page: { title: string; body: ComponentChildren; status?: number; wide?: boolean; meta?: PageMeta },
 ): Promise<FastifyReply> {
   const ctx = await viewContext(deps, req, reply);
   const tree: VNode = (
     <ViewCtx.Provider value={ctx}>
-      <Layout title={page.title} wide={page.wide}>{page.body}</Layout>
+      <Layout title={page.title} wide={page.wide} meta={page.meta} status={page.status}>{page.body}</Layout>
     </ViewCtx.Provider>
   );
   return reply
@@ -81,7 +83,7 @@ export async function render(
  */
 export function renderFragment(req: FastifyRequest, reply: FastifyReply, body: ComponentChildren, cacheSeconds: number | null): FastifyReply {
   const ctx: ViewContext = {
-    ...requestBasics(req), user: null, associationName: '', nav: [], csrfToken: '', flash: null, unreadNotifications: 0, oidcProviders: [],
+    ...requestBasics(req), baseUrl: '', user: null, associationName: '', nav: [], csrfToken: '', flash: null, unreadNotifications: 0, oidcProviders: [],
   };
   return reply
     .header('content-type', 'text/html; charset=utf-8')
