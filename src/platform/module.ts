@@ -21,8 +21,16 @@ export interface ModuleManifest {
   staffPages?: { path: string; labelKey: string; action: string }[];
   /** Per-municipality settings with defaults, edited on the admin settings page. */
   settings?: TObject;
+  /** The module's public pages of a municipality past its list (`/petitions/7`), for sitemap.xml; paths follow the slug. */
+  publicPages?(db: Database, municipality: Municipality): Promise<SitemapPage[]>;
   /** Fills a municipality with realistic demo content. */
   demo?(db: Database, municipality: Municipality, people: DemoPeople): Promise<void>;
+}
+
+/** A page in sitemap.xml: its path after the municipality's slug, and when it last changed. */
+export interface SitemapPage {
+  path: string;
+  updated?: Date;
 }
 
 /** A task every worker runs at most once per `everySeconds`. */

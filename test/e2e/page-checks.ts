@@ -121,7 +121,6 @@ async function sidewaysScroll(page: Page): Promise<{ scrollWidth: number; client
  * headings that skip a level, and a document that scrolls sideways at 320 px.
  */
 export async function checkA11y(page: Page): Promise<void> {
-  if (process.env.E2E_COLLECT) return collect(page); // TEMP
   const url = page.url();
   const original = page.viewportSize() ?? DESKTOP;
   const desktop = await axeViolations(page);
@@ -141,16 +140,3 @@ export async function checkA11y(page: Page): Promise<void> {
 }
 
 
-// TEMP discovery mode
-async function collect(page: Page): Promise<void> {
-  const url = page.url();
-  const original = page.viewportSize() ?? DESKTOP;
-  const out: string[] = [];
-  const d = await axeViolations(page); if (d.length) out.push(formatViolations(`${url} desktop`, d));
-  const sk = await skippedHeadings(page); if (sk.length) out.push(`${url} headings ${sk.join('; ')}`);
-  await page.setViewportSize(PHONE);
-  const sc = await sidewaysScroll(page); if (sc.scrollWidth > sc.clientWidth) out.push(`${url} OVERFLOW ${sc.scrollWidth} ${sc.culprits.join(' | ')}`);
-  const p = await axeViolations(page); if (p.length) out.push(formatViolations(`${url} phone`, p));
-  await page.setViewportSize(original);
-  if (out.length) console.error('COLLECT ' + out.join('\n'));
-}

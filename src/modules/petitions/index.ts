@@ -1,7 +1,8 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import { registerPetitionData } from './data/routes.ts';
 import { petitionDemo } from './petition.demo.ts';
-import { notifySignersJob } from './petition.service.ts';
+import { petitionsForSitemap } from './petition.repo.ts';
+import { notifySignersJob, publicStatuses } from './petition.service.ts';
 import { PetitionSettingsSchema } from './petition.settings.ts';
 import { closeExpired, sealPending } from './signature.service.ts';
 import { registerPetitionStaffPages } from './staff/routes.tsx';
@@ -24,6 +25,9 @@ export const petitions: ModuleManifest = {
     { name: 'petitions.seal', everySeconds: 1, run: sealPending },
     { name: 'petitions.close-expired', everySeconds: 60, run: closeExpired },
   ],
+  async publicPages(db, m) {
+    return (await petitionsForSitemap(db, m.id, publicStatuses(m))).map((p) => ({ path: `/petitions/${p.number}`, updated: p.updated_at }));
+  },
   demo: petitionDemo,
 };
 

@@ -1,6 +1,7 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import './report.policy.ts';
 import { reportDemo } from './report.demo.ts';
+import { reportsForSitemap } from './report.repo.ts';
 import { forgetExpiredPending } from './report.guests.repo.ts';
 import { ReportSettingsSchema } from './report.settings.ts';
 import { registerGeoJson } from './open311/geojson.api.ts';
@@ -26,5 +27,9 @@ export const reports: ModuleManifest = {
     registerGeoJson(app, deps);
   },
   periodic: [{ name: 'reports.forget-expired-guests', everySeconds: 3600, run: (deps) => forgetExpiredPending(deps.db) }],
+  async publicPages(db, m) {
+    const rows = await reportsForSitemap(db, m.id);
+    return [{ path: '/reports/performance' }, ...rows.map((r) => ({ path: `/reports/${r.number}`, updated: r.updated_at }))];
+  },
   demo: reportDemo,
 };
