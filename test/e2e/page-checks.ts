@@ -93,22 +93,25 @@ async function sidewaysScroll(page: Page): Promise<{ scrollWidth: number; client
     };
     const g = globalThis as unknown as {
       document: { documentElement: El; body: El; querySelectorAll(s: string): ArrayLike<El> };
-      getComputedStyle(el: El): { overflowX: string };
+      getComputedStyle(el: El): { overflowX: string; position: string };
     };
     const root = g.document.documentElement;
     const scrollWidth = Math.max(root.scrollWidth, g.document.body.scrollWidth);
     const culprits: string[] = [];
     if (scrollWidth > root.clientWidth) {
       // Only what sticks out of the page itself: content inside a scrolling or clipping box (a table's wrapper, the map) is fine.
-      const clipped = (el: El): boolean => {
-        for (let a = el.parentElement; a && a !== g.document.body; a = a.parentElement) if (g.getComputedStyle(a).overflowX !== 'visible') return true;
-        return false;
-      };
+      // (No named functions in here: tsx would wrap them in a __name helper the page does not have.)
       for (const el of Array.from(g.document.querySelectorAll('body *'))) {
         const right = el.getBoundingClientRect().right;
-        if (right > root.clientWidth + 0.5 && !clipped(el) && culprits.length < 5) {
-          culprits.push(`${el.tagName.toLowerCase()}${String(el.className) ? `.${String(el.className).trim().replace(/\s+/g, '.')}` : ''} (right edge ${Math.round(right)} px)`);
+        if (right <= root.clientWidth + 0.5 || culprits.length >= 5) continue;
+        // An absolutely placed box (visually hidden text) escapes a scrolling ancestor that is not its containing block.
+        let clipped = false;
+        const escapes = ['absolute', 'fixed'].includes(g.getComputedStyle(el).position);
+        for (let a = el.parentElement; a && a !== g.document.body && !clipped; a = a.parentElement) {
+          const style = g.getComputedStyle(a);
+          clipped = style.overflowX !== 'visible' && (!escapes || style.position !== 'static');
         }
+        if (!clipped) culprits.push(`${el.tagName.toLowerCase()}${String(el.className) ? `.${String(el.className).trim().replace(/\s+/g, '.')}` : ''} (right edge ${Math.round(right)} px)`);
       }
     }
     return { scrollWidth, clientWidth: root.clientWidth, culprits };
