@@ -258,6 +258,7 @@ test('c. the footer switcher changes the language of the municipality home: uk �
       }
     }
   });
+});
 
 test('c2. the header switcher is a labelled nav at the top of every page and keeps the path: uk → pl → sr-Cyrl', async () => {
   await withPage(async (page) => {
@@ -287,7 +288,6 @@ test('c3. the flash after an action takes focus, so it is read out (and it is th
       else assert.doesNotMatch(focused, /\bbanner\b/, 'without scripts nothing moves focus, and the banner is still first in main');
     });
   }
-});
 });
 
 describe('every platform page passes axe (WCAG 2.1 A/AA)', () => {
