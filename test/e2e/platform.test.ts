@@ -290,7 +290,7 @@ test('c3. the flash after an action takes focus, so it is read out (and it is th
   }
 });
 
-describe('every platform page passes axe (WCAG 2.1 A/AA)', () => {
+describe('every platform page passes the page checks (axe WCAG 2.2 A/AA at 1280 and 320 px)', () => {
   let context: BrowserContext;
   let signedIn: Page;
   let anonymous: Page;
