@@ -27,6 +27,7 @@ import { hostMap } from './platform/tenancy/municipality.repo.ts';
 import { RESERVED_SLUGS } from './platform/http/request-context.ts';
 import { isLocale } from './platform/i18n/i18n.ts';
 import { registerFileRoutes } from './platform/files/files.web.ts';
+import { registerSiteFiles } from './platform/site/routes.ts';
 
 export interface BuiltApp {
   app: App;
@@ -94,6 +95,7 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
   registerOps(app, deps);
   registerAssets(app);
   registerFileRoutes(app, deps);
+  registerSiteFiles(app, deps);
   registerErrorHandlers(app, deps);
   await registerAuthRoutes(app, deps);
   await registerPlatformPages(app, deps);

@@ -112,6 +112,16 @@ describe('loadConfig', () => {
       .some((p) => p === 'OIDC_PROVIDERS[0].id may hold only a-z, 0-9 and -'));
   });
 
+  test('SECURITY_CONTACT: an address becomes mailto:, mailto: and https: URIs stay, anything else is refused', () => {
+    assert.equal(loadConfig({}).securityContact, null);
+    assert.equal(loadConfig({ SECURITY_CONTACT: 'security@example.org' }).securityContact, 'mailto:security@example.org');
+    assert.equal(loadConfig({ SECURITY_CONTACT: 'mailto:cert@example.org' }).securityContact, 'mailto:cert@example.org');
+    assert.equal(loadConfig({ SECURITY_CONTACT: 'https://example.org/security' }).securityContact, 'https://example.org/security');
+    for (const bad of ['http://example.org/security', 'call us', 'mailto:nobody']) {
+      assert.throws(() => loadConfig({ SECURITY_CONTACT: bad }), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith('SECURITY_CONTACT must be')), bad);
+    }
+  });
+
   test('the returned configuration is frozen', () => {
     const c = loadConfig({});
     assert.ok(Object.isFrozen(c));

@@ -29,6 +29,8 @@ export interface Config {
   uploadMaxBytes: number;
   oidcProviders: OidcProviderConfig[];
   rateLimits: boolean;
+  /** Where to report a vulnerability (a mailto: or https: URI), published in /.well-known/security.txt. */
+  securityContact: string | null;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +92,21 @@ function oidc(env: Env, problems: string[]): OidcProviderConfig[] {
   }
 }
 
+/** A security contact as RFC 9116 wants it: an https: or mailto: URI; a bare e-mail address becomes mailto:. */
+function securityContact(env: Env, problems: string[]): string | null {
+  const raw = env.SECURITY_CONTACT?.trim();
+  if (!raw) return null;
+  if (/^[^\s@<>:/]+@[^\s@<>]+\.[^\s@<>]+$/.test(raw)) return `mailto:${raw}`;
+  try {
+    const u = new URL(raw);
+    if (u.protocol === 'https:' || (u.protocol === 'mailto:' && u.pathname.includes('@'))) return raw;
+  } catch {
+    // reported below
+  }
+  problems.push(`SECURITY_CONTACT must be an e-mail address, a mailto: or an https: URL (got "${raw}")`);
+  return null;
+}
+
 /** Reads the environment once; lists every problem at once instead of failing on the first. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const problems: string[] = [];
@@ -120,6 +137,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     uploadMaxBytes: int(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, problems, 1024),
     oidcProviders: oidc(env, problems),
     rateLimits: bool(env, 'RATE_LIMITS', true, problems),
+    securityContact: securityContact(env, problems),
   };
   if (env_ === 'production' && !env.BASE_URL) problems.push('BASE_URL is required when NODE_ENV=production');
   // The outbox holds password-reset links: a public one handed any account to any visitor. Say so rather than ignore it.

@@ -29,6 +29,8 @@ export interface ModuleManifest {
   auditSubjects?: Record<string, AuditSubject>;
   /** What the module documents in the OpenAPI document by hand (routes under /api/v1 document themselves). */
   openapi?: OpenApiPart;
+  /** The module's public pages of a municipality past its list (`/petitions/7`), for sitemap.xml; paths follow the slug. */
+  publicPages?(db: Database, municipality: Municipality): Promise<SitemapPage[]>;
   /** Fills a municipality with realistic demo content. */
   demo?(db: Database, municipality: Municipality, people: DemoPeople): Promise<void>;
 }
@@ -37,6 +39,12 @@ export interface ModuleManifest {
 export interface OpenApiPart {
   tags?: { name: string; description: string }[];
   paths?: Record<string, Record<string, unknown>>;
+}
+
+/** A page in sitemap.xml: its path after the municipality's slug, and when it last changed. */
+export interface SitemapPage {
+  path: string;
+  updated?: Date;
 }
 
 /** A task every worker runs at most once per `everySeconds`. */

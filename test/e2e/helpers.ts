@@ -1,13 +1,13 @@
 /**
  * Browser-journey plumbing: a real server on 127.0.0.1, seed data, Debian's Chromium through
- * playwright-core, and axe-core on every page a journey reaches.
+ * playwright-core, and the page checks of page-checks.ts (axe-core, 320 px) and vnu.ts on every page a journey reaches.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Page, type Response } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from 'playwright-core';
 import { buildApp, type BuiltApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
@@ -19,9 +19,12 @@ import { createTestDatabase, schemaFingerprint, type TestDatabase } from '../../
 import { reservePort } from '../../src/platform/testing/ports.ts';
 import { ensureAssociation, insertMunicipality } from '../../src/platform/tenancy/municipality.repo.ts';
 import { addMembership } from '../../src/platform/tenancy/staff.repo.ts';
+import { checkA11y, DESKTOP } from './page-checks.ts';
+import { keepHtml } from './vnu.ts';
 
-const AXE_PATH = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+export { axeViolations, checkA11y, disableScripts, formatViolations, DESKTOP, PHONE } from './page-checks.ts';
+export { htmlCheckTest } from './vnu.ts';
+
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
@@ -170,72 +173,10 @@ export async function launchBrowser(): Promise<Browser> {
  * injected as an inline script; the app's own scripts are same-origin and would load either way.
  */
 export async function newContext(browser: Browser, server: TestServer, opts: BrowserContextOptions = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: server.baseUrl, bypassCSP: true, locale: 'uk-UA', ...opts });
+  const context = await browser.newContext({ baseURL: server.baseUrl, bypassCSP: true, locale: 'uk-UA', viewport: DESKTOP, ...opts });
   context.setDefaultTimeout(STEP_TIMEOUT);
   context.setDefaultNavigationTimeout(STEP_TIMEOUT);
   return context;
-}
-
-interface AxeNode { target: unknown[]; html: string; failureSummary?: string }
-interface AxeViolation { id: string; impact: string | null; help: string; helpUrl: string; nodes: AxeNode[] }
-
-function selector(target: unknown): string {
-  return Array.isArray(target) ? target.map(selector).join(' >>> ') : String(target);
-}
-
-/** Formats axe violations so a failing test says which rule, where, on which element and page. */
-export function formatViolations(url: string, violations: AxeViolation[]): string {
-  const lines = [`axe-core found ${violations.length} accessibility violation(s) on ${url}:`];
-  for (const v of violations) {
-    lines.push(`\n  ● ${v.id} [${v.impact ?? 'unknown impact'}] ${v.help}`, `    ${v.helpUrl}`);
-    for (const n of v.nodes) {
-      lines.push(`    - target: ${n.target.map(selector).join(', ')}`);
-      lines.push(`      html:   ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`);
-      if (n.failureSummary) lines.push(...n.failureSummary.split('\n').map((s) => `      ${s}`));
-    }
-  }
-  return lines.join('\n');
-}
-
-const noScript = new WeakMap<Page, CDPSession>();
-
-/**
- * Switches JavaScript off in this page, as a visitor without scripts would browse: pages load and
- * forms post with no enhancement. (axe still runs: scripts are switched on just for the check.)
- */
-export async function disableScripts(page: Page): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
-  noScript.set(page, cdp);
-}
-
-/** Runs axe-core (WCAG 2.0/2.1 A and AA) on the current page; returns the violations. */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  const cdp = noScript.get(page);
-  if (cdp) await cdp.send('Emulation.setScriptExecutionDisabled', { value: false });
-  try {
-    const loaded = await page.evaluate(() => typeof (globalThis as { axe?: unknown }).axe === 'object');
-    if (!loaded) await page.addScriptTag({ path: AXE_PATH });
-    return await page.evaluate(async (tags) => {
-      const g = globalThis as unknown as {
-        axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> };
-        document: unknown;
-      };
-      const result = await g.axe.run(g.document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-      return result.violations.map((v) => ({
-        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-        nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
-      }));
-    }, AXE_TAGS);
-  } finally {
-    if (cdp) await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
-  }
-}
-
-/** Fails the test, with a readable report, when axe-core finds any WCAG 2.1 A/AA violation on the page. */
-export async function checkA11y(page: Page): Promise<void> {
-  const violations = await axeViolations(page);
-  if (violations.length) assert.fail(formatViolations(page.url(), violations));
 }
 
 /** Opens a URL (relative to the server), checks the status when given, and runs axe on the page. */
@@ -244,6 +185,7 @@ export async function visit(page: Page, url: string, opts: { status?: number } =
   assert.ok(response, `no response for ${url}`);
   const status = opts.status ?? 200;
   assert.equal(response.status(), status, `GET ${url} answered ${response.status()}, expected ${status}${response.status() === 404 ? ' (is the page built yet?)' : ''}`);
+  await keepHtml(response);
   await checkA11y(page);
 }
 
@@ -253,8 +195,12 @@ export async function visit(page: Page, url: string, opts: { status?: number } =
  */
 export async function follow(page: Page, action: () => Promise<unknown>, opts: { status?: number } = {}): Promise<number> {
   let status = 0;
+  let landed: Response | null = null;
   const onResponse = (r: Response) => {
-    if (r.request().isNavigationRequest() && r.frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400)) status = r.status();
+    if (r.request().isNavigationRequest() && r.frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400)) {
+      status = r.status();
+      landed = r;
+    }
   };
   page.on('response', onResponse);
   try {
@@ -263,6 +209,7 @@ export async function follow(page: Page, action: () => Promise<unknown>, opts: {
     page.off('response', onResponse);
   }
   if (opts.status !== undefined) assert.equal(status, opts.status, `${page.url()} answered ${status}, expected ${opts.status}`);
+  if (landed) await keepHtml(landed);
   await checkA11y(page);
   return status;
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Locale } from '../../src/platform/i18n/i18n.ts';
-import { disableScripts, eventually, follow, signedIn, launchBrowser, newContext, seedMunicipality, seedUser, startServer, text, tr, visit, type SeededMunicipality, type SeededUser, type TestServer } from './helpers.ts';
+import { disableScripts, eventually, follow, htmlCheckTest, signedIn, launchBrowser, newContext, seedMunicipality, seedUser, startServer, text, tr, visit, type SeededMunicipality, type SeededUser, type TestServer } from './helpers.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -126,3 +126,5 @@ test('a visitor who is not signed in is told what signing needs, without JavaScr
     await context.close();
   }
 });
+
+htmlCheckTest();

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Locale } from '../../src/platform/i18n/i18n.ts';
 import {
-  disableScripts, eventually, follow, launchBrowser, newContext, seedMunicipality, seedUser, startServer, text, tr, untranslated, visit,
+  disableScripts, eventually, follow, htmlCheckTest, launchBrowser, newContext, seedMunicipality, seedUser, startServer, text, tr, untranslated, visit,
   type SeededMunicipality, type SeededUser, type TestServer,
 } from './helpers.ts';
 
@@ -263,7 +263,37 @@ test('c. the footer switcher changes the language of the municipality home: uk �
   });
 });
 
-describe('every platform page passes axe (WCAG 2.1 A/AA)', () => {
+test('c2. the header switcher is a labelled nav at the top of every page and keeps the path: uk → pl → sr-Cyrl', async () => {
+  await withPage(async (page) => {
+    await visit(page, `/uk/${town.slug}/`);
+    for (const locale of ['pl', 'sr-Cyrl'] as Locale[]) {
+      const from = await page.getAttribute('html', 'lang');
+      assert.equal(await page.getAttribute('header nav.locales', 'aria-label'), tr(from as Locale)('platform.layout.language'));
+      await follow(page, () => page.click(`header nav.locales a[hreflang="${locale}"]`), { status: 200 });
+      assert.equal(pathOf(page), `/${locale}/${town.slug}/`);
+      assert.equal(await page.getAttribute('header nav.locales [aria-current="true"]', 'lang'), locale);
+    }
+  });
+});
+
+test('c3. the flash after an action takes focus, so it is read out (and it is there without scripts too)', async () => {
+  for (const scripts of [true, false]) {
+    await withPage(async (page) => {
+      if (!scripts) await disableScripts(page);
+      await visit(page, '/en/account/sign-in');
+      await page.fill('#f-email', admin.email);
+      await page.fill('#f-password', admin.password);
+      await follow(page, () => page.click('main form button[type=submit]'), { status: 200 });
+      assert.equal(await flash(page), tr('en')('auth.signIn.done'));
+      assert.equal(await page.getAttribute('main .banner', 'role'), 'status');
+      const focused = await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { className: string } | null } }).document.activeElement?.className ?? '');
+      if (scripts) assert.match(focused, /\bbanner\b/, 'the banner has focus');
+      else assert.doesNotMatch(focused, /\bbanner\b/, 'without scripts nothing moves focus, and the banner is still first in main');
+    });
+  }
+});
+
+describe('every platform page passes the page checks (axe WCAG 2.2 A/AA at 1280 and 320 px)', () => {
   let context: BrowserContext;
   let signedIn: Page;
   let anonymous: Page;
@@ -308,3 +338,5 @@ describe('every platform page passes axe (WCAG 2.1 A/AA)', () => {
     }
   }
 });
+
+htmlCheckTest();

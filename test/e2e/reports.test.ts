@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { LOCALES } from '../../src/platform/i18n/i18n.ts';
 import { reportCategory } from '../../src/modules/reports/testing.ts';
 import { forgetMunicipality } from '../../src/platform/http/request-context.ts';
-import { checkA11y, disableScripts, eventually, follow, launchBrowser, newContext, seedMunicipality, seedUser, signedIn, startServer, text, tr, visit, type SeededMunicipality, type SeededUser, type TestServer } from './helpers.ts';
+import { checkA11y, disableScripts, eventually, follow, htmlCheckTest, launchBrowser, newContext, seedMunicipality, seedUser, signedIn, startServer, text, tr, visit, type SeededMunicipality, type SeededUser, type TestServer } from './helpers.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -29,6 +29,9 @@ before(async () => {
     questions: [{ key: 'depth', kind: 'number', required: true, labels: { uk: 'Глибина, см', 'sr-Cyrl': 'Дубина, цм', 'sr-Latn': 'Dubina, cm', pl: 'Głębokość, cm', en: 'Depth, cm' } }],
   });
   await server.db.updateTable('report_categories').set({ names: JSON.stringify({ uk: 'Вибоїни', 'sr-Cyrl': 'Рупе на путу', 'sr-Latn': 'Rupe na putu', pl: 'Dziury w jezdni', en: 'Potholes' }) }).execute();
+  // Real department names are long; in a select they once pushed the list, the queue and the handling page past a phone's width.
+  const long = 'Департамент житлово-комунального господарства, благоустрою та екологічної безпеки міської ради';
+  await server.db.insertInto('departments').values({ municipality_id: town.id, slug: 'housing', names: JSON.stringify({ uk: long, 'sr-Cyrl': long, 'sr-Latn': long, pl: long, en: long }) }).execute();
   people.reporter = await seedUser(server.db, { email: 'reporter@zhovkva.example.org', fullName: 'Марія Коваль' });
   people.neighbour = await seedUser(server.db, { email: 'neighbour@zhovkva.example.org', fullName: 'Petar Petrović', locale: 'sr-Latn' });
   people.official = await seedUser(server.db, { email: 'official@zhovkva.example.org', fullName: 'Тарас Коваль', role: { municipalityId: town.id, role: 'official' } });
@@ -219,3 +222,5 @@ test('a guest without JavaScript reports, follows the mailed link and confirms; 
     await context.close();
   }
 });
+
+htmlCheckTest();

@@ -2,7 +2,8 @@ import type { ModuleManifest } from '../../platform/module.ts';
 import { numberedSubject } from '../../platform/audit/audit.subject.ts';
 import { registerPetitionData } from './data/routes.ts';
 import { petitionDemo } from './petition.demo.ts';
-import { notifySignersJob } from './petition.service.ts';
+import { petitionsForSitemap } from './petition.repo.ts';
+import { notifySignersJob, publicStatuses } from './petition.service.ts';
 import { PetitionSettingsSchema } from './petition.settings.ts';
 import { closeExpired, sealPending } from './signature.service.ts';
 import { registerPetitionStaffPages } from './staff/routes.tsx';
@@ -27,6 +28,9 @@ export const petitions: ModuleManifest = {
     { name: 'petitions.close-expired', everySeconds: 60, run: closeExpired },
   ],
   auditSubjects: { petition: numberedSubject('petitions', 'petitions') },
+  async publicPages(db, m) {
+    return (await petitionsForSitemap(db, m.id, publicStatuses(m))).map((p) => ({ path: `/petitions/${p.number}`, updated: p.updated_at }));
+  },
   demo: petitionDemo,
 };
 

@@ -175,3 +175,10 @@ export async function responseTimes(db: Trx, municipalityId: number) {
     .where('municipality_id', '=', municipalityId).where('answered_at', 'is not', null).where('threshold_reached_at', 'is not', null)
     .execute();
 }
+
+/** Number and last change of every petition in `statuses`, for the sitemap. */
+export async function petitionsForSitemap(db: Trx, municipalityId: number, statuses: PetitionStatus[]) {
+  if (statuses.length === 0) return [];
+  return db.selectFrom('petitions').select(['number', 'updated_at']).where('municipality_id', '=', municipalityId)
+    .where('status', 'in', statuses).orderBy('number').execute();
+}

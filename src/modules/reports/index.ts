@@ -2,6 +2,7 @@ import type { ModuleManifest } from '../../platform/module.ts';
 import { numberedSubject } from '../../platform/audit/audit.subject.ts';
 import './report.policy.ts';
 import { reportDemo } from './report.demo.ts';
+import { reportsForSitemap } from './report.repo.ts';
 import { forgetExpiredPending } from './report.guests.repo.ts';
 import { ReportSettingsSchema } from './report.settings.ts';
 import { registerGeoJson } from './open311/geojson.api.ts';
@@ -30,5 +31,9 @@ export const reports: ModuleManifest = {
   openapi: open311OpenApi,
   periodic: [{ name: 'reports.forget-expired-guests', everySeconds: 3600, run: (deps) => forgetExpiredPending(deps.db) }],
   auditSubjects: { report: numberedSubject('reports', 'reports') },
+  async publicPages(db, m) {
+    const rows = await reportsForSitemap(db, m.id);
+    return [{ path: '/reports/performance' }, ...rows.map((r) => ({ path: `/reports/${r.number}`, updated: r.updated_at }))];
+  },
   demo: reportDemo,
 };

@@ -233,3 +233,8 @@ export async function deleteTemplate(trx: Trx, municipalityId: number, id: numbe
   const r = await trx.deleteFrom('report_templates').where('municipality_id', '=', municipalityId).where('id', '=', id).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
+
+/** Number and last change of every report (all are public), for the sitemap. */
+export async function reportsForSitemap(db: Trx, municipalityId: number) {
+  return db.selectFrom('reports').select(['number', 'updated_at']).where('municipality_id', '=', municipalityId).orderBy('number').execute();
+}

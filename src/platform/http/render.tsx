@@ -6,6 +6,7 @@ import { enabledModules } from '../modules-registry.ts';
 import { ViewCtx, type Flash, type ViewContext } from '../views/context.ts';
 import { Layout } from '../views/layout.tsx';
 import { csrfToken } from './csrf.ts';
+import type { PageMeta } from '../views/head.tsx';
 import { takeFlash } from './flash.ts';
 import { resolveLabels } from './forms.ts';
 
@@ -49,6 +50,7 @@ export async function viewContext(deps: Deps, req: FastifyRequest, reply: Fastif
     : [];
   return {
     ...requestBasics(req),
+    baseUrl: deps.config.baseUrl,
     user: req.user,
     associationName: await associationName(deps, req),
     nav,
@@ -65,12 +67,12 @@ export async function render(
   deps: Deps,
   req: FastifyRequest,
   reply: FastifyReply,
-  page: { title: string; body: ComponentChildren; status?: number; wide?: boolean },
+  page: { title: string; body: ComponentChildren; status?: number; wide?: boolean; meta?: PageMeta },
 ): Promise<FastifyReply> {
   const ctx = await viewContext(deps, req, reply);
   const tree: VNode = (
     <ViewCtx.Provider value={ctx}>
-      <Layout title={page.title} wide={page.wide}>{page.body}</Layout>
+      <Layout title={page.title} wide={page.wide} meta={page.meta} status={page.status}>{page.body}</Layout>
     </ViewCtx.Provider>
   );
   // Error messages were written before the page: name each field by the label the page shows for it.
@@ -89,7 +91,7 @@ export async function render(
  */
 export function renderFragment(req: FastifyRequest, reply: FastifyReply, body: ComponentChildren, cacheSeconds: number | null): FastifyReply {
   const ctx: ViewContext = {
-    ...requestBasics(req), user: null, associationName: '', nav: [], csrfToken: '', flash: null, unreadNotifications: 0, oidcProviders: [],
+    ...requestBasics(req), baseUrl: '', user: null, associationName: '', nav: [], csrfToken: '', flash: null, unreadNotifications: 0, oidcProviders: [],
     shownLabels: new Map(),
   };
   return reply

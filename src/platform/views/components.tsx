@@ -189,9 +189,11 @@ export function Tag(p: { children: ComponentChildren; tone?: 'neutral' | 'succes
   return <strong class={`tag tag--${p.tone ?? 'neutral'}`}>{p.children}</strong>;
 }
 
-export function Banner(p: { kind: 'success' | 'info' | 'warning' | 'error'; children: ComponentChildren; title?: string }) {
+/** A message box; `focus` (the flash after an action) takes focus on load, so it is read out and in view. */
+export function Banner(p: { kind: 'success' | 'info' | 'warning' | 'error'; children: ComponentChildren; title?: string; focus?: boolean }) {
   return (
-    <div class={`banner banner--${p.kind}`} role={p.kind === 'error' ? 'alert' : 'status'}>
+    <div class={`banner banner--${p.kind}`} role={p.kind === 'error' ? 'alert' : 'status'}
+      tabIndex={p.focus ? -1 : undefined} data-module={p.focus ? 'focus' : undefined}>
       {p.title && <p class="banner__title">{p.title}</p>}
       <div>{p.children}</div>
     </div>

@@ -24,6 +24,8 @@ export interface ViewContext {
   municipalityName: string;
   associationName: string;
   nav: NavItem[];
+  /** The public address (BASE_URL), for canonical links and previews. */
+  baseUrl: string;
   /** Path after the locale segment, for the locale switcher. */
   pathAfterLocale: string;
   currentPath: string;

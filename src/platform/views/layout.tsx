@@ -2,16 +2,18 @@ import type { ComponentChildren } from 'preact';
 import { LOCALES } from '../i18n/i18n.ts';
 import { Banner } from './components.tsx';
 import { useLinks, useView } from './context.ts';
+import { HeadMeta, type PageMeta } from './head.tsx';
 
 /** Self-names of the locales, shown in the switcher in their own language. */
 const LOCALE_NAMES: Record<string, string> = {
   uk: 'Українська', 'sr-Cyrl': 'Српски', 'sr-Latn': 'Srpski', pl: 'Polski', en: 'English',
 };
 
-function LocaleSwitch() {
+/** The same page in every other language; in the header (compact) and again in the footer. */
+function LocaleSwitch(p: { compact?: boolean }) {
   const { locale, pathAfterLocale, t } = useView();
   return (
-    <nav class="locales" aria-label={t('platform.layout.language')}>
+    <nav class={p.compact ? 'locales locales--header' : 'locales'} aria-label={t('platform.layout.language')}>
       <ul>
         {LOCALES.map((l) => (
           <li key={l}>
@@ -57,7 +59,7 @@ function AccountMenu() {
 }
 
 /** The page shell every HTML page is rendered in. */
-export function Layout(props: { title: string; children: ComponentChildren; wide?: boolean }) {
+export function Layout(props: { title: string; children: ComponentChildren; wide?: boolean | undefined; meta?: PageMeta | undefined; status?: number | undefined }) {
   const v = useView();
   const { href, mHref } = useLinks();
   const site = v.municipality ? v.municipalityName : v.associationName;
@@ -68,12 +70,13 @@ export function Layout(props: { title: string; children: ComponentChildren; wide
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · ${site}`}</title>
         <link rel="stylesheet" href={v.assets.css} />
-        <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
-        <script type="module" src={v.assets.js} defer />
+        <HeadMeta title={props.title} site={site} meta={props.meta} indexable={(props.status ?? 200) === 200} />
+        <script type="module" src={v.assets.js} />
       </head>
       <body>
         <a href="#main" class="skip-link">{v.t('platform.layout.skip')}</a>
         <header class="header">
+          <LocaleSwitch compact />
           <div class="header__inner">
             <div class="brand">
               <a href={v.municipality ? mHref('/') : href('/')} class="brand__name">
@@ -97,7 +100,7 @@ export function Layout(props: { title: string; children: ComponentChildren; wide
           )}
         </header>
         <main id="main" class={props.wide ? 'main main--wide' : 'main'} tabIndex={-1}>
-          {v.flash && <Banner kind={v.flash.kind}>{v.flash.message}</Banner>}
+          {v.flash && <Banner kind={v.flash.kind} focus>{v.flash.message}</Banner>}
           {props.children}
         </main>
         <footer class="footer">

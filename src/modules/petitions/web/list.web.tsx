@@ -25,7 +25,7 @@ function PetitionItem({ p, base }: { p: Row; base: string }) {
     <li class="petition-item">
       <p class="petition-item__meta">{t('petitions.number', { number: p.number })} · <StatusTag status={p.status} />
         {p.category_names && <> · <Name names={p.category_names} /></>}</p>
-      <h3 class="petition-item__title"><a href={`${base}/${p.number}`}><Content text={p.title} /></a></h3>
+      <h2 class="petition-item__title"><a href={`${base}/${p.number}`}><Content text={p.title} /></a></h2>
       {p.status !== 'draft' && p.status !== 'moderation' && (
         <SignatureProgress count={Number(p.signatures)} threshold={p.threshold} closesAt={p.closes_at} status={p.status} />
       )}
@@ -61,8 +61,16 @@ export function registerListPages(app: App, deps: Deps): void {
       const s = sp.toString();
       return s ? `${base}?${s}` : base;
     };
+    const where = localized(m.names, req.locale);
     return render(deps, req, reply, {
       title: t('petitions.name'),
+      meta: {
+        description: t('petitions.web.lead', { threshold: settings.threshold, days: settings.periodDays }),
+        feeds: [
+          { href: `${base}/feed.atom`, title: t('petitions.data.feedNew', { municipality: where }) },
+          { href: `${base}/responses.atom`, title: t('petitions.data.feedResponses', { municipality: where }) },
+        ],
+      },
       body: (
         <>
           <h1>{t('petitions.name')}</h1>

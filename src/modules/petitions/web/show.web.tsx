@@ -13,6 +13,7 @@ import { petitionSettings } from '../petition.settings.ts';
 import { SignatureProgress, StatusTag } from '../petition.views.tsx';
 import { countSignatures, findSignature, listInvalidations, listSignatories } from '../signature.repo.ts';
 import { canSee, initials, loadPetition, petitionPath } from './common.tsx';
+import { excerpt } from '../../../platform/views/head.tsx';
 
 const SIGNATORIES_PER_PAGE = 50;
 
@@ -96,6 +97,7 @@ export function registerShowPages(app: App, deps: Deps): void {
     if (p.answered_at) facts.push([t('petitions.web.answered'), fmt(p.answered_at)]);
     return render(deps, req, reply, {
       title: contentText(req, p.title),
+      meta: { description: excerpt(p.body), og: 'article', feeds: [{ href: `${path}/feed.atom`, title: t('petitions.web.feed') }] },
       body: (
         <article class="petition">
           <p class="petition__number">{t('petitions.number', { number: p.number })}</p>

@@ -17,7 +17,7 @@ function ReportItem({ r, base }: { r: Row; base: string }) {
   return (
     <li class="report-item">
       <p class="report-item__meta">{t('reports.number', { number: r.number })} · <ReportStatusTag status={r.status} /> · <Name names={r.category_names} /></p>
-      <h3 class="report-item__title"><a href={`${base}/${r.number}`}><Content text={r.title} /></a></h3>
+      <h2 class="report-item__title"><a href={`${base}/${r.number}`}><Content text={r.title} /></a></h2>
       <p class="report-item__date">{fmt.date(r.created_at)}{r.address ? <> · <Content text={r.address} /></> : ''}{r.supporters > 0 ? ` · ${t('reports.supporters', { count: r.supporters })}` : ''}</p>
     </li>
   );
@@ -53,6 +53,10 @@ export function registerReportListPage(app: App, deps: Deps): void {
     const hrefFor = (n: number) => `${base}?${new URLSearchParams([...kept, ...(n > 1 ? [['page', String(n)]] : [])])}`;
     return render(deps, req, reply, {
       title: t('reports.name'),
+      meta: {
+        description: t('reports.web.lead'),
+        feeds: [{ href: `${base}/feed.atom${district ? `?district=${district.slug}` : ''}`, title: t('reports.areas.feedTitle', { municipality: localized(district ? district.names : m.names, req.locale) }) }],
+      },
       body: (
         <>
           <h1>{t('reports.name')}</h1>

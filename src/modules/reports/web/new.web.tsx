@@ -79,7 +79,7 @@ function ReportFields({ deps, req, category, errors, values }: { deps: Deps; req
         <legend>{t('reports.web.place')}</legend>
         <p class="field__hint">{t('reports.web.placeHint')}</p>
         <MapView deps={deps} req={req} kind="picker" />
-        <Field name="address" label={t('reports.web.field.address')} maxLength={300} autocomplete="street-address" errors={errors} values={values} />
+        <Field name="address" label={t('reports.web.field.address')} maxLength={300} autocomplete="address-line1" errors={errors} values={values} />
         <Field name="lat" label={t('reports.web.field.lat')} inputMode="decimal" errors={errors} values={values} />
         <Field name="lng" label={t('reports.web.field.lng')} inputMode="decimal" errors={errors} values={values} />
       </fieldset>

@@ -17,6 +17,7 @@ import { followReport, supportReport } from '../report.service.ts';
 import { isFollowing, removeFollower } from '../report.followers.repo.ts';
 import { levelPage, loadReport, reportPath, reportsBase, ReportStatusTag } from './common.tsx';
 import { Photos } from './photos.web.tsx';
+import { excerpt } from '../../../platform/views/head.tsx';
 
 const FixAnswerSchema = Type.Object({ answer: Type.Enum(['yes', 'no']), note: Type.Optional(Type.String({ maxLength: 2000 })) });
 
@@ -103,6 +104,10 @@ export function registerShowReportPages(app: App, deps: Deps): void {
     facts.push([t('reports.web.supporters'), t('reports.supporters', { count: r.supporters })]);
     return render(deps, req, reply, {
       title: contentText(req, r.title),
+      meta: {
+        description: excerpt(r.description || `${t(`reports.status.${r.status}`)} · ${localized(r.category_names, req.locale)}${r.address ? ` · ${r.address}` : ''}`),
+        og: 'article', feeds: [{ href: `${reportPath(req, r.number)}/feed.atom`, title: t('reports.areas.reportFeed') }],
+      },
       body: (
         <article class="report">
           <p class="eyebrow">{t('reports.number', { number: r.number })}</p>
