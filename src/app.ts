@@ -27,11 +27,14 @@ import { hostMap } from './platform/tenancy/municipality.repo.ts';
 import { RESERVED_SLUGS } from './platform/http/request-context.ts';
 import { isLocale } from './platform/i18n/i18n.ts';
 import { registerFileRoutes } from './platform/files/files.web.ts';
+import { registerInputRules, type RouteEntry } from './platform/http/input.ts';
 
 export interface BuiltApp {
   app: App;
   deps: Deps;
   worker: Worker;
+  /** Every registered route (the property test of bad input walks them all). */
+  routes: RouteEntry[];
   /** Re-reads which host names serve which municipality. */
   refreshHosts(): Promise<void>;
   close(): Promise<void>;
@@ -91,6 +94,7 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
   });
 
   registerRequestContext(app, deps);
+  const routes = registerInputRules(app);
   // Every unsafe request carries a CSRF token unless its route opts out (API keys, OIDC callbacks).
   app.addHook('preHandler', (req, reply, done) => {
     const config_ = req.routeOptions.config as { csrf?: boolean } | undefined;
@@ -119,6 +123,7 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
     app,
     deps,
     worker,
+    routes,
     refreshHosts: async () => {
       hosts = await hostMap(db);
     },

@@ -24,10 +24,11 @@ export function fieldErrors(errors: Iterable<SchemaError>, t: Translate): FieldE
     const fields = missing.length ? missing : [e.instancePath.split('/')[1] || '_form'];
     for (const field of fields) {
       if (out[field]) continue;
-      const label = t(`field.${field}`);
+      // A query parameter has no label on any form: it is named as it appears in the address.
+      const label = t(`field.${field}`) === `field.${field}` ? field : t(`field.${field}`);
       const params = { field: label, limit: Number(e.params.limit ?? 0) };
       const key = missing.length ? 'required' : e.keyword;
-      const known = ['required', 'minLength', 'maxLength', 'format', 'pattern', 'minimum', 'maximum', 'enum', 'type', 'const'];
+      const known = ['repeated', 'controlCharacters', 'required', 'minLength', 'maxLength', 'format', 'pattern', 'minimum', 'maximum', 'enum', 'type', 'const'];
       out[field] = t(`platform.validation.${known.includes(key) ? key : 'invalid'}`, params);
     }
   }

@@ -6,6 +6,7 @@ import { redirectToSignIn } from '../http/request-context.ts';
 import { Button, EmptyState, Form, Pagination, Tag } from '../views/components.tsx';
 import { countNotifications, listNotifications, markAllRead, unreadCount } from './notify.repo.ts';
 import { notificationKinds, notificationSettings, saveNotificationSettings, type NotificationSetting } from './notify.service.ts';
+import { Query, Page } from '../http/input.ts';
 
 const PER_PAGE = 20;
 
@@ -70,7 +71,7 @@ function SettingsForm({ req, settings }: { req: FastifyRequest; settings: Notifi
 
 /** The signed-in user's notifications and their notification settings. */
 export function registerNotificationPages(app: App, deps: Deps): void {
-  app.get('/:locale/account/notifications', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/account/notifications', { schema: { hide: true, querystring: Query({ page: Page }) } }, async (req, reply) => {
     const user = req.user;
     if (!user) return redirectToSignIn(req, reply);
     const t = req.t;

@@ -11,6 +11,7 @@ import { listJobs, retryJob } from '../jobs/queue.ts';
 import { listOutbox } from '../notify/notify.repo.ts';
 import { can } from '../tenancy/policy.ts';
 import { Banner, Button, EmptyState, Form, Pagination, SummaryList, Table } from '../views/components.tsx';
+import { Query, Text, Page } from '../http/input.ts';
 
 const JOB_STATES = ['dead', 'queued', 'running'] as const;
 type JobState = (typeof JOB_STATES)[number];
@@ -106,7 +107,7 @@ export function linkify(text: string): ComponentChildren[] {
 
 /** Platform operation: the job queue, the platform-wide audit log and the development outbox. */
 export function registerOperatorPages(app: App, deps: Deps): void {
-  app.get('/:locale/admin/jobs', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/admin/jobs', { schema: { hide: true, querystring: Query({ state: Text(20), page: Page }) } }, async (req, reply) => {
     if (!(await allowOperator(deps, req, reply))) return reply;
     const t = req.t;
     const asked = (req.query as { state?: string } | undefined)?.state;
@@ -148,7 +149,7 @@ export function registerOperatorPages(app: App, deps: Deps): void {
       : { kind: 'warning', message: req.t('ops.jobs.notRetried') });
   });
 
-  app.get('/:locale/admin/audit', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/admin/audit', { schema: { hide: true, querystring: Query({ page: Page }) } }, async (req, reply) => {
     if (!(await allowOperator(deps, req, reply))) return reply;
     const t = req.t;
     const total = await countAudit(deps.db, null);
@@ -169,7 +170,7 @@ export function registerOperatorPages(app: App, deps: Deps): void {
     });
   });
 
-  app.get('/:locale/dev/outbox', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/dev/outbox', { schema: { hide: true, querystring: Query({ to: Text(254), page: Page }) } }, async (req, reply) => {
     if (!deps.config.publicOutbox && !(await allowOperator(deps, req, reply))) return reply;
     const t = req.t;
     const to = (req.query as { to?: unknown } | undefined)?.to;

@@ -3,6 +3,7 @@ import { apiError } from '../../../platform/http/errors.tsx';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import type { Box } from '../report.geo.ts';
 import { listReports, STATUS_GROUPS } from '../report.repo.ts';
+import { Query, Text } from '../../../platform/http/input.ts';
 
 const MAX_FEATURES = 2000;
 
@@ -17,7 +18,7 @@ function parseBox(raw: string | undefined): Box | undefined | null {
 
 /** The placed reports of a municipality as a GeoJSON FeatureCollection (RFC 7946), for maps and GIS. */
 export function registerGeoJson(app: App, deps: Deps): void {
-  app.get('/api/v1/:municipality/reports.geojson', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/api/v1/:municipality/reports.geojson', { schema: { hide: true, querystring: Query({ status: Text(20), bbox: Text(200) }) } }, async (req, reply) => {
     const m = req.municipality!;
     const q = req.query as { status?: string; bbox?: string };
     const statuses = STATUS_GROUPS[q.status ?? 'all'];
