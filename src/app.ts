@@ -95,6 +95,8 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
 
   registerRequestContext(app, deps);
   const routes = registerInputRules(app);
+  // Before any route: a route takes the error handler in force when it is registered.
+  registerErrorHandlers(app, deps);
   // Every unsafe request carries a CSRF token unless its route opts out (API keys, OIDC callbacks).
   app.addHook('preHandler', (req, reply, done) => {
     const config_ = req.routeOptions.config as { csrf?: boolean } | undefined;
@@ -107,7 +109,6 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
   registerOps(app, deps);
   registerAssets(app);
   registerFileRoutes(app, deps);
-  registerErrorHandlers(app, deps);
   await registerAuthRoutes(app, deps);
   await registerPlatformPages(app, deps);
   for (const mod of modules) await mod.routes?.(app, deps);

@@ -44,7 +44,9 @@ export function formRoute<S extends TSchema>(app: App, deps: Deps, spec: FormRou
     return show(req, reply, { errors: {}, values: (await spec.initial?.(req)) ?? {} }, 200);
   });
 
-  app.post(spec.url, { ...(spec.postOptions ?? {}), schema: { hide: true, ...(spec.query ? { querystring: spec.query } : {}) } }, async (req, reply) => {
+  // The form's schema rides in the route's config so tests that walk every route can fill its fields.
+  const config = { ...((spec.postOptions?.config as object | undefined) ?? {}), form: spec.schema };
+  app.post(spec.url, { ...(spec.postOptions ?? {}), config, schema: { hide: true, ...(spec.query ? { querystring: spec.query } : {}) } }, async (req, reply) => {
     await spec.guard?.(req, reply);
     if (reply.sent) return reply;
     const parsed = parseBody(spec.schema, req.body, req.t);

@@ -64,15 +64,16 @@ const SINGLE_LINE = /[\u0000-\u001f\u007f]/;
 const MULTI_LINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** The first key or value of `input` (nested) holding a control character, as a field name; null when clean. */
-function controlField(input: unknown, bad: RegExp, field = '', depth = 0): string | null {
+function controlField(input: unknown, bad: RegExp, field = '', depth = 0, seen = new WeakSet<object>()): string | null {
   if (typeof input === 'string') return bad.test(input) ? field || '_form' : null;
-  if (input === null || typeof input !== 'object' || depth > 20) return null;
+  if (input === null || typeof input !== 'object' || depth > 20 || seen.has(input)) return null;
+  seen.add(input);
   // Uploaded files (multipart) are buffers and streams, checked by content elsewhere.
   if (Buffer.isBuffer(input) || typeof (input as { pipe?: unknown }).pipe === 'function') return null;
   for (const [k, v] of Object.entries(input)) {
     const name = field || k;
     if (bad.test(k)) return name;
-    const found = controlField(v, bad, name, depth + 1);
+    const found = controlField(v, bad, name, depth + 1, seen);
     if (found) return found;
   }
   return null;
