@@ -45,7 +45,7 @@ export function formRoute<S extends TSchema>(app: App, deps: Deps, spec: FormRou
   });
 
   // The form's schema rides in the route's config so tests that walk every route can fill its fields.
-  const config = { ...((spec.postOptions?.config as object | undefined) ?? {}), form: spec.schema };
+  const config = { ...((spec.postOptions?.config as object | undefined) ?? {}), form: spec.schema } as RouteShorthandOptions['config'];
   app.post(spec.url, { ...(spec.postOptions ?? {}), config, schema: { hide: true, ...(spec.query ? { querystring: spec.query } : {}) } }, async (req, reply) => {
     await spec.guard?.(req, reply);
     if (reply.sent) return reply;
