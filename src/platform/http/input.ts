@@ -29,9 +29,6 @@ export const MAX_INT = 2_147_483_647;
 /** A positive id or number (petition, report, row id) as it appears in a path or query. */
 export const Id = (opts: { maximum?: number } = {}) => Type.Integer({ minimum: 1, maximum: opts.maximum ?? MAX_INT });
 
-/** A page number of a paginated list; beyond the last page the list is simply empty. */
-export const PageNumber = Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 }));
-
 /** A short single-line text parameter (search words, slugs, tokens). */
 export const Text = (maxLength = 200) => Type.String({ maxLength });
 
