@@ -28,11 +28,14 @@ import { RESERVED_SLUGS } from './platform/http/request-context.ts';
 import { isLocale } from './platform/i18n/i18n.ts';
 import { registerFileRoutes } from './platform/files/files.web.ts';
 import { registerSiteFiles } from './platform/site/routes.ts';
+import { registerInputRules, type RouteEntry } from './platform/http/input.ts';
 
 export interface BuiltApp {
   app: App;
   deps: Deps;
   worker: Worker;
+  /** Every registered route (the property test of bad input walks them all). */
+  routes: RouteEntry[];
   /** Re-reads which host names serve which municipality. */
   refreshHosts(): Promise<void>;
   close(): Promise<void>;
@@ -88,6 +91,9 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
     ...(config.rateLimits ? {} : { allowList: () => true }),
   });
   registerRequestContext(app, deps);
+  const routes = registerInputRules(app);
+  // Before any route: a route takes the error handler in force when it is registered.
+  registerErrorHandlers(app, deps);
   await registerCsrf(app, db, config);
 
   await buildAssets();
@@ -96,7 +102,6 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
   registerAssets(app);
   registerFileRoutes(app, deps);
   registerSiteFiles(app, deps);
-  registerErrorHandlers(app, deps);
   await registerAuthRoutes(app, deps);
   await registerPlatformPages(app, deps);
   for (const mod of modules) await mod.routes?.(app, deps);
@@ -112,6 +117,7 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
     app,
     deps,
     worker,
+    routes,
     refreshHosts: async () => {
       hosts = await hostMap(db);
     },

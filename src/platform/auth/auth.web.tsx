@@ -12,6 +12,7 @@ import { register, requestPasswordReset, resetPassword, sendVerificationMail, si
 import { tokenIsLive } from './auth.repo.ts';
 import { OidcButtons } from './oidc.web.tsx';
 import { createSession, destroySession, SESSION_COOKIE, SESSION_DAYS } from './sessions.ts';
+import { Query, SingleLine, Text } from '../http/input.ts';
 
 const LIMIT = (max: number, minutes: number) => ({ config: { rateLimit: { max, timeWindow: minutes * 60_000 } } });
 
@@ -77,6 +78,7 @@ export function registerAuthPages(app: App, deps: Deps): void {
 
   formRoute(app, deps, {
     url: '/:locale/account/sign-in',
+    query: Query({ next: SingleLine(500) }),
     schema: SignInSchema,
     title: (req) => req.t('auth.signIn.title'),
     initial: (req) => ({ next: (req.query as { next?: string }).next }),
@@ -115,7 +117,7 @@ export function registerAuthPages(app: App, deps: Deps): void {
     return redirectWithFlash(reply, `/${req.locale}/`, { kind: 'info', message: req.t('auth.signOut.done') });
   });
 
-  app.get('/:locale/account/verify', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/account/verify', { schema: { hide: true, querystring: Query({ token: Text(200) }) } }, async (req, reply) => {
     const token = (req.query as { token?: string }).token ?? '';
     const result = token ? await verifyEmail(deps, token) : { kind: 'invalid_token' as const };
     if (result.kind === 'verified') {

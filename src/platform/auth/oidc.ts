@@ -8,6 +8,7 @@ import { isLocale, translator, type Locale } from '../i18n/i18n.ts';
 import { startSession } from './auth.web.tsx';
 import { identityFromClaims, signInWithIdentity } from './oidc.service.ts';
 import { destroySession, SESSION_COOKIE } from './sessions.ts';
+import { Query, Text, SingleLine } from '../http/input.ts';
 
 const FLOW_COOKIE = 'hromada_oidc';
 // The flow cookie goes back only to the callback, never to the rest of the site.
@@ -83,7 +84,7 @@ export async function registerOidcRoutes(app: App, deps: Deps): Promise<void> {
   const redirectUri = (provider: OidcProviderConfig) => `${deps.config.baseUrl}/auth/oidc/${provider.id}/callback`;
   const providerOf = (req: FastifyRequest) => providers.get((req.params as { provider: string }).provider);
 
-  app.get('/:locale/auth/oidc/:provider', { ...LIMIT, schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/auth/oidc/:provider', { ...LIMIT, schema: { hide: true, querystring: Query({ next: SingleLine(500) }) } }, async (req, reply) => {
     const provider = providerOf(req);
     if (!provider) return reply.callNotFound();
     let configuration: oidc.Configuration;
@@ -123,7 +124,7 @@ export async function registerOidcRoutes(app: App, deps: Deps): Promise<void> {
     return reply.redirect(oidc.buildAuthorizationUrl(configuration, parameters).href, 303);
   });
 
-  app.get('/auth/oidc/:provider/callback', { ...LIMIT, schema: { hide: true } }, async (req, reply) => {
+  app.get('/auth/oidc/:provider/callback', { ...LIMIT, schema: { hide: true, querystring: Query({ code: Text(2000), state: Text(500), error: Text(200), error_description: Text(2000), iss: Text(500) }) } }, async (req, reply) => {
     const provider = providerOf(req);
     if (!provider) return reply.callNotFound();
     const flow = readFlow(req);

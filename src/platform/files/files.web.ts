@@ -1,3 +1,4 @@
+import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyCsrf } from '../http/csrf.ts';
 import type {} from '@fastify/multipart';
@@ -56,7 +57,7 @@ export function contentDisposition(name: string): string {
 
 /** GET /files/:id: serves an uploaded file. Ids are random UUIDs and files never change, so caching is long. */
 export function registerFileRoutes(app: App, deps: Deps): void {
-  app.get<{ Params: { id: string } }>('/files/:id', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/files/:id', { schema: { hide: true, params: Type.Object({ id: Type.String({ maxLength: 100 }) }) } }, async (req, reply) => {
     const found = await readUpload(deps, req.params.id);
     if (!found) return reply.callNotFound();
     const { row, body } = found;

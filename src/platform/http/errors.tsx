@@ -29,6 +29,36 @@ export async function errorPage(deps: Deps, req: FastifyRequest, reply: FastifyR
   });
 }
 
+/** The page for a query string (or a body outside a form) that is not valid: what is wrong, field by field. */
+export async function invalidInputPage(deps: Deps, req: FastifyRequest, reply: FastifyReply, fields: FieldErrors) {
+  const title = req.t('platform.error.badRequest.title');
+  return render(deps, req, reply, {
+    title,
+    status: 400,
+    body: (
+      <>
+        <h1>{title}</h1>
+        <div class="error-summary" role="alert">
+          <p>{req.t('platform.error.invalidInput')}</p>
+          <ul>{Object.entries(fields).map(([field, message]) => <li key={field}>{message}</li>)}</ul>
+        </div>
+        <p><a href={`/${req.locale}/`}>{req.t('platform.error.home')}</a></p>
+      </>
+    ),
+  });
+}
+
+/**
+ * Bad input, in the shape of the route asking: a path that names nothing is a 404; a query or body that is not
+ * valid a 400 naming each field (a JSON error for the API, a page otherwise).
+ */
+export function answerInvalid(deps: Deps, error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  if (error.validationContext === 'params') return notFound(deps, req, reply);
+  const fields = fieldErrors(error.validation as never, req.t);
+  if (wantsJson(req)) return apiError(reply, 400, 'invalid_input', req.t('platform.error.invalidInput'), fields);
+  return invalidInputPage(deps, req, reply, fields);
+}
+
 function classify(error: FastifyError): { status: number; key: string; code: string } {
   const status = error.statusCode ?? 500;
   if (error.code?.startsWith('FST_CSRF')) return { status: 403, key: 'csrf', code: 'csrf_invalid' };
@@ -48,11 +78,7 @@ export function registerErrorHandlers(app: App, deps: Deps): void {
       const { translator } = await import('../i18n/i18n.ts');
       req.t = translator('uk');
     }
-    if (error.validation) {
-      const fields = fieldErrors(error.validation as never, req.t);
-      if (wantsJson(req)) return apiError(reply, 400, 'invalid_input', req.t('platform.error.invalidInput'), fields);
-      return errorPage(deps, req, reply, 400, 'badRequest');
-    }
+    if (error.validation) return answerInvalid(deps, error, req, reply);
     const { status, key, code } = classify(error);
     if (status >= 500) req.log.error({ err: error }, 'request failed');
     if (wantsJson(req)) return apiError(reply, status, code, req.t(`platform.error.${key}.title`));

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type { ComponentChildren } from 'preact';
-import type { Static, TSchema } from 'typebox';
+import type { Static, TObject, TSchema } from 'typebox';
 import type { FormErrors, FormValues } from '../views/components.tsx';
 import { parseBody } from './forms.ts';
 import { render } from './render.tsx';
@@ -24,6 +24,8 @@ export interface FormRouteSpec<S extends TSchema> {
   initial?(req: FastifyRequest): FormValues | Promise<FormValues>;
   /** Does the work; returns a reply (usually a 303 redirect) or field errors to show on the form. */
   handle(value: Static<S>, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | FormErrors>;
+  /** The query parameters the page reads (validated on GET and POST; see platform/http/input.ts). */
+  query?: TObject;
   /** Extra route options for the POST (rate limits). */
   postOptions?: RouteShorthandOptions;
 }
@@ -36,13 +38,15 @@ export function formRoute<S extends TSchema>(app: App, deps: Deps, spec: FormRou
   const show = async (req: FastifyRequest, reply: FastifyReply, form: FormView, status: number) =>
     render(deps, req, reply, { title: spec.title(req), status, body: await spec.view(req, form) });
 
-  app.get(spec.url, { schema: { hide: true } }, async (req, reply) => {
+  app.get(spec.url, { schema: { hide: true, ...(spec.query ? { querystring: spec.query } : {}) } }, async (req, reply) => {
     await spec.guard?.(req, reply);
     if (reply.sent) return reply;
     return show(req, reply, { errors: {}, values: (await spec.initial?.(req)) ?? {} }, 200);
   });
 
-  app.post(spec.url, { ...(spec.postOptions ?? {}), schema: { hide: true } }, async (req, reply) => {
+  // The form's schema rides in the route's config so tests that walk every route can fill its fields.
+  const config = { ...((spec.postOptions?.config as object | undefined) ?? {}), form: spec.schema } as RouteShorthandOptions['config'];
+  app.post(spec.url, { ...(spec.postOptions ?? {}), config, schema: { hide: true, ...(spec.query ? { querystring: spec.query } : {}) } }, async (req, reply) => {
     await spec.guard?.(req, reply);
     if (reply.sent) return reply;
     const parsed = parseBody(spec.schema, req.body, req.t);

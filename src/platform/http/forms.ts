@@ -39,14 +39,17 @@ export function inSentence(label: string): string {
 export function resolveLabels(text: string, shown: ReadonlyMap<string, string>, t: Translate, escape: (s: string) => string = (s) => s): string {
   if (!text.includes('\u0001')) return text;
   return text.replace(MARK, (_, small: string, field: string) => {
-    const label = shown.get(field) ?? t(`field.${field}`);
+    const label = shown.get(field) ?? catalogLabel(t, field);
     return escape(small ? inSentence(label) : label);
   });
 }
 
+// A query parameter has no label on any form: it is named as it appears in the address.
+const catalogLabel = (t: Translate, field: string): string => (t(`field.${field}`) === `field.${field}` ? field : t(`field.${field}`));
+
 /** Labels from the `field.<name>` messages, for answers without a form (the JSON API). */
 export const catalogLabels = (t: Translate): LabelOf => (field, small) => {
-  const label = t(`field.${field}`);
+  const label = catalogLabel(t, field);
   return small ? inSentence(label) : label;
 };
 
@@ -59,7 +62,7 @@ export function fieldErrors(errors: Iterable<SchemaError>, t: Translate, labelOf
     for (const field of fields) {
       if (out[field]) continue;
       const key = missing.length ? 'required' : e.keyword;
-      const known = ['required', 'minLength', 'maxLength', 'format', 'pattern', 'minimum', 'maximum', 'enum', 'type', 'const'];
+      const known = ['repeated', 'controlCharacters', 'required', 'minLength', 'maxLength', 'format', 'pattern', 'minimum', 'maximum', 'enum', 'type', 'const'];
       const message = t(`platform.validation.${known.includes(key) ? key : 'invalid'}`, { field: LABEL, limit: Number(e.params.limit ?? 0) });
       out[field] = message.replace(new RegExp(`(^|.)${LABEL}`, 'gsu'), (_, before: string) =>
         before + labelOf(field, before !== '' && !/["'«»„“”‘’‚]/u.test(before)));

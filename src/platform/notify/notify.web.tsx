@@ -7,17 +7,14 @@ import { Button, EmptyState, Form, Pagination, Tag } from '../views/components.t
 import { ContentMessage } from '../views/content.tsx';
 import { countNotifications, listNotifications, markAllRead, unreadCount } from './notify.repo.ts';
 import { CONTENT_PARAMS, notificationKinds, notificationSettings, saveNotificationSettings, type NotificationSetting } from './notify.service.ts';
+import { Query, Page } from '../http/input.ts';
 
 const PER_PAGE = 20;
 
 type NotificationRow = Awaited<ReturnType<typeof listNotifications>>[number];
 
-/** A page number from the query string: a whole number from 1, anything else is page 1. */
-function pageParam(req: FastifyRequest): number {
-  const raw = (req.query as { page?: unknown } | undefined)?.page;
-  const n = typeof raw === 'string' && /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
-  return Math.max(1, n);
-}
+/** The page number of the query string (the route's schema makes it a bounded integer), page 1 without one. */
+const pageParam = (req: FastifyRequest): number => (req.query as { page?: number } | undefined)?.page ?? 1;
 
 function NotificationItem({ req, n }: { req: FastifyRequest; n: NotificationRow }) {
   const params = (n.params ?? {}) as Record<string, string | number>;
@@ -72,7 +69,7 @@ function SettingsForm({ req, settings }: { req: FastifyRequest; settings: Notifi
 
 /** The signed-in user's notifications and their notification settings. */
 export function registerNotificationPages(app: App, deps: Deps): void {
-  app.get('/:locale/account/notifications', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/account/notifications', { schema: { hide: true, querystring: Query({ page: Page }) } }, async (req, reply) => {
     const user = req.user;
     if (!user) return redirectToSignIn(req, reply);
     const t = req.t;

@@ -92,8 +92,9 @@ describe('operator pages', () => {
     assert.equal(again.statusCode, 303);
     assert.match((await operator.follow(again)).body, /cannot be retried/);
     assert.deepEqual(await jobState(t, id), { state: 'queued', attempts: 0 });
+    // A path that names no job at all is refused by the route's schema: 404, as for any path that names nothing.
     const missing = await operator.post('/en/admin/jobs/not-a-number/retry');
-    assert.equal(missing.statusCode, 303);
+    assert.equal(missing.statusCode, 404);
   });
 
   // Needs retryJob's "was it dead?" answer, i.e. UPDATE row counts, which PGlite does not report through

@@ -12,6 +12,7 @@ import { listJobs, retryJob } from '../jobs/queue.ts';
 import { listOutbox } from '../notify/notify.repo.ts';
 import { can } from '../tenancy/policy.ts';
 import { Banner, Button, EmptyState, Form, Pagination, SummaryList, Table } from '../views/components.tsx';
+import { Query, Text, Page } from '../http/input.ts';
 
 const JOB_STATES = ['dead', 'queued', 'running'] as const;
 type JobState = (typeof JOB_STATES)[number];
@@ -37,10 +38,8 @@ async function allowOperator(deps: Deps, req: FastifyRequest, reply: FastifyRepl
   return true;
 }
 
-function pageParam(req: FastifyRequest): number {
-  const raw = (req.query as { page?: unknown } | undefined)?.page;
-  return typeof raw === 'string' && /^\d{1,6}$/.test(raw) ? Math.max(1, Number(raw)) : 1;
-}
+/** The page number of the query string (the route's schema makes it a bounded integer), page 1 without one. */
+const pageParam = (req: FastifyRequest): number => (req.query as { page?: number } | undefined)?.page ?? 1;
 
 function JobTabs({ req, active }: { req: FastifyRequest; active: JobState }) {
   return (
@@ -107,7 +106,7 @@ export function linkify(text: string): ComponentChildren[] {
 
 /** Platform operation: the job queue, the platform-wide audit log and the development outbox. */
 export function registerOperatorPages(app: App, deps: Deps): void {
-  app.get('/:locale/admin/jobs', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/admin/jobs', { schema: { hide: true, querystring: Query({ state: Text(20), page: Page }) } }, async (req, reply) => {
     if (!(await allowOperator(deps, req, reply))) return reply;
     const t = req.t;
     const asked = (req.query as { state?: string } | undefined)?.state;
@@ -149,7 +148,7 @@ export function registerOperatorPages(app: App, deps: Deps): void {
       : { kind: 'warning', message: req.t('ops.jobs.notRetried') });
   });
 
-  app.get('/:locale/admin/audit', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/admin/audit', { schema: { hide: true, querystring: Query({ page: Page }) } }, async (req, reply) => {
     if (!(await allowOperator(deps, req, reply))) return reply;
     const t = req.t;
     const total = await countAudit(deps.db, null);
@@ -170,7 +169,7 @@ export function registerOperatorPages(app: App, deps: Deps): void {
     });
   });
 
-  app.get('/:locale/dev/outbox', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/dev/outbox', { schema: { hide: true, querystring: Query({ to: Text(254), page: Page }) } }, async (req, reply) => {
     // Never public, not even in development: it holds password-reset and setup links for every account.
     if (!(await allowOperator(deps, req, reply))) return reply;
     const t = req.t;

@@ -9,6 +9,7 @@ import { tokenIsLive } from '../auth/auth.repo.ts';
 import { CURRENCIES, SetupSchema } from './municipality.schemas.ts';
 import { completeSetup } from './setup.service.ts';
 import { Type } from 'typebox';
+import { Query, Text } from '../http/input.ts';
 
 const SetupForm = Type.Intersect([SetupSchema, Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) })]);
 
@@ -16,6 +17,7 @@ const SetupForm = Type.Intersect([SetupSchema, Type.Object({ token: Type.String(
 export function registerSetupPage(app: App, deps: Deps): void {
   formRoute(app, deps, {
     url: '/:locale/setup',
+    query: Query({ token: Text(200) }),
     schema: SetupForm,
     title: (req) => req.t('setup.title'),
     guard: async (req, reply) => {

@@ -16,6 +16,7 @@ import { countAudit, listAudit } from '../audit/audit.ts';
 import { AuditTable } from '../audit/audit.view.tsx';
 import { describeAudit } from '../audit/audit.subjects.ts';
 import { Pagination } from '../views/components.tsx';
+import { Query, Page } from '../http/input.ts';
 
 const RemoveSchema = Type.Object({ userId: Type.Integer({ minimum: 1 }), role: Type.Enum(['moderator', 'official', 'admin']) });
 const ResidentSchema = Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }) });
@@ -31,7 +32,7 @@ export function registerStaffPages(app: App, deps: Deps): void {
         title: req.t(titleKey), status,
         body: <><h1>{req.t(titleKey)}</h1><AdminNav req={req} /><ErrorSummary errors={errors} />{await body(req, errors, values)}</>,
       });
-    app.get(`/:locale/:municipality/admin/${path}`, { schema: { hide: true } }, async (req, reply) =>
+    app.get(`/:locale/:municipality/admin/${path}`, { schema: { hide: true, querystring: Query({ page: Page }) } }, async (req, reply) =>
       requirePermission(deps, req, reply, action, { municipalityId: req.municipality!.id }) ?? show(req, reply, {}, {}));
     return show;
   };

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyReply } from 'fastify';
 import type { Municipality } from '../../../db/schema.ts';
 import { notFound } from '../../../platform/http/errors.tsx';
+import { Query, Text } from '../../../platform/http/input.ts';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { canonicalJson, ledgerEntries, type LedgerRow } from '../../../platform/ledger/ledger.ts';
@@ -28,7 +29,7 @@ const Entry = Type.Object({
   prev: Type.String(), hash: Type.String(), createdAt: Type.String({ format: 'date-time' }),
 });
 const PageQuery = Type.Object({
-  afterSeq: Type.Integer({ minimum: 0, default: 0 }),
+  afterSeq: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 }),
   limit: Type.Integer({ minimum: 1, maximum: PAGE, default: PAGE }),
 }, { additionalProperties: false });
 const Params = Type.Object({ municipality: Type.String(), number: Type.String({ pattern: '^[1-9][0-9]{0,8}$' }) });
@@ -86,7 +87,7 @@ export function registerLedgerRoutes(app: App, deps: Deps): void {
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${m.slug}-petition-${p.number}-ledger.csv"`).send(body);
   });
 
-  app.get('/:locale/:municipality/petitions/:number/ledger', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/:municipality/petitions/:number/ledger', { schema: { hide: true, querystring: Query({ signer: Text(254) }) } }, async (req, reply) => {
     const m = req.municipality!;
     const p = await publicPetition(deps.db, m, (req.params as { number?: string }).number);
     if (!p) return notFound(deps, req, reply);

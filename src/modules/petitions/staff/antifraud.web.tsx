@@ -15,6 +15,7 @@ import { loadPetition, petitionPath } from '../web/common.tsx';
 import { guard, staffBase, StaffNav } from './nav.tsx';
 import { countMatching } from './staff.repo.ts';
 import { parseLocalDateTime } from '../../../platform/time/working-days.ts';
+import { Query, Text } from '../../../platform/http/input.ts';
 
 const WINDOWS = { '1': 1, '6': 6, '24': 24 } as const;
 const DATE_TIME = '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2})?)?$';
@@ -42,7 +43,7 @@ function filterOf(v: { ipPrefix?: string | undefined; emailDomain?: string | und
 export function registerAntifraudPages(app: App, deps: Deps): void {
   const antifraud = guard(deps, 'petitions.antifraud');
 
-  app.get('/:locale/:municipality/petitions/staff/signers', { schema: { hide: true }, preHandler: antifraud }, async (req, reply) => {
+  app.get('/:locale/:municipality/petitions/staff/signers', { schema: { hide: true, querystring: Query({ hours: Text(10) }) }, preHandler: antifraud }, async (req, reply) => {
     const hours = WINDOWS[(req.query as { hours?: keyof typeof WINDOWS }).hours ?? '1'] ?? 1;
     const { byIp, byDomain } = await trendingSigners(deps.db, req.municipality!.id, new Date(Date.now() - hours * 3_600_000));
     const t = req.t;
@@ -72,6 +73,8 @@ export function registerAntifraudPages(app: App, deps: Deps): void {
   const current = (req: FastifyRequest) => findPetition(deps.db, req.municipality!.id, Number((req.params as { number: string }).number)) as Promise<PetitionRow>;
   formRoute(app, deps, {
     url: '/:locale/:municipality/petitions/:number/invalidate',
+    // The signers page links here with its filter in the query; the same fields as the form.
+    query: Query({ ipPrefix: Text(64), emailDomain: Text(253), since: Text(40), until: Text(40) }),
     schema: InvalidateSchema,
     title: (req) => req.t('petitions.web.invalidate'),
     async guard(req, reply) {

@@ -14,6 +14,7 @@ import { findPetition, listFiles, type PetitionRow } from '../petition.repo.ts';
 import { closePetition, publishPetition, rejectPetition, respondToPetition } from '../petition.service.ts';
 import { loadPetition, petitionPath } from '../web/common.tsx';
 import { guard, overdue } from './nav.tsx';
+import { Query, Text } from '../../../platform/http/input.ts';
 
 const ReasonSchema = Type.Object({ reason: Type.String({ minLength: 10, maxLength: 5000 }) });
 const ResponseSchema = Type.Object({
@@ -86,6 +87,7 @@ export function registerDecisionPages(app: App, deps: Deps): void {
   const respondGuard = staffPetition(deps, 'petitions.respond');
   formRoute(app, deps, {
     url: '/:locale/:municipality/petitions/:number/respond',
+    query: Query({ document: Text(100) }),
     schema: ResponseSchema,
     title: (req) => req.t('petitions.staff.respondTitle'),
     guard: respondGuard,

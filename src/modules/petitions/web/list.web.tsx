@@ -12,6 +12,7 @@ import { publicStatuses } from '../petition.service.ts';
 import { petitionSettings } from '../petition.settings.ts';
 import { SignatureProgress, StatusTag } from '../petition.views.tsx';
 import { petitionsBase } from './common.tsx';
+import { Query, Text, Page } from '../../../platform/http/input.ts';
 
 const PER_PAGE = 20;
 const SORTS = ['signatures', 'newest', 'ending', 'relevance'] as const;
@@ -36,7 +37,7 @@ function PetitionItem({ p, base }: { p: Row; base: string }) {
 
 /** The public list with search, filters, sorting and paging; and "my petitions". */
 export function registerListPages(app: App, deps: Deps): void {
-  app.get('/:locale/:municipality/petitions', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/:municipality/petitions', { schema: { hide: true, querystring: Query({ q: Text(200), status: Text(30), category: Text(100), sort: Text(20), page: Page }) } }, async (req, reply) => {
     const m = req.municipality!;
     const query = req.query as Query;
     const t = req.t;

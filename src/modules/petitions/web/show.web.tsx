@@ -14,6 +14,7 @@ import { SignatureProgress, StatusTag } from '../petition.views.tsx';
 import { countSignatures, findSignature, listInvalidations, listSignatories } from '../signature.repo.ts';
 import { canSee, initials, loadPetition, petitionPath } from './common.tsx';
 import { excerpt } from '../../../platform/views/head.tsx';
+import { Query, Page } from '../../../platform/http/input.ts';
 
 const SIGNATORIES_PER_PAGE = 50;
 
@@ -173,7 +174,7 @@ export function registerShowPages(app: App, deps: Deps): void {
     });
   });
 
-  app.get('/:locale/:municipality/petitions/:number/signatures', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/:municipality/petitions/:number/signatures', { schema: { hide: true, querystring: Query({ page: Page }) } }, async (req, reply) => {
     const p = await loadPetition(deps, req, reply);
     if (!p) return reply;
     const page = Math.max(1, Math.min(100_000, Number.parseInt((req.query as { page?: string }).page ?? '1', 10) || 1));

@@ -11,6 +11,7 @@ import { signatureReceipt, signPetition } from '../signature.service.ts';
 import { loadPetition, petitionPath } from './common.tsx';
 import { PetitionLevel } from './level.tsx';
 import { collecting } from '../petition.status.ts';
+import { Query, Text } from '../../../platform/http/input.ts';
 
 /** Per account and per network: generous for people, tight for scripts. Off in tests (RATE_LIMITS=false). */
 const SIGN_LIMITS = {
@@ -63,7 +64,7 @@ export function registerSignPages(app: App, deps: Deps): void {
     }
   });
 
-  app.get('/:locale/:municipality/petitions/:number/receipt', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/:municipality/petitions/:number/receipt', { schema: { hide: true, querystring: Query({ signed: Text(40) }) } }, async (req, reply) => {
     if (!req.user) return redirectToSignIn(req, reply);
     const p = await loadPetition(deps, req, reply);
     if (!p) return reply;

@@ -1,4 +1,6 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { fieldErrors } from '../../../platform/http/forms.ts';
+import { translator } from '../../../platform/i18n/i18n.ts';
 import { xmlEscape } from '../../../platform/feeds/atom.ts';
 
 /** GeoReport v2 answers in JSON or XML; the format is the URL's extension (`services.xml`). */
@@ -34,3 +36,20 @@ export function sendOpen311(reply: FastifyReply, format: Format, root: string, b
 /** An error in the specification's shape: `[{ code, description }]`, with the same HTTP status. */
 export const sendOpen311Error = (reply: FastifyReply, format: Format, status: number, description: string) =>
   sendOpen311(reply, format, 'errors', [{ code: status, description }], status);
+
+/**
+ * Bad input on an Open311 route (a parameter the schema refuses, control characters): the specification's error
+ * list, in the format the URL asks for, never the platform's HTML page. Descriptions are English, as the rest of
+ * this API's; a path that names nothing is a 404.
+ */
+export function open311ErrorHandler(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const format: Format = /\.xml(\?|$)/.test(req.url) ? 'xml' : 'json';
+  if (!error.validation) {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) req.log.error({ err: error }, 'request failed');
+    return sendOpen311Error(reply, format, status, status === 500 ? 'Internal error.' : error.message);
+  }
+  const status = error.validationContext === 'params' ? 404 : 400;
+  const messages = Object.values(fieldErrors(error.validation as never, translator('en')));
+  return sendOpen311Error(reply, format, status, messages.join(' ') || 'The request is not valid.');
+}

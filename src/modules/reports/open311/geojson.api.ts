@@ -4,6 +4,7 @@ import { apiError } from '../../../platform/http/errors.tsx';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import type { Box } from '../report.geo.ts';
 import { listReports, STATUS_GROUPS } from '../report.repo.ts';
+import { Query, Text } from '../../../platform/http/input.ts';
 
 const MAX_FEATURES = 2000;
 
@@ -21,8 +22,8 @@ const GeoJsonSchema = {
   tags: ['reports'], summary: 'Placed reports of a municipality as GeoJSON (RFC 7946), newest first, at most 2,000',
   params: Type.Object({ municipality: Type.String() }),
   querystring: Type.Object({
-    status: Type.Optional(Type.String({ description: 'open, fixed, closed or all (default all)' })),
-    bbox: Type.Optional(Type.String({ description: 'west,south,east,north in degrees' })),
+    status: Type.Optional(Type.String({ maxLength: 20, description: 'open, fixed, closed or all (default all)' })),
+    bbox: Type.Optional(Type.String({ maxLength: 200, description: 'west,south,east,north in degrees' })),
   }),
   response: {
     200: {

@@ -7,7 +7,9 @@ import type { App, Deps } from '../../../platform/http/deps.ts';
 import { localized, type Locale } from '../../../platform/i18n/i18n.ts';
 import { findCategory, listCategories, OPEN_STATUSES } from '../report.repo.ts';
 import { DESCRIPTION_MAX, fileReport } from '../report.service.ts';
-import { sendOpen311, sendOpen311Error, splitFormat, type Format } from './format.ts';
+import { open311ErrorHandler, sendOpen311, sendOpen311Error, splitFormat, type Format } from './format.ts';
+import { MAX_INT, Query, Text } from '../../../platform/http/input.ts';
+import { Type } from 'typebox';
 import { findLiveKey, numberForToken, open311Requests } from './open311.repo.ts';
 import { checkContact, parseW3cDate, type ContactField } from './params.ts';
 import { attribute, open311Locale, request, service } from './present.ts';
@@ -38,7 +40,13 @@ function attributesOf(body: Query): Record<string, unknown> {
 
 /** The Open311 GeoReport v2 endpoint (see docs/API.md): discovery, services, requests and tokens, in JSON and XML. */
 export function registerOpen311(app: App, deps: Deps): void {
-  const noCsrf = { config: { csrf: false }, schema: { hide: true } };
+  const noCsrf = { config: { csrf: false }, schema: { hide: true }, errorHandler: open311ErrorHandler as never };
+  // Every parameter a GET reads (GeoReport v2 "GET Service Requests"); `one()` below only ever sees single values.
+  const listQuery = { ...noCsrf, schema: { hide: true, querystring: Query({
+    jurisdiction_id: Text(100), service_request_id: Type.String({ maxLength: 2000, pattern: '^\\s*[1-9][0-9]{0,8}\\s*(,\\s*[1-9][0-9]{0,8}\\s*)*$' }),
+    service_code: Text(100), start_date: Text(40), end_date: Text(40), status: Text(20),
+  }) } };
+  const oneQuery = { ...noCsrf, schema: { hide: true, querystring: Query({ jurisdiction_id: Text(100) }) } };
   // Each handler gets the format and the municipality, or has answered the error already.
   const withJurisdiction = (file: string, handle: (format: Format, m: Municipality, base: string, req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
@@ -52,7 +60,7 @@ export function registerOpen311(app: App, deps: Deps): void {
       return handle(format, m, base, req, reply);
     };
 
-  app.get('/open311/v2/:file', noCsrf, async (req, reply) => {
+  app.get('/open311/v2/:file', listQuery, async (req, reply) => {
     const split = splitFormat((req.params as { file: string }).file);
     if (split?.[0] === 'discovery') {
       const url = `${deps.config.baseUrl}/open311/v2/`;
@@ -96,21 +104,21 @@ export function registerOpen311(app: App, deps: Deps): void {
     })(req, reply);
   });
 
-  app.get('/open311/v2/services/:file', noCsrf, async (req, reply) => withJurisdiction('file', async (format, m, code, _req, reply) => {
+  app.get('/open311/v2/services/:file', oneQuery, async (req, reply) => withJurisdiction('file', async (format, m, code, _req, reply) => {
     const c = await findCategory(deps.db, m.id, code);
     if (!c || !c.active) return sendOpen311Error(reply, format, 404, 'No such service_code.');
     const locale = open311Locale(req, m);
     return sendOpen311(reply, format, 'service_definition', { service_code: c.slug, attributes: c.questions.map((q, i) => attribute(locale, q, i + 1)) });
   })(req, reply));
 
-  app.get('/open311/v2/requests/:file', noCsrf, async (req, reply) => withJurisdiction('file', async (format, m, id, _req, reply) => {
+  app.get('/open311/v2/requests/:file', oneQuery, async (req, reply) => withJurisdiction('file', async (format, m, id, _req, reply) => {
     const n = Number(id);
-    const rows = Number.isInteger(n) && n > 0 ? await open311Requests(deps.db, m.id, { numbers: [n], limit: 1 }) : [];
+    const rows = Number.isInteger(n) && n > 0 && n <= MAX_INT ? await open311Requests(deps.db, m.id, { numbers: [n], limit: 1 }) : [];
     if (rows.length === 0) return sendOpen311Error(reply, format, 404, 'No such service_request_id.');
     return sendOpen311(reply, format, 'service_requests', rows.map((r) => request(open311Locale(req, m), r)));
   })(req, reply));
 
-  app.get('/open311/v2/tokens/:file', noCsrf, async (req, reply) => withJurisdiction('file', async (format, m, token, _req, reply) => {
+  app.get('/open311/v2/tokens/:file', oneQuery, async (req, reply) => withJurisdiction('file', async (format, m, token, _req, reply) => {
     const row = await numberForToken(deps.db, m.id, token);
     if (!row) return sendOpen311Error(reply, format, 404, 'No such token.');
     return sendOpen311(reply, format, 'service_requests', [{ service_request_id: String(row.number), token }]);

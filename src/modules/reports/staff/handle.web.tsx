@@ -14,6 +14,7 @@ import { reportSettings } from '../report.settings.ts';
 import { addStaffNote, closeReport, MOVES, moveByStaff, placeReport, reassignReport, type Move, type StaffOutcome } from '../report.workflow.ts';
 import { loadReport, MapView, reportPath, ReportStatusTag } from '../web/common.tsx';
 import { StaffNav } from './nav.tsx';
+import { Query, Text } from '../../../platform/http/input.ts';
 
 const note = Type.Optional(Type.String({ maxLength: 2000 }));
 // Each form's message has a name of its own: one page, so each field needs an id of its own.
@@ -118,7 +119,7 @@ export function registerHandlePages(app: App, deps: Deps): void {
   const show = async (req: FastifyRequest, reply: FastifyReply, r: ReportRow, shown: Shown, status = 200) =>
     render(deps, req, reply, { title: contentText(req, r.title), status, body: await HandlePage({ deps, req, r, shown }) });
 
-  app.get('/:locale/:municipality/reports/:number/handle', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/:municipality/reports/:number/handle', { schema: { hide: true, querystring: Query({ template: Text(20) }) } }, async (req, reply) => {
     const r = await load(req, reply);
     return r ? show(req, reply, r, {}) : reply;
   });

@@ -8,10 +8,11 @@ import { Content } from '../../../platform/views/content.tsx';
 import { staffQueue } from '../report.repo.ts';
 import { reportPath, ReportStatusTag } from '../web/common.tsx';
 import { staffBase, StaffNav } from './nav.tsx';
+import { Query, Text } from '../../../platform/http/input.ts';
 
 /** The officials' queue: open reports, overdue first, for one department or all. */
 export function registerQueuePage(app: App, deps: Deps): void {
-  app.get('/:locale/:municipality/reports/staff', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/:municipality/reports/staff', { schema: { hide: true, querystring: Query({ department: Text(20) }) } }, async (req, reply) => {
     await municipalGuard(deps, 'reports.handle')(req, reply);
     if (reply.sent) return reply;
     const m = req.municipality!;

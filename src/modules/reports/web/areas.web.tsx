@@ -14,6 +14,7 @@ import { listDistricts } from '../../../platform/tenancy/districts.repo.ts';
 import { parseBody } from '../../../platform/http/forms.ts';
 import { notFound } from '../../../platform/http/errors.tsx';
 import { loadReport, MapView, reportPath, reportsBase } from './common.tsx';
+import { Query, Text } from '../../../platform/http/input.ts';
 
 const RADII = [250, 500, 1000, 2000, 5000];
 const AreaSchema = Type.Object({
@@ -119,7 +120,7 @@ export function registerAreaPages(app: App, deps: Deps): void {
     return redirectWithFlash(reply, `${reportsBase(req)}/areas`, done ? { kind: 'success', message: req.t('reports.areas.stopped') } : { kind: 'error', message: req.t('reports.areas.noSuchArea') });
   });
 
-  app.get('/:locale/:municipality/reports/feed.atom', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/:municipality/reports/feed.atom', { schema: { hide: true, querystring: Query({ district: Text(100) }) } }, async (req, reply) => {
     const m = req.municipality!;
     const slug = (req.query as { district?: string }).district;
     const district = slug ? (await listDistricts(deps.db, m.id)).find((d) => d.slug === slug) : undefined;

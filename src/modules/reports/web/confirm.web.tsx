@@ -11,6 +11,7 @@ import { Content } from '../../../platform/views/content.tsx';
 import { confirmGuestReport, pendingGuestReport } from '../report.guests.ts';
 import { findCategory } from '../report.repo.ts';
 import { reportPath, reportsBase } from './common.tsx';
+import { Query, Text } from '../../../platform/http/input.ts';
 
 const TokenSchema = Type.Object({ token: Type.String({ minLength: 20, maxLength: 100 }) });
 
@@ -31,7 +32,7 @@ const gone = (deps: Deps, req: FastifyRequest, reply: FastifyReply) => notice(de
 export function registerConfirmPages(app: App, deps: Deps): void {
   const url = '/:locale/:municipality/reports/confirm';
 
-  app.get(url, { schema: { hide: true } }, async (req, reply) => {
+  app.get(url, { schema: { hide: true, querystring: Query({ token: Text(200) }) } }, async (req, reply) => {
     const token = String((req.query as { token?: string }).token ?? '');
     const pending = token.length >= 20 ? await pendingGuestReport(deps, req.municipality!, token) : undefined;
     if (!pending) return gone(deps, req, reply);

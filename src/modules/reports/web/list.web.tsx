@@ -8,6 +8,7 @@ import { listDepartments } from '../../../platform/tenancy/municipality.repo.ts'
 import { listDistricts } from '../../../platform/tenancy/districts.repo.ts';
 import { countReports, listCategories, listReports, STATUS_GROUPS } from '../report.repo.ts';
 import { MapView, reportsBase, ReportStatusTag } from './common.tsx';
+import { Query, Text, Page } from '../../../platform/http/input.ts';
 
 const PER_PAGE = 25;
 type Row = Awaited<ReturnType<typeof listReports>>[number];
@@ -25,7 +26,7 @@ function ReportItem({ r, base }: { r: Row; base: string }) {
 
 /** The public list of a municipality's reports with filters and paging. */
 export function registerReportListPage(app: App, deps: Deps): void {
-  app.get('/:locale/:municipality/reports', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/:municipality/reports', { schema: { hide: true, querystring: Query({ status: Text(20), category: Text(100), department: Text(20), district: Text(100), from: Text(20), to: Text(20), page: Page, photos: Text(10) }) } }, async (req, reply) => {
     const m = req.municipality!;
     const t = req.t;
     const query = req.query as { status?: string; category?: string; department?: string; district?: string; from?: string; to?: string; page?: string; photos?: string };

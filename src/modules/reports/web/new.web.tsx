@@ -13,6 +13,7 @@ import { findCategory, listCategories, type ReportCategory } from '../report.rep
 import { askGuestConfirmation, guestsWelcome } from '../report.guests.ts';
 import { createReport, DESCRIPTION_MAX, nearbyDuplicates } from '../report.service.ts';
 import { levelPage, MapView, reportPath, reportsBase } from './common.tsx';
+import { Query, Text } from '../../../platform/http/input.ts';
 
 /** What a resident types; the same limits as the database's CHECK constraints. Extra answers come as `q_<key>`. */
 export const ReportSchema = Type.Object({
@@ -115,6 +116,7 @@ export function registerNewReportPage(app: App, deps: Deps): void {
 
   formRoute(app, deps, {
     url: '/:locale/:municipality/reports/new',
+    query: Query({ category: Text(100) }),
     schema: ReportSchema,
     title: (req) => req.t('reports.web.new'),
     guard: residentOrGuest,

@@ -6,6 +6,7 @@ import { localized } from '../../../platform/i18n/i18n.ts';
 import { SummaryList, Table } from '../../../platform/views/components.tsx';
 import { byMonth, performance, type Performance } from '../report.stats.ts';
 import { reportsBase } from './common.tsx';
+import { Query, Page } from '../../../platform/http/input.ts';
 
 const PERIODS = [3, 6, 12, 24];
 
@@ -30,7 +31,7 @@ const departmentName = (req: FastifyRequest, p: Performance) => (p.departmentNam
 
 /** Public accountability: how fast the municipality and each department acknowledge and fix reports, with CSV. */
 export function registerPerformancePages(app: App, deps: Deps): void {
-  app.get('/:locale/:municipality/reports/performance', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/:municipality/reports/performance', { schema: { hide: true, querystring: Query({ months: Page }) } }, async (req, reply) => {
     const m = req.municipality!;
     const t = req.t;
     const { months, since } = period(req);
@@ -72,7 +73,7 @@ export function registerPerformancePages(app: App, deps: Deps): void {
     });
   });
 
-  app.get('/:locale/:municipality/reports/performance.csv', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/:locale/:municipality/reports/performance.csv', { schema: { hide: true, querystring: Query({ months: Page }) } }, async (req, reply) => {
     const m = req.municipality!;
     const { months, since } = period(req);
     const perf = await performance(deps.db, m.id, since);
