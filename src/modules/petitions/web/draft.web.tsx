@@ -7,7 +7,7 @@ import { formRoute } from '../../../platform/http/form-route.tsx';
 import { render } from '../../../platform/http/render.tsx';
 import { redirectToSignIn, signedIn } from '../../../platform/http/request-context.ts';
 import { readMultipartFile } from '../../../platform/files/files.web.ts';
-import { saveUpload } from '../../../platform/files/uploads.ts';
+import { saveUpload, uploadMessage, type UploadProblem } from '../../../platform/files/uploads.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
 import { findPetition, listCategories, listFiles, type PetitionRow } from '../petition.repo.ts';
@@ -141,11 +141,12 @@ export function registerDraftPages(app: App, deps: Deps): void {
     const path = petitionPath(req, p.number);
     const fail = (key: string) => redirectWithFlash(reply, `${path}/edit`, { kind: 'error', message: req.t(key) });
     if ((await listFiles(deps.db, p.id)).length >= MAX_ATTACHMENTS) return fail('petitions.web.tooManyFiles');
-    if (!upload) return fail('petitions.web.noFile');
-    if (upload.kind === 'too_large') return fail('petitions.web.fileTooLarge');
+    const refused = (refusal: UploadProblem) =>
+      redirectWithFlash(reply, `${path}/edit`, { kind: 'error', message: uploadMessage(req.t, deps, req.t('field.attachment'), 'image-or-document', refusal) });
+    if (!upload) return refused({ kind: 'missing' });
+    if (upload.kind === 'too_large') return refused(upload);
     const saved = await saveUpload(deps, { municipalityId: req.municipality!.id, ownerId: req.user!.id, filename: upload.filename, data: upload.data, allowed: 'image-or-document' });
-    if (saved.kind === 'too_large') return fail('petitions.web.fileTooLarge');
-    if (saved.kind !== 'saved') return fail('petitions.web.badFile');
+    if (saved.kind !== 'saved') return refused(saved);
     await updateDraft(deps, req.user!, req.municipality!, p, { title: p.title, body: p.body, categoryId: p.category_id ?? undefined, fileIds: [saved.file.id] });
     return redirectWithFlash(reply, `${path}/edit`, { kind: 'success', message: req.t('petitions.web.fileAttached') });
   });
