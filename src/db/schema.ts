@@ -215,6 +215,15 @@ export interface RateLimitTable {
   reset_at: Timestamp;
 }
 
+/** A create already done for a (municipality, actor, key): see platform/idempotency. */
+export interface IdempotencyKeyTable {
+  municipality_id: number;
+  actor: string;
+  key: string;
+  answer: Json<unknown>;
+  created_at: CreatedAt;
+}
+
 export interface SecretTable {
   name: string;
   value: string;
@@ -358,6 +367,7 @@ export interface DB extends ReportTables {
   files: FileTable;
   ledger_entries: LedgerEntryTable;
   rate_limits: RateLimitTable;
+  idempotency_keys: IdempotencyKeyTable;
   secrets: SecretTable;
   petition_categories: PetitionCategoryTable;
   petitions: PetitionTable;
