@@ -49,9 +49,10 @@ class NotKept {
  * of the key, at the same time or later, makes nothing and gets the stored answer: what the first
  * request returned, through JSON (so results are plain data: kinds, numbers, slugs, ids). A result
  * `keep` refuses (an error outcome) rolls the claim back with everything else, so the same form,
- * corrected, can be sent again. Without a key it is a plain transaction.
+ * corrected, can be sent again. `answer` picks what a repeat gets, where the result holds a secret that
+ * must not be kept (an API key shown once). Without a key it is a plain transaction.
  */
-export async function createOnce<T>(db: Database, key: OnceKey | null, what: string, create: (trx: Transaction<DB>) => Promise<T>, keep: (result: T) => boolean = () => true): Promise<T> {
+export async function createOnce<T>(db: Database, key: OnceKey | null, what: string, create: (trx: Transaction<DB>) => Promise<T>, keep: (result: T) => boolean = () => true, answer: (result: T) => unknown = (r) => r): Promise<T> {
   if (!key) return db.transaction().execute(create);
   const row = { municipalityId: key.municipalityId, actor: key.actor, key: crypto.createHash('sha256').update(`${what}\n${key.key}`).digest('base64url') };
   try {
@@ -60,7 +61,7 @@ export async function createOnce<T>(db: Database, key: OnceKey | null, what: str
       if (!claim.claimed) return claim.answer as T;
       const result = await create(trx);
       if (!keep(result)) throw new NotKept(result);
-      await recordAnswer(trx, row, result);
+      await recordAnswer(trx, row, answer(result));
       return result;
     });
   } catch (error) {

@@ -16,6 +16,7 @@ import { fileUrl, saveUpload, uploadMessage, type UploadProblem } from '../files
 import { listMunicipalities } from './municipality.repo.ts';
 import { CURRENCIES, MunicipalitySchema, nameValues, TIME_ZONES } from './municipality.schemas.ts';
 import { can, type Subject } from './policy.ts';
+import { onceKey } from '../idempotency/once.ts';
 
 /** Stops the request unless the user may do `action` (sign-in redirect, or 403). */
 export function requirePermission(deps: Deps, req: FastifyRequest, reply: FastifyReply, action: string, subject: Subject) {
@@ -113,17 +114,17 @@ export function registerAdminPages(app: App, deps: Deps): void {
       <>
         <h1>{req.t('admin.newMunicipality')}</h1>
         <ErrorSummary errors={errors} />
-        <Form action={`/${req.locale}/admin/municipalities/new`}>
+        <Form action={`/${req.locale}/admin/municipalities/new`} once>
           <MunicipalityFields req={req} errors={errors} values={values} isNew />
           <Button>{req.t('admin.create')}</Button>
         </Form>
       </>
     ),
     handle: async (value, req, reply): Promise<FastifyReply | FormErrors> => {
-      const r = await createMunicipality(deps, { id: req.user!.id, ip: req.ip }, value);
+      const r = await createMunicipality(deps, { id: req.user!.id, ip: req.ip }, value, onceKey(req, { municipalityId: 0 }));
       if (r.kind === 'slug_taken') return { slug: req.t('admin.slugTaken') };
       if (r.kind === 'host_taken') return { host: req.t('admin.hostTaken') };
-      return redirectWithFlash(reply, `/${req.locale}/${r.municipality.slug}/admin`, { kind: 'success', message: req.t('admin.created') });
+      return redirectWithFlash(reply, `/${req.locale}/${r.slug}/admin`, { kind: 'success', message: req.t('admin.created') });
     },
   });
 

@@ -15,6 +15,7 @@ import { countCensus, listResidentVerifications, listStaff } from './staff.repo.
 import { countAudit, listAudit } from '../audit/audit.ts';
 import { AuditTable } from '../audit/audit.view.tsx';
 import { Pagination } from '../views/components.tsx';
+import { onceKey } from '../idempotency/once.ts';
 
 const RemoveSchema = Type.Object({ userId: Type.Integer({ minimum: 1 }), role: Type.Enum(['moderator', 'official', 'admin']) });
 const ResidentSchema = Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }) });
@@ -61,7 +62,7 @@ export function registerStaffPages(app: App, deps: Deps): void {
         <Table caption={t('admin.departments')} captionHidden head={[t('field.nameEn'), t('field.slug'), t('field.email')]}
           rows={list.map((d) => [localized(d.names, req.locale), d.slug, d.email ?? '—'])} />
         <h2>{t('admin.addDepartment')}</h2>
-        <Form action={req.url.split('?')[0]!}>
+        <Form action={req.url.split('?')[0]!} once>
           <NameFields {...f} />
           <Field name="email" type="email" label={t('field.email')} {...f} />
           <Button>{t('admin.addDepartment')}</Button>
@@ -70,7 +71,7 @@ export function registerStaffPages(app: App, deps: Deps): void {
     );
   });
   post('departments', 'department.manage', DepartmentSchema, departments, async (v, req): Promise<string | FormErrors> => {
-    const r = await addDepartment(deps, actor(req), req.municipality!, v);
+    const r = await addDepartment(deps, actor(req), req.municipality!, v, onceKey(req));
     return r === 'slug_taken' ? { slug: req.t('admin.departmentSlugTaken') } : req.t('admin.departmentAdded');
   });
 

@@ -4,6 +4,7 @@ import type { App, Deps } from '../../../platform/http/deps.ts';
 import { notFound } from '../../../platform/http/errors.tsx';
 import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { formRoute } from '../../../platform/http/form-route.tsx';
+import { onceKey } from '../../../platform/idempotency/once.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { redirectToSignIn, signedIn } from '../../../platform/http/request-context.ts';
 import { readMultipartFile } from '../../../platform/files/files.web.ts';
@@ -58,7 +59,7 @@ export function registerDraftPages(app: App, deps: Deps): void {
         <h1>{req.t('petitions.web.start')}</h1>
         <p class="lead">{req.t('petitions.web.startLead')}</p>
         <ErrorSummary errors={errors} />
-        <Form action={`${petitionsBase(req)}/new`}>
+        <Form action={`${petitionsBase(req)}/new`} once>
           {await DraftFields({ deps, req, errors, values })}
           <Button>{req.t('petitions.web.saveDraft')}</Button>
         </Form>
@@ -67,7 +68,7 @@ export function registerDraftPages(app: App, deps: Deps): void {
     async handle(v, req, reply) {
       const category = await categoryId(deps, req, v.category);
       if (category === null) return { category: req.t('petitions.web.unknownCategory') };
-      const r = await createDraft(deps, req.user!, req.municipality!, { title: v.title.trim(), body: v.body.trim(), categoryId: category });
+      const r = await createDraft(deps, req.user!, req.municipality!, { title: v.title.trim(), body: v.body.trim(), categoryId: category }, onceKey(req));
       if (r.kind === 'level') return render(deps, req, reply, { title: req.t('platform.level.title'), status: 403, body: <PetitionLevel req={req} required={r.required} action="create" /> });
       if (r.kind === 'unknown_category') return { category: req.t('petitions.web.unknownCategory') };
       return redirectWithFlash(reply, petitionPath(req, r.number), { kind: 'success', message: req.t('petitions.web.draftSaved') });
