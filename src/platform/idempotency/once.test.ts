@@ -21,11 +21,14 @@ before(async () => {
   await createUser(t.db, { email: 'admin@example.org', password: TEST_PASSWORD, roles: [{ municipalityId: town.id, role: 'admin' }] });
   await createUser(t.db, { email: 'operator@example.org', password: TEST_PASSWORD, platformRole: 'platform_admin' });
   await createUser(t.db, { email: 'resident@example.org', password: TEST_PASSWORD });
-  [admin, operator, resident] = await Promise.all(['admin', 'operator', 'resident'].map(async (who) => {
+  const signedIn = async (who: string) => {
     const c = t.client('en');
     await c.signIn(`${who}@example.org`, TEST_PASSWORD);
     return c;
-  }));
+  };
+  admin = await signedIn('admin');
+  operator = await signedIn('operator');
+  resident = await signedIn('resident');
 });
 after(() => t.close());
 
