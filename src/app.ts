@@ -29,6 +29,7 @@ import { isLocale } from './platform/i18n/i18n.ts';
 import { registerFileRoutes } from './platform/files/files.web.ts';
 import { registerSiteFiles } from './platform/site/routes.ts';
 import { registerInputRules, type RouteEntry } from './platform/http/input.ts';
+import { forgetOldKeys } from './platform/idempotency/once.ts';
 
 export interface BuiltApp {
   app: App;
@@ -107,7 +108,7 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
   for (const mod of modules) await mod.routes?.(app, deps);
 
   const handlers = { ...platformJobs, ...Object.assign({}, ...modules.map((m) => m.jobs ?? {})) };
-  const worker = createWorker(deps, handlers, app.log, 1000, modules.flatMap((m) => m.periodic ?? []));
+  const worker = createWorker(deps, handlers, app.log, 1000, [forgetOldKeys, ...modules.flatMap((m) => m.periodic ?? [])]);
   const timer = setInterval(() => {
     hostMap(db).then((h) => (hosts = h)).catch((err) => app.log.warn({ err }, 'host map refresh failed'));
   }, 30_000);

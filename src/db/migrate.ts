@@ -12,6 +12,7 @@ import * as reportFollowers from './migrations/2026_12_01_0009_report_followers.
 import * as signatoriesIndex from './migrations/2026_12_01_0010_signatories_index.ts';
 import * as signatureKeys from './migrations/2026_12_02_0011_signature_keys.ts';
 import * as attemptBackoff from './migrations/2026_12_02_0012_attempt_backoff.ts';
+import * as idempotencyKeys from './migrations/2026_12_02_0013_idempotency_keys.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_01_0010_signatories_index': signatoriesIndex,
   '2026_12_02_0011_signature_keys': signatureKeys,
   '2026_12_02_0012_attempt_backoff': attemptBackoff,
+  '2026_12_02_0013_idempotency_keys': idempotencyKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

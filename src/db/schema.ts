@@ -217,6 +217,15 @@ export interface RateLimitTable {
   blocked_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+/** A create already done for a (municipality, actor, key): see platform/idempotency. */
+export interface IdempotencyKeyTable {
+  municipality_id: number;
+  actor: string;
+  key: string;
+  answer: Json<unknown>;
+  created_at: CreatedAt;
+}
+
 export interface SecretTable {
   name: string;
   value: string;
@@ -360,6 +369,7 @@ export interface DB extends ReportTables {
   files: FileTable;
   ledger_entries: LedgerEntryTable;
   rate_limits: RateLimitTable;
+  idempotency_keys: IdempotencyKeyTable;
   secrets: SecretTable;
   petition_categories: PetitionCategoryTable;
   petitions: PetitionTable;

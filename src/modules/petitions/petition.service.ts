@@ -11,6 +11,7 @@ import { attachFiles, findPetition, insertEvent, insertPetition, listCategories,
 import { petitionSettings } from './petition.settings.ts';
 import { countSignatures, signerBatch } from './signature.repo.ts';
 import './petition.policy.ts';
+import { createOnce, type OnceKey } from '../../platform/idempotency/once.ts';
 
 registerNotificationKinds('petitions.published', 'petitions.rejected', 'petitions.threshold', 'petitions.closed', 'petitions.response', 'petitions.signedResponse');
 
@@ -41,11 +42,12 @@ async function checkCategory(db: Database, m: Municipality, categoryId: number |
 }
 
 /** A resident starts a draft; only they see it until they submit it. */
-export async function createDraft(deps: Deps, user: CurrentUser, m: Municipality, input: PetitionInput) {
+export async function createDraft(deps: Deps, user: CurrentUser, m: Municipality, input: PetitionInput, once: OnceKey | null = null) {
   const settings = petitionSettings(m);
   if (!meetsLevel(user, m.id, settings.createLevel)) return { kind: 'level' as const, required: settings.createLevel };
   if (!(await checkCategory(deps.db, m, input.categoryId))) return { kind: 'unknown_category' as const };
-  return deps.db.transaction().execute(async (trx) => {
+  // A double click or a resend of the form is the same draft (platform/idempotency).
+  return createOnce(deps.db, once, 'petitions.draft', async (trx) => {
     const number = await nextNumber(trx, 'petitions', m.id);
     const row = await insertPetition(trx, {
       municipality_id: m.id, number, author_id: user.id, category_id: input.categoryId ?? null,

@@ -3,10 +3,12 @@ import { accountForConfirmedEmail } from '../../platform/auth/auth.service.ts';
 import { randomToken } from '../../platform/auth/tokens.ts';
 import { VERIFICATION_LEVELS } from '../../platform/auth/current-user.ts';
 import type { Deps } from '../../platform/http/deps.ts';
+import { createOnce, type OnceKey } from '../../platform/idempotency/once.ts';
 import { localized, translator, type Locale } from '../../platform/i18n/i18n.ts';
 import { queueMail } from '../../platform/notify/mail-job.ts';
 import { claimPending, findPending, insertPending, setPendingNumber } from './report.guests.repo.ts';
-import { checkReport, writeReport, type CheckOutcome, type NewReport } from './report.service.ts';
+import { nearbyOpen } from './report.repo.ts';
+import { checkReport, writeReport, type CheckOutcome, type NearbyOutcome, type NewReport } from './report.service.ts';
 import { reportSettings } from './report.settings.ts';
 
 /** How long a guest's confirmation link works. */
@@ -23,14 +25,19 @@ export function guestsWelcome(m: Municipality): boolean {
 
 export interface Guest { fullName: string; email: string }
 
-/** Checks a guest's report as a resident's would be, keeps it, and mails the link that files it. */
-export async function askGuestConfirmation(deps: Deps, m: Municipality, locale: Locale, guest: Guest, input: NewReport): Promise<{ kind: 'sent' } | { kind: 'closed' } | CheckOutcome> {
+/**
+ * Checks a guest's report as a resident's would be (nearby reports of it first, when `askNearby`), keeps
+ * it, and mails the link that files it: once per idempotency key, checked after the claim (see fileReport).
+ */
+export async function askGuestConfirmation(deps: Deps, m: Municipality, locale: Locale, guest: Guest, input: NewReport, once: OnceKey | null = null, askNearby = false): Promise<{ kind: 'sent' } | { kind: 'closed' } | CheckOutcome | NearbyOutcome> {
   if (!guestsWelcome(m)) return { kind: 'closed' };
-  const checked = await checkReport(deps, m, input);
-  if (checked.kind !== 'ok') return checked;
   const token = randomToken();
   const t = translator(locale);
-  await deps.db.transaction().execute(async (trx) => {
+  return createOnce(deps.db, once, 'reports.guest', async (trx): Promise<{ kind: 'sent' } | CheckOutcome | NearbyOutcome> => {
+    const checked = await checkReport(trx, m, input);
+    if (checked.kind !== 'ok') return checked;
+    const nearby = askNearby && input.at ? await nearbyOpen(trx, m.id, checked.category.id, input.at, reportSettings(m).duplicateMeters) : [];
+    if (nearby.length > 0) return { kind: 'nearby', nearby };
     await insertPending(trx, { municipalityId: m.id, token, email: guest.email, fullName: guest.fullName, locale, report: input, ttlMs: CONFIRM_TTL_MS });
     await queueMail(trx, {
       to: guest.email.toLowerCase(),
@@ -40,8 +47,8 @@ export async function askGuestConfirmation(deps: Deps, m: Municipality, locale: 
         url: `${deps.config.baseUrl}/${locale}/${m.slug}/reports/confirm?token=${token}`,
       }),
     });
-  });
-  return { kind: 'sent' };
+    return { kind: 'sent' as const };
+  }, (r) => r.kind === 'sent');
 }
 
 /** What a confirmation link shows before it is followed. */
@@ -65,7 +72,7 @@ export async function confirmGuestReport(deps: Deps, m: Municipality, token: str
   if (!row) return { kind: 'invalid' };
   if (row.confirmed_at) return { kind: 'already', number: row.report_number };
   const input = row.report as unknown as NewReport;
-  const checked = await checkReport(deps, m, input);
+  const checked = await checkReport(deps.db, m, input);
   if (checked.kind !== 'ok') return checked;
   return deps.db.transaction().execute(async (trx) => {
     if (!(await claimPending(trx, m.id, token))) return { kind: 'already' as const, number: null };

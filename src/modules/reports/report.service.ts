@@ -1,6 +1,7 @@
 import type { Municipality } from '../../db/schema.ts';
 import { meetsLevel, type CurrentUser, type VerificationLevel } from '../../platform/auth/current-user.ts';
 import type { Deps } from '../../platform/http/deps.ts';
+import { createOnce, type OnceKey } from '../../platform/idempotency/once.ts';
 import { nextNumber } from '../../platform/tenancy/numbering.ts';
 import { distanceMeters, type LatLng } from './report.geo.ts';
 import type { Database } from '../../db/database.ts';
@@ -25,7 +26,7 @@ export interface NewReport {
 }
 
 export type CreateOutcome =
-  | { kind: 'created'; number: number }
+  | { kind: 'created'; number: number; /** An Open311 client's token, as the first of repeated requests was given it. */ token?: string }
   | { kind: 'level'; required: VerificationLevel }
   | { kind: 'unknown_category' }
   | { kind: 'no_place' }
@@ -46,9 +47,9 @@ export type Filer =
 export type CheckOutcome = Exclude<CreateOutcome, { kind: 'created' } | { kind: 'level' }>;
 export interface Checked { kind: 'ok'; category: ReportCategory; answers: Answers }
 
-/** Every check of a new report except who files it: category, place and the category's questions. */
-export async function checkReport(deps: Deps, m: Municipality, input: NewReport): Promise<Checked | CheckOutcome> {
-  const category = await findCategory(deps.db, m.id, input.category);
+/** Every check of a new report except who files it: category, place and the category's questions (`db`: the filing's transaction). */
+export async function checkReport(db: Database, m: Municipality, input: NewReport): Promise<Checked | CheckOutcome> {
+  const category = await findCategory(db, m.id, input.category);
   if (!category || !category.active) return { kind: 'unknown_category' };
   if (!input.at && !input.address) return { kind: 'no_place' };
   if (input.at && !insideMunicipality(m, input.at)) return { kind: 'outside', radiusKm: reportSettings(m).radiusKm };
@@ -72,18 +73,33 @@ export async function writeReport(trx: Database, filer: Filer, m: Municipality, 
   return number;
 }
 
-/** Files a problem report in one transaction. Every check comes first, so a refused report writes nothing. */
-export async function fileReport(deps: Deps, filer: Filer, m: Municipality, input: NewReport): Promise<CreateOutcome> {
+/** Open reports of the same problem near the new one's place, offered before it is filed. */
+export type NearbyOutcome = { kind: 'nearby'; nearby: Awaited<ReturnType<typeof nearbyOpen>> };
+
+/**
+ * Files a report after the checks: the filer's level, then (in the filing's transaction, after its
+ * idempotency key is claimed) category, place, answers and, when `askNearby`, open reports of the same
+ * problem nearby. So a repeat of the key is answered with the report the first request filed, never
+ * judged afresh (a double click would otherwise be shown the first click's report as a duplicate).
+ */
+export async function fileReport(deps: Deps, filer: Filer, m: Municipality, input: NewReport, once?: OnceKey | null, askNearby?: false): Promise<CreateOutcome>;
+export async function fileReport(deps: Deps, filer: Filer, m: Municipality, input: NewReport, once: OnceKey | null, askNearby: boolean): Promise<CreateOutcome | NearbyOutcome>;
+export async function fileReport(deps: Deps, filer: Filer, m: Municipality, input: NewReport, once: OnceKey | null = null, askNearby = false): Promise<CreateOutcome | NearbyOutcome> {
   const required = reportSettings(m).reportLevel;
   if (filer.kind === 'resident' && !meetsLevel(filer.user, m.id, required)) return { kind: 'level', required };
-  const checked = await checkReport(deps, m, input);
-  if (checked.kind !== 'ok') return checked;
-  const number = await deps.db.transaction().execute((trx) => writeReport(trx, filer, m, input, checked));
-  return { kind: 'created', number };
+  return createOnce(deps.db, once, 'reports.file', async (trx): Promise<CreateOutcome | NearbyOutcome> => {
+    const checked = await checkReport(trx, m, input);
+    if (checked.kind !== 'ok') return checked;
+    const nearby = askNearby && input.at ? await nearbyOpen(trx, m.id, checked.category.id, input.at, reportSettings(m).duplicateMeters) : [];
+    if (nearby.length > 0) return { kind: 'nearby', nearby };
+    const number = await writeReport(trx, filer, m, input, checked);
+    return filer.kind === 'open311' ? { kind: 'created', number, token: filer.token } : { kind: 'created', number };
+  }, (r) => r.kind === 'created');
 }
 
 /** Files a report for a signed-in resident (see fileReport). */
-export const createReport = (deps: Deps, user: CurrentUser, m: Municipality, input: NewReport) => fileReport(deps, { kind: 'resident', user }, m, input);
+export const createReport = (deps: Deps, user: CurrentUser, m: Municipality, input: NewReport, once: OnceKey | null = null, askNearby = false) =>
+  fileReport(deps, { kind: 'resident', user }, m, input, once, askNearby);
 
 /** Open reports of the same category near a place, offered before a duplicate is filed. */
 export async function nearbyDuplicates(deps: Deps, m: Municipality, categorySlug: string, at: LatLng) {

@@ -4,6 +4,7 @@ import type { DB, Municipality } from '../../db/schema.ts';
 import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
 import type { LatLng } from './report.geo.ts';
 import { distanceTo } from './report.repo.ts';
+import { createOnce, type OnceKey } from '../../platform/idempotency/once.ts';
 
 registerNotificationKinds('reports.nearby');
 
@@ -24,8 +25,9 @@ export type SubscribeOutcome = { kind: 'added' } | { kind: 'too_many' } | { kind
 export type Area = { at: LatLng; radiusM: number } | { districtId: number };
 
 /** Follows new reports in an area, of one category or of all. */
-export async function subscribe(db: Database, m: Municipality, userId: number, v: Area & { categoryId: number | null }): Promise<SubscribeOutcome> {
-  return db.transaction().execute(async (trx) => {
+export async function subscribe(db: Database, m: Municipality, userId: number, v: Area & { categoryId: number | null }, once: OnceKey | null = null): Promise<SubscribeOutcome> {
+  // Counted and checked after the idempotency claim, so a resend is answered "added" (not "too many").
+  return createOnce(db, once, 'reports.area', async (trx) => {
     // Counted under a per-user lock, so two tabs cannot pass the limit together.
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`report-areas:${m.id}:${userId}`}))`.execute(trx);
     if ((await listSubscriptions(trx, m.id, userId)).length >= MAX_AREAS) return { kind: 'too_many' as const };
@@ -38,7 +40,7 @@ export async function subscribe(db: Database, m: Municipality, userId: number, v
     const where = 'districtId' in v ? { district_id: v.districtId } : { lat: v.at.lat, lng: v.at.lng, radius_m: v.radiusM };
     await trx.insertInto('report_subscriptions').values({ municipality_id: m.id, user_id: userId, category_id: v.categoryId, ...where }).execute();
     return { kind: 'added' as const };
-  });
+  }, (r) => r.kind === 'added');
 }
 
 /** Stops following an area; only its owner can. Returns whether one was removed. */

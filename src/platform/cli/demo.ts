@@ -6,7 +6,7 @@ import type { Deps } from '../http/deps.ts';
 import { allModules } from '../modules-registry.ts';
 import { notify } from '../notify/notify.service.ts';
 import { addDepartment, addStaff, createMunicipality, updateMunicipality, verifyResidentByEmail } from '../tenancy/admin.service.ts';
-import { ensureAssociation, listDepartments, listMunicipalities, setPlatformRole } from '../tenancy/municipality.repo.ts';
+import { ensureAssociation, findMunicipalityBySlug, listDepartments, listMunicipalities, setPlatformRole } from '../tenancy/municipality.repo.ts';
 import { setIdentity } from '../tenancy/staff.repo.ts';
 import { ASSOCIATION_NAMES, DEMO_MUNICIPALITIES } from './demo-data.ts';
 import type { ServeOptions } from '../../main.ts';
@@ -39,11 +39,12 @@ export async function seedDemo(deps: Deps): Promise<DemoAccount[]> {
       defaultLocale: d.locale, currency: d.currency, timeZone: d.timeZone,
     });
     if (created.kind !== 'created') throw new Error(`demo: ${d.slug} ${created.kind}`);
-    const m = (await updateMunicipality(deps, actor, created.municipality, {
+    const fresh = (await findMunicipalityBySlug(deps.db, created.slug))!;
+    const m = (await updateMunicipality(deps, actor, fresh, {
       nameUk: d.names.uk, nameSrCyrl: d.names['sr-Cyrl'], nameSrLatn: d.names['sr-Latn'], namePl: d.names.pl, nameEn: d.names.en!,
       slug: d.slug, officialCode: d.officialCode, population: d.population, centerLat: d.lat, centerLng: d.lng, zoom: 13,
       defaultLocale: d.locale, currency: d.currency, timeZone: d.timeZone,
-    }, modules) as { municipality: typeof created.municipality }).municipality;
+    }, modules) as { municipality: typeof fresh }).municipality;
     for (const dep of d.departments) {
       await addDepartment(deps, actor, m, { slug: dep.slug, nameUk: dep.names.uk, nameSrCyrl: dep.names['sr-Cyrl'], nameSrLatn: dep.names['sr-Latn'], namePl: dep.names.pl, nameEn: dep.names.en!, email: dep.email });
     }

@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Deps } from '../http/deps.ts';
 import { findFile, insertFile, type FileRow } from './files.repo.ts';
-import { normalizePhoto } from './images.ts';
+import type { Translate } from '../i18n/i18n.ts';
+import { IMAGE_MAX_PIXELS, reencodeImage } from './images.ts';
+import { isTrustworthyPdf } from './pdf.ts';
 
 /** Which kinds of file an upload field takes. */
 export type AllowedUpload = 'image' | 'document' | 'image-or-document';
@@ -19,7 +21,14 @@ export type SaveUploadResult =
   | { kind: 'saved'; file: SavedFile }
   | { kind: 'too_large' }
   | { kind: 'bad_type' }
+  | { kind: 'too_many_pixels'; width: number; height: number }
   | { kind: 'empty' };
+
+/** Why an upload was refused (every outcome but `saved`). */
+export type UploadRefusal = Exclude<SaveUploadResult, { kind: 'saved' }>;
+
+/** A refusal, or no file chosen at all: what an upload form may have to explain. */
+export type UploadProblem = UploadRefusal | { kind: 'missing' };
 
 export interface UploadInput {
   municipalityId: number | null;
@@ -27,7 +36,7 @@ export interface UploadInput {
   filename: string;
   data: Buffer;
   allowed: AllowedUpload;
-  /** A photo: checked as an image, then stored upright, resized and without metadata (see normalizePhoto). */
+  /** A photo: an image stored upright, resized, as JPEG (see reencodeImage); other images keep their format. */
   photo?: boolean;
 }
 
@@ -97,8 +106,10 @@ async function detectType(data: Buffer, allowed: AllowedUpload): Promise<{ mime:
 }
 
 /**
- * Checks an upload by size and content and stores it. A refused upload writes nothing. The bytes
- * are stored before the row, so a row always points at bytes; if the row cannot be written the
+ * Checks an upload by size and content and stores it. Every image is decoded and encoded again
+ * (reencodeImage: the pixel limit, no metadata, nothing of the uploaded bytes kept) and every PDF must
+ * parse as one (isTrustworthyPdf), whichever form it came from. A refused upload writes nothing. The
+ * bytes are stored before the row, so a row always points at bytes; if the row cannot be written the
  * bytes are removed again.
  */
 export async function saveUpload(deps: Deps, input: UploadInput): Promise<SaveUploadResult> {
@@ -107,12 +118,11 @@ export async function saveUpload(deps: Deps, input: UploadInput): Promise<SaveUp
   if (data.length > deps.config.uploadMaxBytes) return { kind: 'too_large' };
   const type = await detectType(data, input.photo ? 'image' : input.allowed);
   if (!type) return { kind: 'bad_type' };
-  if (input.photo) {
-    const normalized = await normalizePhoto(data);
-    if (!normalized) return { kind: 'bad_type' };
-    return store(deps, input, normalized, { mime: 'image/jpeg', ext: 'jpg' });
-  }
-  return store(deps, input, data, type);
+  if (type.mime in DOCUMENTS) return isTrustworthyPdf(data) ? store(deps, input, data, type) : { kind: 'bad_type' };
+  const image = await reencodeImage(data, input.photo ? 'photo' : 'picture');
+  if (image.kind === 'too_many_pixels') return image;
+  if (image.kind !== 'ok') return { kind: 'bad_type' };
+  return store(deps, input, image.data, image);
 }
 
 /** Writes the bytes, then their row (removing the bytes again if the row fails). */
@@ -149,4 +159,20 @@ export async function readUpload(deps: Deps, id: string): Promise<{ row: FileRow
   if (!row) return null;
   const body = await deps.storage.get(row.storage_key);
   return body ? { row, body } : null;
+}
+
+const NOT_ALLOWED: Record<AllowedUpload, string> = { image: 'platform.files.notImage', document: 'platform.files.notPdf', 'image-or-document': 'platform.files.notImageOrPdf' };
+
+/**
+ * The translated message for an upload that was refused (or not chosen: `missing`; too large for the
+ * multipart limit: `too_large`), naming the form's field by its label, as every upload form shows it.
+ */
+export function uploadMessage(t: Translate, deps: Deps, field: string, allowed: AllowedUpload, refusal: UploadProblem): string {
+  switch (refusal.kind) {
+    case 'missing': return t('platform.files.missing', { field });
+    case 'empty': return t('platform.files.empty', { field });
+    case 'too_large': return t('platform.files.tooLarge', { field, mb: Math.floor(deps.config.uploadMaxBytes / 1024 / 1024 * 10) / 10 });
+    case 'too_many_pixels': return t('platform.files.tooManyPixels', { field, width: refusal.width, height: refusal.height, megapixels: IMAGE_MAX_PIXELS / 1_000_000 });
+    case 'bad_type': return t(NOT_ALLOWED[allowed], { field });
+  }
 }

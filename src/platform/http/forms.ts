@@ -2,6 +2,7 @@ import type { TSchema, Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
 import type { Translate } from '../i18n/i18n.ts';
+import { ONCE_FIELD } from '../idempotency/field.ts';
 
 /** Field name → translated message. */
 export type FieldErrors = Record<string, string>;
@@ -81,7 +82,7 @@ export function parseBody<S extends TSchema>(schema: S, body: unknown, t: Transl
   if (!check) compiled.set(schema, (check = Compile(schema)));
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>)) {
-    if (k === '_csrf') continue;
+    if (k === '_csrf' || k === ONCE_FIELD) continue;
     const clean = typeof v === 'string' ? v.trim() : v;
     if (clean !== '') values[k] = clean;
   }

@@ -8,6 +8,7 @@ import { allModules } from '../modules-registry.ts';
 import { forgetMunicipality } from '../http/request-context.ts';
 import { findMunicipalityBySlug, hostTaken, insertMunicipality, updateMunicipalityRow } from './municipality.repo.ts';
 import { namesFrom, type DepartmentSchema, type MunicipalitySchema, type StaffSchema } from './municipality.schemas.ts';
+import { createOnce, type OnceKey } from '../idempotency/once.ts';
 import {
   addMembership, addOfficialDepartment, countAdmins, departmentBelongsTo, importCensusEntries, insertDepartment,
   removeMembership, removeOfficialDepartments, verifyResident,
@@ -25,16 +26,17 @@ function columns(v: MunicipalityInput) {
 }
 
 /** Adds a municipality to the association. */
-export async function createMunicipality(deps: Deps, actor: Actor, v: MunicipalityInput):
-  Promise<{ kind: 'created'; municipality: Municipality } | { kind: 'slug_taken' } | { kind: 'host_taken' }> {
-  if (await findMunicipalityBySlug(deps.db, v.slug)) return { kind: 'slug_taken' };
-  if (v.host && (await hostTaken(deps.db, v.host.toLowerCase(), null))) return { kind: 'host_taken' };
-  return deps.db.transaction().execute(async (trx) => {
+export async function createMunicipality(deps: Deps, actor: Actor, v: MunicipalityInput, once: OnceKey | null = null):
+  Promise<{ kind: 'created'; slug: string } | { kind: 'slug_taken' } | { kind: 'host_taken' }> {
+  // Checked after the idempotency claim: a resend of the form is answered "created", not "slug taken".
+  return createOnce(deps.db, once, 'municipality', async (trx) => {
+    if (await findMunicipalityBySlug(trx, v.slug)) return { kind: 'slug_taken' as const };
+    if (v.host && (await hostTaken(trx, v.host.toLowerCase(), null))) return { kind: 'host_taken' as const };
     const m = await insertMunicipality(trx, { ...columns(v), enabled_modules: JSON.stringify([]), settings: JSON.stringify({}) });
     forgetMunicipality(m.slug);
     await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'municipality.create', subjectType: 'municipality', subjectId: m.id, after: m, ip: actor.ip ?? null });
-    return { kind: 'created' as const, municipality: m };
-  });
+    return { kind: 'created' as const, slug: m.slug };
+  }, (r) => r.kind === 'created');
 }
 
 /** Changes a municipality's details and which modules it offers; the slug stays (links must not break). */
@@ -52,13 +54,13 @@ export async function updateMunicipality(deps: Deps, actor: Actor, m: Municipali
   });
 }
 
-export async function addDepartment(deps: Deps, actor: Actor, m: Municipality, v: Static<typeof DepartmentSchema>): Promise<'created' | 'slug_taken'> {
-  return deps.db.transaction().execute(async (trx) => {
+export async function addDepartment(deps: Deps, actor: Actor, m: Municipality, v: Static<typeof DepartmentSchema>, once: OnceKey | null = null): Promise<'created' | 'slug_taken'> {
+  return createOnce(deps.db, once, 'department', async (trx) => {
     const d = await insertDepartment(trx, m.id, v.slug, namesFrom(v), v.email ?? null);
     if (!d) return 'slug_taken' as const;
     await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'department.create', subjectType: 'department', subjectId: d.id, after: d, ip: actor.ip ?? null });
     return 'created' as const;
-  });
+  }, (r) => r === 'created');
 }
 
 /** Gives a registered person a role in the municipality (and a department, for officials). */

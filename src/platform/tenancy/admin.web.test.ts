@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Municipality } from '../../db/schema.ts';
+import { bombPng } from '../files/testing.ts';
 import { createMunicipality, createUser, multipartForm, startTestApp, type TestApp, type TestClient } from '../testing/http.ts';
 
 let t: TestApp;
@@ -180,7 +181,7 @@ describe('municipality logo', () => {
     const token = await adminA.csrf(`/en/${a.slug}/admin`);
     const fake = await adminA.request('POST', `/en/${a.slug}/admin/logo`, multipart(token, 'logo.png', Buffer.from('not an image at all')));
     assert.equal(fake.statusCode, 400);
-    assert.match(fake.body, /must be a PNG, JPEG, WebP or GIF image/);
+    assert.match(fake.body, /Logo image: the file must be a JPEG, PNG, WebP or GIF image/);
     assert.equal((await adminA.request('POST', `/en/${a.slug}/admin/logo`, multipart(null, 'logo.png', png))).statusCode, 403);
     assert.equal((await adminA.request('POST', `/en/${b.slug}/admin/logo`, multipart(token, 'logo.png', png))).statusCode, 403);
     assert.equal((await t.db.selectFrom('files').select('id').execute()).length, 0, 'nothing stored on refusal');
@@ -190,5 +191,17 @@ describe('municipality logo', () => {
     assert.ok(m.logo_file_id);
     const img = await t.client().get(`/files/${m.logo_file_id}`);
     assert.equal(img.headers['content-type'], 'image/png');
+  });
+
+  test('an image bomb (20000×20000 pixels in 50 KB) is refused as a logo, with the field named, and nothing is stored', async () => {
+    const token = await adminA.csrf(`/en/${a.slug}/admin`);
+    const before = (await t.db.selectFrom('files').select('id').execute()).length;
+    const logoBefore = (await t.db.selectFrom('municipalities').select('logo_file_id').where('id', '=', a.id).executeTakeFirstOrThrow()).logo_file_id;
+    const res = await adminA.request('POST', `/en/${a.slug}/admin/logo`, multipart(token, 'logo.png', bombPng()));
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /Logo image: the image is 20,000 × 20,000 pixels; at most 50 million pixels are accepted/);
+    assert.match(res.body, /href="#f-logo"/);
+    assert.equal((await t.db.selectFrom('files').select('id').execute()).length, before);
+    assert.equal((await t.db.selectFrom('municipalities').select('logo_file_id').where('id', '=', a.id).executeTakeFirstOrThrow()).logo_file_id, logoBefore);
   });
 });

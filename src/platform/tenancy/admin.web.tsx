@@ -13,10 +13,11 @@ import { allModules, enabledModules } from '../modules-registry.ts';
 import { Button, ButtonLink, Checkboxes, ErrorSummary, Field, FileField, Form, NameFields, Select, type FormErrors, type FormValues } from '../views/components.tsx';
 import { createMunicipality, setLogo, updateMunicipality } from './admin.service.ts';
 import { readMultipartFile } from '../files/files.web.ts';
-import { fileUrl, saveUpload } from '../files/uploads.ts';
+import { fileUrl, saveUpload, uploadMessage, type UploadProblem } from '../files/uploads.ts';
 import { listMunicipalities } from './municipality.repo.ts';
 import { CURRENCIES, MunicipalitySchema, nameValues, TIME_ZONES } from './municipality.schemas.ts';
 import { can, type Subject } from './policy.ts';
+import { onceKey } from '../idempotency/once.ts';
 
 /** Stops the request unless the user may do `action` (sign-in redirect, or 403). */
 export function requirePermission(deps: Deps, req: FastifyRequest, reply: FastifyReply, action: string, subject: Subject) {
@@ -114,17 +115,17 @@ export function registerAdminPages(app: App, deps: Deps): void {
       <>
         <h1>{req.t('admin.newMunicipality')}</h1>
         <ErrorSummary errors={errors} />
-        <Form action={`/${req.locale}/admin/municipalities/new`}>
+        <Form action={`/${req.locale}/admin/municipalities/new`} once>
           <MunicipalityFields req={req} errors={errors} values={values} isNew />
           <Button>{req.t('admin.create')}</Button>
         </Form>
       </>
     ),
     handle: async (value, req, reply): Promise<FastifyReply | FormErrors> => {
-      const r = await createMunicipality(deps, { id: req.user!.id, ip: req.ip }, value);
+      const r = await createMunicipality(deps, { id: req.user!.id, ip: req.ip }, value, onceKey(req, { municipalityId: 0 }));
       if (r.kind === 'slug_taken') return { slug: req.t('admin.slugTaken') };
       if (r.kind === 'host_taken') return { host: req.t('admin.hostTaken') };
-      return redirectWithFlash(reply, `/${req.locale}/${r.municipality.slug}/admin`, { kind: 'success', message: req.t('admin.created') });
+      return redirectWithFlash(reply, `/${req.locale}/${r.slug}/admin`, { kind: 'success', message: req.t('admin.created') });
     },
   });
 
@@ -164,12 +165,12 @@ export function registerAdminPages(app: App, deps: Deps): void {
     const upload = await readMultipartFile(app, req, reply);
     const stop = requirePermission(deps, req, reply, 'municipality.manage', { municipalityId: m.id });
     if (stop) return stop;
-    const again = (key: string) => showSettings(req, reply, { logo: req.t(key) }, formValues(m), 400);
-    if (!upload) return again('admin.logoMissing');
-    if (upload.kind === 'too_large') return again('admin.logoTooLarge');
+    const again = (refusal: UploadProblem) =>
+      showSettings(req, reply, { logo: uploadMessage(req.t, deps, req.t('field.logo'), 'image', refusal) }, formValues(m), 400);
+    if (!upload) return again({ kind: 'missing' });
+    if (upload.kind === 'too_large') return again(upload);
     const saved = await saveUpload(deps, { municipalityId: m.id, ownerId: req.user!.id, filename: upload.filename, data: upload.data, allowed: 'image' });
-    if (saved.kind === 'too_large') return again('admin.logoTooLarge');
-    if (saved.kind !== 'saved') return again('admin.logoNotImage');
+    if (saved.kind !== 'saved') return again(saved);
     await setLogo(deps, { id: req.user!.id, ip: req.ip }, m, saved.file.id);
     return redirectWithFlash(reply, `/${req.locale}/${m.slug}/admin`, { kind: 'success', message: req.t('admin.logoSaved') });
   });

@@ -17,6 +17,7 @@ import { AuditTable } from '../audit/audit.view.tsx';
 import { describeAudit } from '../audit/audit.subjects.ts';
 import { Pagination } from '../views/components.tsx';
 import { Query, Page } from '../http/input.ts';
+import { onceKey } from '../idempotency/once.ts';
 
 const RemoveSchema = Type.Object({ userId: Type.Integer({ minimum: 1 }), role: Type.Enum(['moderator', 'official', 'admin']) });
 const ResidentSchema = Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }) });
@@ -63,7 +64,7 @@ export function registerStaffPages(app: App, deps: Deps): void {
         <Table caption={t('admin.departments')} captionHidden head={[t('field.nameEn'), t('field.slug'), t('field.email')]}
           rows={list.map((d) => [localized(d.names, req.locale), d.slug, d.email ?? '—'])} />
         <h2>{t('admin.addDepartment')}</h2>
-        <Form action={req.url.split('?')[0]!}>
+        <Form action={req.url.split('?')[0]!} once>
           <NameFields {...f} />
           <Field name="email" type="email" label={t('field.email')} {...f} />
           <Button>{t('admin.addDepartment')}</Button>
@@ -72,7 +73,7 @@ export function registerStaffPages(app: App, deps: Deps): void {
     );
   });
   post('departments', 'department.manage', DepartmentSchema, departments, async (v, req): Promise<string | FormErrors> => {
-    const r = await addDepartment(deps, actor(req), req.municipality!, v);
+    const r = await addDepartment(deps, actor(req), req.municipality!, v, onceKey(req));
     return r === 'slug_taken' ? { slug: req.t('admin.departmentSlugTaken') } : req.t('admin.departmentAdded');
   });
 

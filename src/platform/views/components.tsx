@@ -1,17 +1,20 @@
 import type { ComponentChildren } from 'preact';
+import { ONCE_FIELD, newOnceKey } from '../idempotency/field.ts';
 import { useFieldLabel, useView } from './context.ts';
 
 /** Field messages by field name, already translated. */
 export type FormErrors = Record<string, string>;
 export type FormValues = Record<string, unknown>;
 
-/** A POST form that carries the CSRF token; works without JavaScript. */
-export function Form(props: { action: string; children: ComponentChildren; multipart?: boolean; class?: string; id?: string; 'aria-label'?: string }) {
+/** A POST form that carries the CSRF token (and, with `once`, an idempotency key); works without JavaScript. */
+export function Form(props: { action: string; children: ComponentChildren; multipart?: boolean; class?: string; id?: string; 'aria-label'?: string; once?: boolean }) {
   const { csrfToken } = useView();
   return (
     <form method="post" action={props.action} class={props.class} id={props.id} aria-label={props['aria-label']}
       enctype={props.multipart ? 'multipart/form-data' : undefined} novalidate>
       <input type="hidden" name="_csrf" value={csrfToken} />
+      {/* A create form's idempotency key, new on every rendering: a double click or a resend makes one record. */}
+      {props.once && <input type="hidden" name={ONCE_FIELD} value={newOnceKey()} />}
       {props.children}
     </form>
   );

@@ -3,6 +3,7 @@ import type { App, Deps } from '../../../platform/http/deps.ts';
 import { audit } from '../../../platform/audit/audit.ts';
 import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { formRoute } from '../../../platform/http/form-route.tsx';
+import { createOnce, onceKey } from '../../../platform/idempotency/once.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { localizedNames, namesFrom } from '../../../platform/tenancy/municipality.schemas.ts';
 import { Button, ErrorSummary, Form, NameFields, Table } from '../../../platform/views/components.tsx';
@@ -30,7 +31,7 @@ export function registerCategoryPages(app: App, deps: Deps): void {
             rows={list.map((c) => [localized(c.names, req.locale), c.slug])} />
           <h2>{t('petitions.staff.addCategory')}</h2>
           <ErrorSummary errors={errors} />
-          <Form action={`${staffBase(req)}/categories`}>
+          <Form action={`${staffBase(req)}/categories`} once>
             <NameFields {...f} />
             <Button>{t('petitions.staff.addCategory')}</Button>
           </Form>
@@ -39,12 +40,13 @@ export function registerCategoryPages(app: App, deps: Deps): void {
     },
     async handle(v, req, reply) {
       const m = req.municipality!;
-      const added = await deps.db.transaction().execute(async (trx) => {
+      // The slug is checked after the claim: a resend is answered "added", not "slug taken".
+      const added = await createOnce(deps.db, onceKey(req), 'petitions.category', async (trx) => {
         const position = (await listCategories(trx, m.id)).length;
         const id = await insertCategory(trx, { municipality_id: m.id, slug: v.slug, names: namesFrom(v), position });
         if (id) await audit(trx, { municipalityId: m.id, actorId: req.user!.id, action: 'petitions.category.add', subjectType: 'petition_category', subjectId: id, after: { slug: v.slug, names: namesFrom(v) }, ip: req.ip });
         return id;
-      });
+      }, Boolean);
       if (!added) return { slug: req.t('petitions.staff.slugTaken') };
       return redirectWithFlash(reply, `${staffBase(req)}/categories`, { kind: 'success', message: req.t('petitions.staff.categoryAdded') });
     },

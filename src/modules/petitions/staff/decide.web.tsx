@@ -7,7 +7,7 @@ import { parseBody } from '../../../platform/http/forms.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { readMultipartFile } from '../../../platform/files/files.web.ts';
 import { findFile } from '../../../platform/files/files.repo.ts';
-import { fileUrl, saveUpload } from '../../../platform/files/uploads.ts';
+import { fileUrl, saveUpload, uploadMessage, type UploadProblem } from '../../../platform/files/uploads.ts';
 import { Banner, Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
 import { Content } from '../../../platform/views/content.tsx';
 import { findPetition, listFiles, type PetitionRow } from '../petition.repo.ts';
@@ -145,12 +145,12 @@ export function registerDecisionPages(app: App, deps: Deps): void {
     await respondGuard(req, reply);
     if (reply.sent) return reply;
     const path = `${petitionPath(req, (await current(deps, req)).number)}/respond`;
-    const fail = (key: string) => redirectWithFlash(reply, path, { kind: 'error', message: req.t(key) });
-    if (!upload) return fail('petitions.web.noFile');
-    if (upload.kind === 'too_large') return fail('petitions.web.fileTooLarge');
+    const refused = (refusal: UploadProblem) =>
+      redirectWithFlash(reply, path, { kind: 'error', message: uploadMessage(req.t, deps, req.t('field.document'), 'document', refusal) });
+    if (!upload) return refused({ kind: 'missing' });
+    if (upload.kind === 'too_large') return refused(upload);
     const saved = await saveUpload(deps, { municipalityId: req.municipality!.id, ownerId: req.user!.id, filename: upload.filename, data: upload.data, allowed: 'document' });
-    if (saved.kind === 'too_large') return fail('petitions.web.fileTooLarge');
-    if (saved.kind !== 'saved') return fail('petitions.staff.badDocument');
+    if (saved.kind !== 'saved') return refused(saved);
     return redirectWithFlash(reply, `${path}?document=${saved.file.id}`, { kind: 'success', message: req.t('petitions.web.fileAttached') });
   });
 

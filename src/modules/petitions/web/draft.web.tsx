@@ -4,10 +4,11 @@ import type { App, Deps } from '../../../platform/http/deps.ts';
 import { notFound } from '../../../platform/http/errors.tsx';
 import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { formRoute } from '../../../platform/http/form-route.tsx';
+import { onceKey } from '../../../platform/idempotency/once.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { redirectToSignIn, signedIn } from '../../../platform/http/request-context.ts';
 import { readMultipartFile } from '../../../platform/files/files.web.ts';
-import { saveUpload } from '../../../platform/files/uploads.ts';
+import { saveUpload, uploadMessage, type UploadProblem } from '../../../platform/files/uploads.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
 import { Content } from '../../../platform/views/content.tsx';
@@ -59,7 +60,7 @@ export function registerDraftPages(app: App, deps: Deps): void {
         <h1>{req.t('petitions.web.start')}</h1>
         <p class="lead">{req.t('petitions.web.startLead')}</p>
         <ErrorSummary errors={errors} />
-        <Form action={`${petitionsBase(req)}/new`}>
+        <Form action={`${petitionsBase(req)}/new`} once>
           {await DraftFields({ deps, req, errors, values })}
           <Button>{req.t('petitions.web.saveDraft')}</Button>
         </Form>
@@ -68,7 +69,7 @@ export function registerDraftPages(app: App, deps: Deps): void {
     async handle(v, req, reply) {
       const category = await categoryId(deps, req, v.category);
       if (category === null) return { category: req.t('petitions.web.unknownCategory') };
-      const r = await createDraft(deps, req.user!, req.municipality!, { title: v.title.trim(), body: v.body.trim(), categoryId: category });
+      const r = await createDraft(deps, req.user!, req.municipality!, { title: v.title.trim(), body: v.body.trim(), categoryId: category }, onceKey(req));
       if (r.kind === 'level') return render(deps, req, reply, { title: req.t('platform.level.title'), status: 403, body: <PetitionLevel req={req} required={r.required} action="create" /> });
       if (r.kind === 'unknown_category') return { category: req.t('petitions.web.unknownCategory') };
       return redirectWithFlash(reply, petitionPath(req, r.number), { kind: 'success', message: req.t('petitions.web.draftSaved') });
@@ -142,11 +143,12 @@ export function registerDraftPages(app: App, deps: Deps): void {
     const path = petitionPath(req, p.number);
     const fail = (key: string) => redirectWithFlash(reply, `${path}/edit`, { kind: 'error', message: req.t(key) });
     if ((await listFiles(deps.db, p.id)).length >= MAX_ATTACHMENTS) return fail('petitions.web.tooManyFiles');
-    if (!upload) return fail('petitions.web.noFile');
-    if (upload.kind === 'too_large') return fail('petitions.web.fileTooLarge');
+    const refused = (refusal: UploadProblem) =>
+      redirectWithFlash(reply, `${path}/edit`, { kind: 'error', message: uploadMessage(req.t, deps, req.t('field.attachment'), 'image-or-document', refusal) });
+    if (!upload) return refused({ kind: 'missing' });
+    if (upload.kind === 'too_large') return refused(upload);
     const saved = await saveUpload(deps, { municipalityId: req.municipality!.id, ownerId: req.user!.id, filename: upload.filename, data: upload.data, allowed: 'image-or-document' });
-    if (saved.kind === 'too_large') return fail('petitions.web.fileTooLarge');
-    if (saved.kind !== 'saved') return fail('petitions.web.badFile');
+    if (saved.kind !== 'saved') return refused(saved);
     await updateDraft(deps, req.user!, req.municipality!, p, { title: p.title, body: p.body, categoryId: p.category_id ?? undefined, fileIds: [saved.file.id] });
     return redirectWithFlash(reply, `${path}/edit`, { kind: 'success', message: req.t('petitions.web.fileAttached') });
   });

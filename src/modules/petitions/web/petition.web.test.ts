@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Municipality } from '../../../db/schema.ts';
-import { startTestApp, type TestApp, type TestClient } from '../../../platform/testing/http.ts';
+import { bombPng, tinyPdf } from '../../../platform/files/testing.ts';
+import { multipartForm, startTestApp, type TestApp, type TestClient } from '../../../platform/testing/http.ts';
 import { findPetition } from '../petition.repo.ts';
 import { sealPending } from '../signature.service.ts';
 import { openPetition, petitionTown, resident, serviceDeps } from '../testing.ts';
@@ -171,5 +172,31 @@ describe('browsing', () => {
     assert.equal((await t.client('uk').get('/uk/zhovkva/petitions/999/progress')).statusCode, 404);
     await t.db.updateTable('petitions').set({ status: 'closed' }).where('id', '=', p.id).execute();
     assert.doesNotMatch((await t.client('uk').get(`${path}/progress`)).body, /live-count/, 'a closed petition stops the refresh');
+  });
+});
+
+describe('attachments', () => {
+  test('an image bomb and a fake PDF are refused with a translated message naming the field; a real PDF is attached', async () => {
+    const res = await clients.signer!.post('/uk/zhovkva/petitions/new', { title: 'Освітлення вулиці Шевченка', body: 'Просимо встановити ліхтарі вздовж усієї вулиці.' });
+    const path = String(res.headers.location);
+    const attach = (name: string, data: Buffer) =>
+      clients.signer!.request('POST', `${path}/attachments`, multipartForm({ _csrf: clients.signer!.csrfToken! }, { field: 'file', name, data }));
+    const files = async () => (await t.db.selectFrom('files').select('id').execute()).length;
+    const before = await files();
+    for (const [name, data, message] of [
+      ['plan.png', bombPng(), /Додаток: зображення має 20\s000 × 20\s000 пікселів/],
+      ['rishennia.pdf', Buffer.from('<!doctype html><html><script>alert(1)</script></html>'), /Додаток: файл має бути зображенням JPEG, PNG, WebP чи GIF або документом PDF/],
+      ['rishennia.pdf', Buffer.from('%PDF-1.4\n<html><script>alert(1)</script>\n%%EOF\n'), /Додаток: файл має бути/],
+    ] as const) {
+      await clients.signer!.get(`${path}/edit`);
+      const sent = await attach(name, data);
+      assert.equal(sent.statusCode, 303, name);
+      assert.match((await clients.signer!.follow(sent)).body, message, name);
+    }
+    assert.equal(await files(), before, 'nothing stored');
+    await clients.signer!.get(`${path}/edit`);
+    const ok = await attach('rishennia.pdf', tinyPdf());
+    assert.match((await clients.signer!.follow(ok)).body, /rishennia\.pdf/);
+    assert.equal(await files(), before + 1);
   });
 });

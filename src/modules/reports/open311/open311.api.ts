@@ -6,6 +6,7 @@ import { randomToken, tokenHash } from '../../../platform/auth/tokens.ts';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { localized, type Locale } from '../../../platform/i18n/i18n.ts';
 import { findCategory, listCategories, OPEN_STATUSES } from '../report.repo.ts';
+import { onceKey } from '../../../platform/idempotency/once.ts';
 import { DESCRIPTION_MAX, fileReport } from '../report.service.ts';
 import { open311ErrorHandler, sendOpen311, sendOpen311Error, splitFormat, type Format } from './format.ts';
 import { MAX_INT, Query, Text } from '../../../platform/http/input.ts';
@@ -151,9 +152,9 @@ export function registerOpen311(app: App, deps: Deps): void {
     const title = sentence.length >= 5 ? sentence : `${category ? name(m, category.names) : code} (Open311)`.slice(0, 120);
     const r = await fileReport(deps, { kind: 'open311', apiKeyId: key.id, contact: Object.keys(contact).length ? contact : null, token }, m, {
       category: code, title, description, at, address, showName: false, answers: attributesOf(body),
-    });
+    }, onceKey(req, { actor: `k${key.id}`, municipalityId: m.id }));
     switch (r.kind) {
-      case 'created': return sendOpen311(reply, format, 'service_requests', [{ service_request_id: String(r.number), token, service_notice: null, account_id: null }], 201);
+      case 'created': return sendOpen311(reply, format, 'service_requests', [{ service_request_id: String(r.number), token: r.token ?? token, service_notice: null, account_id: null }], 201);
       case 'unknown_category': return sendOpen311Error(reply, format, 400, 'service_code is not a service of this jurisdiction.');
       case 'no_place': return sendOpen311Error(reply, format, 400, 'A location is required: lat and long, or address_string.');
       case 'outside': return sendOpen311Error(reply, format, 400, `The location is outside this jurisdiction (more than ${r.radiusKm} km from its centre).`);

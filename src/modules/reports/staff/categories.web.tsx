@@ -6,6 +6,7 @@ import type { App, Deps } from '../../../platform/http/deps.ts';
 import { notFound } from '../../../platform/http/errors.tsx';
 import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { formRoute } from '../../../platform/http/form-route.tsx';
+import { createOnce, onceKey } from '../../../platform/idempotency/once.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { municipalGuard } from '../../../platform/tenancy/admin.web.tsx';
 import { listDepartments } from '../../../platform/tenancy/municipality.repo.ts';
@@ -69,7 +70,7 @@ export function registerCategoryPages(app: App, deps: Deps): void {
               t(c.active ? 'reports.staff.active' : 'reports.staff.inactive')])} numeric={[1, 2, 3]} />
           <h2>{t('reports.staff.addCategory')}</h2>
           <ErrorSummary errors={errors} />
-          <Form action={base(req)}>
+          <Form action={base(req)} once>
             <NameFields errors={errors} values={values} />
             {await SettingsFields({ deps, req, errors, values })}
             <Button>{t('reports.staff.addCategory')}</Button>
@@ -81,11 +82,12 @@ export function registerCategoryPages(app: App, deps: Deps): void {
       const m = req.municipality!;
       if (v.departmentId && !(await listDepartments(deps.db, m.id)).some((d) => d.id === v.departmentId)) return { departmentId: req.t('reports.staff.unknownDepartment') };
       const values = { slug: v.slug, names: namesFrom(v), ...settingsOf(v) };
-      const id = await deps.db.transaction().execute(async (trx) => {
+      // The slug is checked after the claim: a resend is answered "added", not "slug taken".
+      const id = await createOnce(deps.db, onceKey(req), 'reports.category', async (trx) => {
         const added = await insertCategory(trx, m.id, values);
         if (added) await audit(trx, audited(req, 'reports.category.add', added, values));
         return added;
-      });
+      }, Boolean);
       if (!id) return { slug: req.t('reports.staff.slugTaken') };
       return redirectWithFlash(reply, `${base(req)}/${v.slug}`, { kind: 'success', message: req.t('reports.staff.categoryAdded') });
     },
@@ -168,7 +170,7 @@ export function registerCategoryPages(app: App, deps: Deps): void {
           <h1>{t('reports.staff.addQuestion')}</h1>
           <StaffNav req={req} />
           <ErrorSummary errors={errors} />
-          <Form action={`${base(req)}/${slug}/questions`}>
+          <Form action={`${base(req)}/${slug}/questions`} once>
             <Field name="key" label={t('field.key')} hint={t('reports.staff.keyHint')} required errors={errors} values={values} />
             <Select name="kind" label={t('field.kind')} errors={errors} value={String(values.kind ?? 'text')} options={KINDS.map((k) => ({ value: k, label: t(`reports.staff.kind.${k}`) }))} />
             <Checkboxes name="required" legend={t('reports.staff.requiredQ')} options={[{ value: 'yes', label: t('reports.staff.requiredHint') }]} checked={values.required === 'yes' ? ['yes'] : []} />
@@ -181,8 +183,7 @@ export function registerCategoryPages(app: App, deps: Deps): void {
     },
     async handle(v, req, reply): Promise<FastifyReply | FormErrors> {
       const m = req.municipality!;
-      const c = (await findCategory(deps.db, m.id, (req.params as { slug: string }).slug))!;
-      if (c.questions.some((q) => q.key === v.key)) return { key: req.t('reports.staff.keyTaken') };
+      const slug = (req.params as { slug: string }).slug;
       const lines = (v.options ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
       const choice = v.kind === 'single' || v.kind === 'multiple';
       if (choice && lines.length < 2) return { options: req.t('reports.staff.optionsNeeded') };
@@ -191,11 +192,16 @@ export function registerCategoryPages(app: App, deps: Deps): void {
         key: v.key, kind: v.kind, required: v.required === 'yes', labels: namesFrom(v),
         ...(choice ? { options: lines.map((l, i) => ({ value: String(i + 1), labels: { [m.default_locale]: l, en: l } })) } : {}),
       };
-      await deps.db.transaction().execute(async (trx) => {
+      // Read after the claim, so a resend is answered "saved", not "key taken".
+      const r = await createOnce(deps.db, onceKey(req), 'reports.question', async (trx) => {
+        const c = (await findCategory(trx, m.id, slug))!;
+        if (c.questions.some((q) => q.key === v.key)) return 'key_taken' as const;
         await setQuestions(trx, c.id, [...c.questions, question]);
         await audit(trx, audited(req, 'reports.question.add', c.id, question));
-      });
-      return redirectWithFlash(reply, `${base(req)}/${c.slug}`, { kind: 'success', message: req.t('reports.staff.saved') });
+        return 'added' as const;
+      }, (outcome) => outcome === 'added');
+      if (r === 'key_taken') return { key: req.t('reports.staff.keyTaken') };
+      return redirectWithFlash(reply, `${base(req)}/${slug}`, { kind: 'success', message: req.t('reports.staff.saved') });
     },
   });
 

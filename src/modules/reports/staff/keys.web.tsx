@@ -9,6 +9,7 @@ import { municipalGuard } from '../../../platform/tenancy/admin.web.tsx';
 import { Banner, Button, ErrorSummary, Field, Form, Table } from '../../../platform/views/components.tsx';
 import { insertKey, listKeys, revokeKey } from '../open311/open311.repo.ts';
 import { staffBase, StaffNav } from './nav.tsx';
+import { createOnce, onceKey } from '../../../platform/idempotency/once.ts';
 
 const KeySchema = Type.Object({ name: Type.String({ minLength: 2, maxLength: 120 }) });
 
@@ -36,7 +37,7 @@ export function registerKeyPages(app: App, deps: Deps): void {
           )}
           <h2>{t('reports.staff.issueKey')}</h2>
           <ErrorSummary errors={errors} />
-          <Form action={`${staffBase(req)}/keys`}>
+          <Form action={`${staffBase(req)}/keys`} once>
             <Field name="name" label={t('field.name')} hint={t('reports.staff.keyNameHint')} required maxLength={120} errors={errors} values={values} />
             <Button>{t('reports.staff.issueKey')}</Button>
           </Form>
@@ -46,10 +47,13 @@ export function registerKeyPages(app: App, deps: Deps): void {
     async handle(v, req, reply) {
       const m = req.municipality!;
       const key = randomToken();
-      await deps.db.transaction().execute(async (trx) => {
+      // A repeat of the form issues no second key and, since only the hash is kept, cannot show this one again.
+      const issued = await createOnce(deps.db, onceKey(req), 'reports.key', async (trx) => {
         const row = await insertKey(trx, m.id, v.name, tokenHash(key), req.user!.id);
         await audit(trx, { municipalityId: m.id, actorId: req.user!.id, action: 'reports.key.issue', subjectType: 'open311_key', subjectId: row.id, after: { name: v.name }, ip: req.ip });
-      });
+        return { key };
+      }, () => true, () => ({ key: null }));
+      if (!issued.key) return redirectWithFlash(reply, `${staffBase(req)}/keys`, { kind: 'success', message: req.t('reports.staff.keyIssuedBefore', { name: v.name }) });
       // Shown this once: only its hash is kept.
       return render(deps, req, reply, {
         title: req.t('reports.staff.keys'),

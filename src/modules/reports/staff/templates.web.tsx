@@ -7,6 +7,7 @@ import { municipalGuard } from '../../../platform/tenancy/admin.web.tsx';
 import { Button, ErrorSummary, Field, Form, Table } from '../../../platform/views/components.tsx';
 import { deleteTemplate, insertTemplate, listTemplates } from '../report.repo.ts';
 import { staffBase, StaffNav } from './nav.tsx';
+import { createOnce, onceKey } from '../../../platform/idempotency/once.ts';
 
 const TemplateSchema = Type.Object({ title: Type.String({ minLength: 2, maxLength: 120 }), body: Type.String({ minLength: 2, maxLength: 2000 }) });
 
@@ -32,7 +33,7 @@ export function registerTemplatePages(app: App, deps: Deps): void {
           )}
           <h2>{t('reports.templates.add')}</h2>
           <ErrorSummary errors={errors} />
-          <Form action={`${staffBase(req)}/templates`}>
+          <Form action={`${staffBase(req)}/templates`} once>
             <Field name="title" label={t('field.title')} required maxLength={120} errors={errors} values={values} />
             <Field name="body" label={t('reports.templates.text')} multiline rows={4} required maxLength={2000} errors={errors} values={values} />
             <Button>{t('reports.templates.add')}</Button>
@@ -42,7 +43,7 @@ export function registerTemplatePages(app: App, deps: Deps): void {
     },
     async handle(v, req, reply) {
       const m = req.municipality!;
-      await deps.db.transaction().execute(async (trx) => {
+      await createOnce(deps.db, onceKey(req), 'reports.template', async (trx) => {
         const row = await insertTemplate(trx, m.id, v, req.user!.id);
         await audit(trx, { municipalityId: m.id, actorId: req.user!.id, action: 'reports.template.add', subjectType: 'report_template', subjectId: row.id, after: v, ip: req.ip });
       });

@@ -15,6 +15,7 @@ import { parseBody } from '../../../platform/http/forms.ts';
 import { notFound } from '../../../platform/http/errors.tsx';
 import { loadReport, MapView, reportPath, reportsBase } from './common.tsx';
 import { Query, Text } from '../../../platform/http/input.ts';
+import { onceKey } from '../../../platform/idempotency/once.ts';
 
 const RADII = [250, 500, 1000, 2000, 5000];
 const AreaSchema = Type.Object({
@@ -58,7 +59,7 @@ export function registerAreaPages(app: App, deps: Deps): void {
           )}
           <h2>{t('reports.areas.add')}</h2>
           <ErrorSummary errors={errors} />
-          <Form action={`${base}/areas`}>
+          <Form action={`${base}/areas`} once>
             <MapView deps={deps} req={req} kind="picker" />
             <Field name="lat" label={t('reports.web.field.lat')} inputMode="decimal" required errors={errors} values={values} />
             <Field name="lng" label={t('reports.web.field.lng')} inputMode="decimal" required errors={errors} values={values} />
@@ -69,7 +70,7 @@ export function registerAreaPages(app: App, deps: Deps): void {
           {districts.length > 0 && (
             <>
               <h2>{t('reports.areas.addDistrict')}</h2>
-              <Form action={`${base}/areas/district`}>
+              <Form action={`${base}/areas/district`} once>
                 <Select name="district" label={t('reports.areas.district')} errors={errors} value={String(values.district ?? '')}
                   options={districts.map((d) => ({ value: String(d.id), label: localized(d.names, req.locale) }))} />
                 <Select name="districtCategory" label={t('reports.web.category')} value="" options={categoryOptions} />
@@ -85,7 +86,7 @@ export function registerAreaPages(app: App, deps: Deps): void {
       const m = req.municipality!;
       const category = v.category ? await findCategory(deps.db, m.id, v.category) : undefined;
       if (v.category && !category) return { category: req.t('reports.web.unknownCategory') };
-      const wrong = refusal(req, await subscribe(deps.db, m, req.user!.id, { at: { lat: v.lat, lng: v.lng }, radiusM: v.radius, categoryId: category?.id ?? null }));
+      const wrong = refusal(req, await subscribe(deps.db, m, req.user!.id, { at: { lat: v.lat, lng: v.lng }, radiusM: v.radius, categoryId: category?.id ?? null }, onceKey(req)));
       return wrong ? { [wrong.field === 'area' ? 'lat' : wrong.field]: wrong.message } : added(req, reply);
     },
   });
@@ -100,7 +101,7 @@ export function registerAreaPages(app: App, deps: Deps): void {
     const slug = parsed.value.districtCategory;
     const category = slug ? await findCategory(deps.db, m.id, slug) : undefined;
     if (slug && !category) return redirectWithFlash(reply, back, { kind: 'error', message: req.t('reports.web.unknownCategory') });
-    const wrong = refusal(req, await subscribe(deps.db, m, req.user.id, { districtId: parsed.value.district, categoryId: category?.id ?? null }));
+    const wrong = refusal(req, await subscribe(deps.db, m, req.user.id, { districtId: parsed.value.district, categoryId: category?.id ?? null }, onceKey(req)));
     return wrong ? redirectWithFlash(reply, back, { kind: 'error', message: wrong.message }) : added(req, reply);
   });
 

@@ -4,6 +4,7 @@ import type { ReportQuestion } from '../../../db/schema.reports.ts';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { formRoute } from '../../../platform/http/form-route.tsx';
+import { onceKey } from '../../../platform/idempotency/once.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { redirectToSignIn, signedIn } from '../../../platform/http/request-context.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
@@ -11,7 +12,7 @@ import { Button, Checkboxes, ErrorSummary, Field, Form, Select, type FormErrors,
 import { Content } from '../../../platform/views/content.tsx';
 import { findCategory, listCategories, type ReportCategory } from '../report.repo.ts';
 import { askGuestConfirmation, guestsWelcome } from '../report.guests.ts';
-import { createReport, DESCRIPTION_MAX, nearbyDuplicates } from '../report.service.ts';
+import { createReport, DESCRIPTION_MAX, type NearbyOutcome } from '../report.service.ts';
 import { levelPage, MapView, reportPath, reportsBase } from './common.tsx';
 import { Query, Text } from '../../../platform/http/input.ts';
 
@@ -129,7 +130,7 @@ export function registerNewReportPage(app: App, deps: Deps): void {
           <h1>{req.t('reports.web.newIn', { category: localized(category.names, req.locale) })}</h1>
           <p><a href={`${reportsBase(req)}/new`}>{req.t('reports.web.otherCategory')}</a></p>
           <ErrorSummary errors={errors} />
-          <Form action={`${reportsBase(req)}/new`}>
+          <Form action={`${reportsBase(req)}/new`} once>
             <ReportFields deps={deps} req={req} category={category} errors={errors} values={values} />
             {!req.user && <GuestFields req={req} errors={errors} values={values} />}
             <Button>{req.t('reports.web.send')}</Button>
@@ -144,16 +145,16 @@ export function registerNewReportPage(app: App, deps: Deps): void {
         return { ...(v.fullName ? {} : { fullName: req.t('reports.web.guest.fullNameMissing') }), ...(v.email ? {} : { email: req.t('reports.web.guest.emailMissing') }) };
       }
       const at = v.lat !== undefined && v.lng !== undefined ? { lat: v.lat, lng: v.lng } : null;
-      if (at && v.confirmNew !== 'yes') {
-        const nearby = await nearbyDuplicates(deps, m, v.category, at);
-        if (nearby.length > 0) return render(deps, req, reply, { title: req.t('reports.web.nearbyTitle'), body: <Nearby req={req} nearby={nearby} /> });
-      }
       const input = {
         category: v.category, title: v.title, description: v.description ?? '', at, address: v.address ?? null,
         showName: v.showName === 'yes', answers: answersOf(req.body as Record<string, unknown>),
       };
-      const r = req.user ? await createReport(deps, req.user, m, input) : await askGuestConfirmation(deps, m, req.locale, { fullName: v.fullName!, email: v.email! }, input);
+      const [once, askNearby] = [onceKey(req), v.confirmNew !== 'yes'];
+      const r = req.user
+        ? await createReport(deps, req.user, m, input, once, askNearby)
+        : await askGuestConfirmation(deps, m, req.locale, { fullName: v.fullName!, email: v.email! }, input, once, askNearby);
       switch (r.kind) {
+        case 'nearby': return render(deps, req, reply, { title: req.t('reports.web.nearbyTitle'), body: <Nearby req={req} nearby={r.nearby} /> });
         case 'created': return redirectWithFlash(reply, reportPath(req, r.number), { kind: 'success', message: req.t('reports.web.created', { number: r.number }) });
         case 'sent': return redirectWithFlash(reply, reportsBase(req), { kind: 'success', message: req.t('reports.web.guest.sent', { email: v.email! }) });
         case 'closed': return redirectToSignIn(req, reply);
@@ -167,8 +168,8 @@ export function registerNewReportPage(app: App, deps: Deps): void {
   });
 
   /** Open reports of the same problem nearby: support one of them, or file this one after all. */
-  function Nearby({ req, nearby }: { req: FastifyRequest; nearby: Awaited<ReturnType<typeof nearbyDuplicates>> }) {
-    // What was typed goes back as it came (the form adds its own CSRF token).
+  function Nearby({ req, nearby }: { req: FastifyRequest; nearby: NearbyOutcome['nearby'] }) {
+    // What was typed goes back as it came, its idempotency key included (the form adds its own CSRF token).
     const typed = Object.entries(req.body as Record<string, unknown>).filter(([k]) => k !== '_csrf' && k !== 'confirmNew');
     return (
       <>

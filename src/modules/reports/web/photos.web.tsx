@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { readMultipartFile } from '../../../platform/files/files.web.ts';
-import { fileUrl } from '../../../platform/files/uploads.ts';
+import { fileUrl, uploadMessage, type UploadProblem } from '../../../platform/files/uploads.ts';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { forbidden } from '../../../platform/http/errors.tsx';
 import { redirectWithFlash } from '../../../platform/http/flash.ts';
@@ -52,15 +52,16 @@ export function registerPhotoRoutes(app: App, deps: Deps): void {
     if (!r) return reply;
     const back = reportPath(req, r.number);
     const fail = (key: string) => redirectWithFlash(reply, back, { kind: 'error', message: req.t(key, { max: MAX_PHOTOS, formats: FORMATS }) });
-    if (!upload) return fail('reports.photos.none');
-    if (upload.kind === 'too_large') return fail('reports.photos.tooLarge');
+    const refused = (refusal: UploadProblem) =>
+      redirectWithFlash(reply, back, { kind: 'error', message: uploadMessage(req.t, deps, req.t('field.photo'), 'image', refusal) });
+    if (!upload) return refused({ kind: 'missing' });
+    if (upload.kind === 'too_large') return refused(upload);
     const outcome = await addReportPhoto(deps, req.user, req.municipality!, r, upload, req.ip);
     switch (outcome.kind) {
       case 'added': return redirectWithFlash(reply, back, { kind: 'success', message: req.t('reports.photos.added') });
       case 'forbidden': return forbidden(deps, req, reply);
       case 'too_many': return fail('reports.photos.tooMany');
-      case 'too_large': return fail('reports.photos.tooLarge');
-      case 'bad_file': return fail('reports.photos.bad');
+      case 'refused': return refused(outcome.refusal);
     }
   });
 }
