@@ -9,7 +9,7 @@ import { redirectToSignIn, signedIn } from '../../../platform/http/request-conte
 import { readMultipartFile } from '../../../platform/files/files.web.ts';
 import { saveUpload } from '../../../platform/files/uploads.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
-import { Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
+import { Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues, Paragraphs } from '../../../platform/views/components.tsx';
 import { findPetition, listCategories, listFiles, type PetitionRow } from '../petition.repo.ts';
 import { createDraft, submitDraft, updateDraft } from '../petition.service.ts';
 import { PetitionLevel } from './level.tsx';
@@ -163,7 +163,7 @@ export function registerDraftPages(app: App, deps: Deps): void {
           <p class="lead">{req.t('petitions.web.previewLead')}</p>
           <section class="preview" aria-label={req.t('petitions.web.preview')}>
             <h2>{p.title}</h2>
-            {p.body.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}
+            <Paragraphs text={p.body} />
           </section>
           <Form action={`${path}/submit`}><Button>{req.t('petitions.web.submit')}</Button></Form>
           <p><a href={`${path}/edit`}>{req.t('petitions.web.edit')}</a></p>

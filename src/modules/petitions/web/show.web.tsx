@@ -5,7 +5,7 @@ import { notFound } from '../../../platform/http/errors.tsx';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { fileUrl } from '../../../platform/files/uploads.ts';
 import { meetsLevel } from '../../../platform/auth/current-user.ts';
-import { Banner, Button, ButtonLink, Form, Pagination, SummaryList, Table } from '../../../platform/views/components.tsx';
+import { Banner, Button, ButtonLink, Form, Pagination, SummaryList, Table, Paragraphs } from '../../../platform/views/components.tsx';
 import { can } from '../../../platform/tenancy/policy.ts';
 import { listEvents, listFiles, type PetitionRow } from '../petition.repo.ts';
 import { collecting } from '../petition.status.ts';
@@ -125,7 +125,7 @@ export function registerShowPages(app: App, deps: Deps): void {
           {hasProgress(p) && <SignatureProgress count={count} threshold={p.threshold} closesAt={p.closes_at} status={p.status} liveSrc={`${path}/progress`} />}
           {await SignBox({ deps, req, p })}
           <h2>{t('petitions.web.text')}</h2>
-          <div class="petition__body">{p.body.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>
+          <div class="petition__body"><Paragraphs text={p.body} /></div>
           {files.length > 0 && (
             <>
               <h2>{t('petitions.web.attachments')}</h2>
@@ -136,7 +136,7 @@ export function registerShowPages(app: App, deps: Deps): void {
             <section class="petition__response" aria-labelledby="response-title">
               <h2 id="response-title">{t('petitions.web.response')}</h2>
               <p><StatusTag status="answered" /> <strong>{t(`petitions.outcome.${p.response_outcome}`)}</strong></p>
-              <div>{(p.response_text ?? '').split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>
+              <div><Paragraphs text={p.response_text} /></div>
               {p.response_file_id && <p><a href={fileUrl(p.response_file_id)}>{t('petitions.web.responseDocument')}</a></p>}
             </section>
           )}

@@ -5,7 +5,7 @@ import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { redirectToSignIn } from '../../../platform/http/request-context.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
-import { Banner, Button, ButtonLink, Field, Form, SummaryList } from '../../../platform/views/components.tsx';
+import { Banner, Button, ButtonLink, Field, Form, SummaryList, Paragraphs } from '../../../platform/views/components.tsx';
 import { can } from '../../../platform/tenancy/policy.ts';
 import { forbidden } from '../../../platform/http/errors.tsx';
 import { parseBody } from '../../../platform/http/forms.ts';
@@ -107,7 +107,7 @@ export function registerShowReportPages(app: App, deps: Deps): void {
           <p class="eyebrow">{t('reports.number', { number: r.number })}</p>
           <h1>{r.title}</h1>
           <SummaryList items={[...facts, ...answerItems(req, r)]} />
-          {r.description && <div class="report__body">{r.description.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>}
+          {r.description && <div class="report__body"><Paragraphs text={r.description} /></div>}
           {await Photos({ deps, req, r })}
           <SupportBox req={req} r={r} supported={supported} />
           {await FollowBox({ deps, req, r, supported })}
