@@ -11,6 +11,7 @@ import * as districtsGuests from './migrations/2026_12_01_0008_districts_guest_r
 import * as reportFollowers from './migrations/2026_12_01_0009_report_followers.ts';
 import * as signatoriesIndex from './migrations/2026_12_01_0010_signatories_index.ts';
 import * as signatureKeys from './migrations/2026_12_02_0011_signature_keys.ts';
+import * as residentsContactGuests from './migrations/2026_12_02_0015_residents_contact_guests.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_01_0009_report_followers': reportFollowers,
   '2026_12_01_0010_signatories_index': signatoriesIndex,
   '2026_12_02_0011_signature_keys': signatureKeys,
+  '2026_12_02_0015_residents_contact_guests': residentsContactGuests,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
