@@ -25,9 +25,11 @@ before(async () => {
   author = await resident(t.db, 'author@example.org', town);
   moderator = await resident(t.db, 'moderator@example.org', town, { role: 'moderator' });
   await resident(t.db, 'signer@example.org', town);
+  await resident(t.db, 'outsider@example.org', cosigning);
+  await resident(t.db, 'unconfirmed@example.org', null, { emailVerified: false });
   await resident(t.db, 'stryi-author@example.org', cosigning);
   await resident(t.db, 'cosigner@example.org', cosigning);
-  for (const who of ['author', 'signer', 'stryi-author', 'cosigner']) clients[who] = await signedIn(`${who}@example.org`);
+  for (const who of ['author', 'signer', 'stryi-author', 'cosigner', 'outsider', 'unconfirmed']) clients[who] = await signedIn(`${who}@example.org`);
 });
 after(() => t.close());
 
@@ -67,4 +69,29 @@ test('the receipt says first what happens next (threshold, deadline, mail), the 
   assert.match(receipt.body, new RegExp(`1 of the 5 signatures it needs: 4 more are needed by \\d+ \\w+ ${year}\\.`));
   assert.match(receipt.body, /answer within 10 working days\. We will e-mail you its answer/);
   assert.ok(receipt.body.indexOf('Ledger chain') > proof, 'chain and hex ids are under the proof heading');
+});
+
+test('the sign button is only for those who can sign; the others are told what they lack and whom to ask', async () => {
+  const p = await openPetition(t.db, town, author.current, moderator.id, 'Перехід біля школи');
+  const path = `/en/zhovkva/petitions/${p.number}`;
+  const signer = await clients.signer!.get(path);
+  assert.match(signer.body, new RegExp(`action="${path}/sign"`));
+  await t.db.updateTable('municipalities').set({ contact_email: 'office@zhovkva.example', contact_phone: '+380 32 252 00 00' }).where('id', '=', town.id).execute();
+  const cases: [string, TestClient, RegExp][] = [
+    ['guest', t.client('en'), /Sign in to your account\./],
+    ['unconfirmed e-mail', clients.unconfirmed!, /Confirm your e-mail address/],
+    ['resident elsewhere', clients.outsider!, /Be confirmed as a resident of Zhovkva, in one of these ways:/],
+  ];
+  for (const [who, c, lacks] of cases) {
+    const page = (await c.get(path)).body;
+    assert.doesNotMatch(page, new RegExp(`href="${path}/sign"|action="${path}/sign"`), `${who}: no button that leads nowhere`);
+    assert.match(page, /How to sign this petition/, who);
+    assert.match(page, lacks, who);
+  }
+  for (const c of [clients.unconfirmed!, clients.outsider!]) {
+    const page = (await c.get(path)).body;
+    assert.match(page, /Ask Zhovkva to confirm your residence/);
+    assert.match(page, /<a href="mailto:office@zhovkva.example">office@zhovkva.example<\/a>/);
+    assert.match(page, /<a href="tel:\+380322520000">\+380 32 252 00 00<\/a>/);
+  }
 });
