@@ -30,6 +30,10 @@ export interface MunicipalityTable {
   time_zone: Generated<string>;
   logo_file_id: ColumnType<string | null, string | null | undefined, string | null>;
   host: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Public contact residents are sent to (migration 0015). */
+  contact_email: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_phone: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_address: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 

@@ -120,8 +120,11 @@ test('a visitor who is not signed in is told what signing needs, without JavaScr
     const page = await context.newPage();
     await disableScripts(page);
     await visit(page, `/uk/${town.slug}/petitions/2`);
-    await follow(page, () => page.click('main .sign-box a'), { status: 200 });
-    assert.match(await text(page, 'main'), new RegExp(tr('uk')('platform.level.signInLink')));
+    // No button that leads to a dead end: the page itself says what signing needs.
+    assert.equal(await page.locator('main a[href$="/petitions/2/sign"], main form[action$="/petitions/2/sign"]').count(), 0);
+    assert.match(await text(page, 'main .sign-box'), new RegExp(tr('uk')('platform.level.signInLink')));
+    await follow(page, () => page.click('main .sign-box a[href*="/account/sign-in"]'), { status: 200 });
+    assert.equal(new URL(page.url()).pathname, '/uk/account/sign-in');
   } finally {
     await context.close();
   }

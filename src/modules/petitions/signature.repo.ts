@@ -85,9 +85,11 @@ export async function importSignatures(db: Database, rows: (NewSignature & { sig
         INSERT INTO petition_signatures (municipality_id, petition_id, user_id, ip_prefix, email_domain, signed_at)
         SELECT v.municipality_id, v.petition_id, v.user_id, v.ip_prefix, v.email_domain, v.signed_at
         FROM unnest(${col('municipality_id')}::int[], ${col('petition_id')}::int[], ${col('user_id')}::int[], ${col('ip_prefix')}::text[],
-          ${col('email_domain')}::text[], ${col('signed_at')}::timestamptz[]) AS v(municipality_id, petition_id, user_id, ip_prefix, email_domain, signed_at)
+          ${col('email_domain')}::text[], ${col('signed_at')}::timestamptz[]) WITH ORDINALITY AS v(municipality_id, petition_id, user_id, ip_prefix, email_domain, signed_at, ord)
         JOIN petitions p ON p.id = v.petition_id AND p.municipality_id = v.municipality_id
         JOIN users u ON u.id = v.user_id
+        -- Ids (and so the order of sealing into the ledger) in the order given: the joins may reorder rows.
+        ORDER BY v.ord
         RETURNING id, municipality_id, petition_id, user_id, signed_at
       ), ${queueSigned}
       SELECT count(*)::int AS n FROM signed`.execute(trx);

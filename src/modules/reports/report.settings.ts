@@ -10,8 +10,12 @@ export const ReportSettingsSchema = Type.Object({
   /** Reports are accepted within this distance of the municipality's centre. */
   radiusKm: Type.Integer({ minimum: 1, maximum: 200, default: 15 }),
   reportLevel: levelSetting('email'),
-  /** Whether people without an account may report, confirming by a link mailed to them (only while reportLevel asks no more than e-mail). */
-  guests: Type.Enum(['no', 'email'], { default: 'no' }),
+  /**
+   * Whether people without an account may report, confirming by a link mailed to them (only while reportLevel
+   * asks no more than e-mail): "report first, confirm by e-mail" by default; migration 0015 kept "no" for
+   * municipalities that existed before.
+   */
+  guests: Type.Enum(['no', 'email'], { default: 'email' }),
   /** Open reports of the same category this close are offered before a new one is filed. */
   duplicateMeters: Type.Integer({ minimum: 10, maximum: 1000, default: 100 }),
 });

@@ -27,12 +27,16 @@ export type Move = keyof typeof MOVES;
 
 export type StaffOutcome = { kind: 'done' } | { kind: 'stale' } | { kind: 'unknown_duplicate' } | { kind: 'unknown_department' } | { kind: 'same_department' } | { kind: 'outside' };
 
-/** Tells the reporter and the supporters of a public change, in the caller's transaction. */
-async function tellFollowers(trx: Database, m: Municipality, r: ReportRow, status: ReportStatus, note: string | null) {
+/**
+ * Tells the reporter and the supporters of a public change, in the caller's transaction. The message names
+ * the new status and what it means (`change`: a status move or an update only; `reason` of a closing), rendered
+ * in each recipient's language when shown or mailed.
+ */
+async function tellFollowers(trx: Database, m: Municipality, r: ReportRow, status: ReportStatus, note: string | null, change: 'status' | 'update' = 'status', reason = '') {
   for (const userId of await followers(trx, r)) {
     await notify(trx, {
       userId, municipalityId: m.id, kind: 'reports.update', link: `/${m.slug}/reports/${r.number}`,
-      params: { number: r.number, title: r.title, status, note: note ?? '' },
+      params: { number: r.number, title: r.title, status, change, reason, noted: note ? 'yes' : 'no', note: note ?? '' },
     });
   }
 }
@@ -73,7 +77,7 @@ export async function closeReport(deps: Deps, actor: Actor, m: Municipality, r: 
     }
     await insertReportEvent(trx, { municipality_id: m.id, report_id: r.id, kind: `close.${reason}`, actor_id: actor.id, from_status: r.status, to_status: 'closed', note });
     await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'reports.close', subjectType: 'report', subjectId: r.number, before: { status: r.status }, after: { reason, duplicateOf: set.duplicate_of, note }, ip: actor.ip });
-    await tellFollowers(trx, m, r, 'closed', note);
+    await tellFollowers(trx, m, r, 'closed', note, 'status', reason);
     return { kind: 'done' as const };
   });
 }
@@ -96,7 +100,7 @@ export async function addStaffNote(deps: Deps, actor: Actor, m: Municipality, r:
   return deps.db.transaction().execute(async (trx) => {
     await insertReportEvent(trx, { municipality_id: m.id, report_id: r.id, kind: isPublic ? 'update' : 'note', actor_id: actor.id, note, public: isPublic });
     await audit(trx, { municipalityId: m.id, actorId: actor.id, action: isPublic ? 'reports.update' : 'reports.note', subjectType: 'report', subjectId: r.number, after: { note }, ip: actor.ip });
-    if (isPublic) await tellFollowers(trx, m, r, r.status, note);
+    if (isPublic) await tellFollowers(trx, m, r, r.status, note, 'update');
     return { kind: 'done' as const };
   });
 }

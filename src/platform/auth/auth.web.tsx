@@ -11,6 +11,7 @@ import { RegisterSchema, ResetRequestSchema, ResetSchema, SignInSchema } from '.
 import { register, requestPasswordReset, resetPassword, sendVerificationMail, signIn, verifyEmail } from './auth.service.ts';
 import { tokenIsLive } from './auth.repo.ts';
 import { OidcButtons } from './oidc.web.tsx';
+import { SignInContext } from './sign-in-reasons.tsx';
 import { createSession, destroySession, SESSION_COOKIE, SESSION_DAYS } from './sessions.ts';
 import { Query, SingleLine, Text } from '../http/input.ts';
 
@@ -30,6 +31,11 @@ function tooMany(req: FastifyRequest, reply: FastifyReply, seconds: number, key:
   reply.code(429).header('retry-after', String(seconds));
   return { email: req.t(key, { minutes: Math.ceil(seconds / 60) }) };
 }
+/** Keeps the sign-in reason across a failed attempt (the form posts back to the same URL). */
+const signInQuery = (req: FastifyRequest) => {
+  const reason = (req.query as { reason?: unknown }).reason;
+  return typeof reason === 'string' && /^[a-z][a-z0-9.-]{0,40}$/.test(reason) ? `?reason=${reason}` : '';
+};
 
 /** Registration, sign-in and out, e-mail verification and password reset. */
 export function registerAuthPages(app: App, deps: Deps): void {
@@ -82,11 +88,12 @@ export function registerAuthPages(app: App, deps: Deps): void {
     schema: SignInSchema,
     title: (req) => req.t('auth.signIn.title'),
     initial: (req) => ({ next: (req.query as { next?: string }).next }),
-    view: (req, { errors, values }) => (
+    view: async (req, { errors, values }) => (
       <>
         <h1>{req.t('auth.signIn.title')}</h1>
+        {await SignInContext({ deps, req, next: values.next })}
         <ErrorSummary errors={errors} />
-        <Form action={`/${req.locale}/account/sign-in`}>
+        <Form action={`/${req.locale}/account/sign-in${signInQuery(req)}`}>
           <input type="hidden" name="next" value={safeNext(values.next, '')} />
           <Field name="email" type="email" label={req.t('field.email')} autocomplete="email" required errors={errors} values={values} />
           <Field name="password" type="password" label={req.t('field.password')} autocomplete="current-password" required errors={errors} values={values} />

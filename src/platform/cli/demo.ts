@@ -44,6 +44,8 @@ export async function seedDemo(deps: Deps): Promise<DemoAccount[]> {
       nameUk: d.names.uk, nameSrCyrl: d.names['sr-Cyrl'], nameSrLatn: d.names['sr-Latn'], namePl: d.names.pl, nameEn: d.names.en!,
       slug: d.slug, officialCode: d.officialCode, population: d.population, centerLat: d.lat, centerLng: d.lng, zoom: 13,
       defaultLocale: d.locale, currency: d.currency, timeZone: d.timeZone,
+      // Whom residents are told to ask (a reserved .example domain: the demo mails no one).
+      contactEmail: `office@${d.slug}.example`,
     }, modules) as { municipality: typeof fresh }).municipality;
     for (const dep of d.departments) {
       await addDepartment(deps, actor, m, { slug: dep.slug, nameUk: dep.names.uk, nameSrCyrl: dep.names['sr-Cyrl'], nameSrLatn: dep.names['sr-Latn'], namePl: dep.names.pl, nameEn: dep.names.en!, email: dep.email });

@@ -73,9 +73,15 @@ export function fieldErrors(errors: Iterable<SchemaError>, t: Translate, labelOf
 }
 
 /**
- * Validates a form post against a TypeBox schema; its messages name each field by the label its form shows
- * (resolved when the page is rendered, see `resolveLabels`). Form values arrive as strings:
- * they are trimmed, empty strings dropped (so "required" reads as required), then converted.
+ * Browsers send a textarea's line breaks as CRLF (HTML's form serialisation), seeds and the JSON API as LF:
+ * stored text always has LF only, so paragraphs (`\n\n`) mean the same whoever typed them.
+ */
+export const normalizeLineEndings = (s: string) => s.replace(/\r\n?/g, '\n');
+
+/**
+ * Validates a form post or JSON body against a TypeBox schema; its messages name each field by the label its form
+ * shows (resolved when the page is rendered, see `resolveLabels`). Form values arrive as strings:
+ * line endings normalised, trimmed, empty strings dropped (so "required" reads as required), then converted.
  */
 export function parseBody<S extends TSchema>(schema: S, body: unknown, t: Translate): Parsed<Static<S>> {
   let check = compiled.get(schema);
@@ -83,7 +89,7 @@ export function parseBody<S extends TSchema>(schema: S, body: unknown, t: Transl
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>)) {
     if (k === '_csrf' || k === ONCE_FIELD) continue;
-    const clean = typeof v === 'string' ? v.trim() : v;
+    const clean = typeof v === 'string' ? normalizeLineEndings(v).trim() : v;
     if (clean !== '') values[k] = clean;
   }
   const converted = Value.Convert(schema, structuredClone(values));

@@ -80,8 +80,9 @@ export function registerRequestContext(app: App, deps: Deps): void {
 }
 
 /** Sends the visitor to the sign-in page, returning here afterwards. */
-export function redirectToSignIn(req: FastifyRequest, reply: FastifyReply) {
-  return reply.redirect(`/${req.locale}/account/sign-in?next=${encodeURIComponent(req.url)}`, 303);
+export function redirectToSignIn(req: FastifyRequest, reply: FastifyReply, reason?: string) {
+  // `reason` (registered with registerSignInReason) lets the sign-in page say why and offer a guest route.
+  return reply.redirect(`/${req.locale}/account/sign-in?next=${encodeURIComponent(req.url)}${reason ? `&reason=${reason}` : ''}`, 303);
 }
 
 /** A formRoute guard: visitors who are not signed in are sent to sign in first. */

@@ -22,6 +22,7 @@ function columns(v: MunicipalityInput) {
     slug: v.slug, names: JSON.stringify(namesFrom(v)), official_code: v.officialCode, population: v.population,
     center_lat: v.centerLat, center_lng: v.centerLng, zoom: v.zoom, default_locale: v.defaultLocale,
     currency: v.currency, time_zone: v.timeZone, host: v.host ? v.host.toLowerCase() : null,
+    contact_email: v.contactEmail ?? null, contact_phone: v.contactPhone ?? null, contact_address: v.contactAddress ?? null,
   };
 }
 

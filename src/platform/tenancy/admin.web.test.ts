@@ -135,6 +135,20 @@ describe('municipal administration', () => {
     assert.match(bad.body, /href="#f-population"/);
   });
 
+  test('settings: the contact residents are sent to; a bad e-mail names the field and changes nothing', async () => {
+    // The rest as the settings test left it (the host test below relies on it).
+    const kept = { nameUk: 'Жовківська громада', nameEn: 'Zhovkva', host: 'e.zhovkva.example', defaultLocale: 'uk', currency: 'UAH', timeZone: 'Europe/Kyiv' };
+    const contact = { ...kept, contactEmail: 'office@zhovkva.example', contactPhone: '+380 32 252 00 00', contactAddress: 'Market Square 1' };
+    assert.equal((await adminA.post(`/en/${a.slug}/admin`, municipalityFields(contact))).statusCode, 303);
+    const m = await t.db.selectFrom('municipalities').select(['contact_email', 'contact_phone', 'contact_address']).where('id', '=', a.id).executeTakeFirstOrThrow();
+    assert.deepEqual(m, { contact_email: 'office@zhovkva.example', contact_phone: '+380 32 252 00 00', contact_address: 'Market Square 1' });
+    assert.match((await adminA.get(`/en/${a.slug}/admin`)).body, /name="contactEmail"[^>]*value="office@zhovkva.example"/);
+    const bad = await adminA.post(`/en/${a.slug}/admin`, municipalityFields({ ...contact, contactEmail: 'not-an-address' }));
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#f-contactEmail"[^<]*Contact e-mail/);
+    assert.equal((await t.db.selectFrom('municipalities').select('contact_email').where('id', '=', a.id).executeTakeFirstOrThrow()).contact_email, 'office@zhovkva.example');
+  });
+
   test('a municipality on its own host name is served at /{locale}/', async () => {
     await t.built.refreshHosts();
     const res = await t.client('uk').get('/uk/', { host: 'e.zhovkva.example' });

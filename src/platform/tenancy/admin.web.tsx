@@ -51,6 +51,13 @@ function MunicipalityFields({ req, errors, values, isNew }: { req: FastifyReques
         options={CURRENCIES.map((c) => ({ value: c, label: c }))} />
       <Select name="timeZone" label={t('field.timeZone')} value={String(values.timeZone ?? timeZones[0]!.value)} errors={errors} options={timeZones} />
       <Field name="host" label={t('field.host')} hint={t('admin.hostHint')} {...f} />
+      <fieldset class="field-group">
+        <legend>{t('admin.contact')}</legend>
+        <p class="field__hint">{t('admin.contactHint')}</p>
+        <Field name="contactEmail" type="email" label={t('field.contactEmail')} autocomplete="off" maxLength={254} {...f} />
+        <Field name="contactPhone" type="tel" label={t('field.contactPhone')} inputMode="tel" maxLength={40} {...f} />
+        <Field name="contactAddress" label={t('field.contactAddress')} maxLength={300} {...f} />
+      </fieldset>
     </>
   );
 }
@@ -60,6 +67,7 @@ function formValues(m: Municipality): FormValues {
     ...nameValues(m.names),
     slug: m.slug, officialCode: m.official_code, population: m.population, centerLat: m.center_lat, centerLng: m.center_lng,
     zoom: m.zoom, defaultLocale: m.default_locale, currency: m.currency, timeZone: m.time_zone, host: m.host ?? '',
+    contactEmail: m.contact_email ?? '', contactPhone: m.contact_phone ?? '', contactAddress: m.contact_address ?? '',
     modules: m.enabled_modules,
   };
 }

@@ -27,6 +27,10 @@ export const MunicipalitySchema = Type.Object({
   currency: Type.Enum([...CURRENCIES]),
   timeZone: Type.Enum([...TIME_ZONES]),
   host: Type.Optional(Type.String({ maxLength: 253, pattern: '^[a-z0-9.-]+$' })),
+  // Whom residents ask (to be confirmed as residents, for one): shown wherever a page says what they lack.
+  contactEmail: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+  contactPhone: Type.Optional(Type.String({ maxLength: 40, pattern: '^[+0-9 ()./-]+$' })),
+  contactAddress: Type.Optional(Type.String({ maxLength: 300 })),
 });
 
 export const DepartmentSchema = Type.Object({

@@ -4,6 +4,7 @@ import { contentMessage, displayText, type DisplayText } from '../i18n/content.t
 import { localizedText, type MessageParams } from '../i18n/i18n.ts';
 import type { LocalizedText } from '../../db/schema.ts';
 import { useView } from './context.ts';
+import { Paragraphs } from './components.tsx';
 
 /** The content language of the page's municipality, which user text shown there is assumed to be in. */
 function useSource(from: string | null | undefined): string | null | undefined {
@@ -54,7 +55,7 @@ export function Name(p: { names: LocalizedText | null | undefined }) {
 export function ContentBlock(p: { text: string | null | undefined; from?: string | null | undefined; class?: string }) {
   const { locale } = useView();
   const shown = displayText(p.text ?? '', useSource(p.from), locale);
-  return <div class={p.class} lang={shown.lang}>{shown.text.split(/(?:\r?\n){2,}/).map((para, i) => <p key={i}>{para}</p>)}</div>;
+  return <div class={p.class} lang={shown.lang}><Paragraphs text={shown.text} /></div>;
 }
 
 /** User text with its language for output that is not a view (an Atom entry): the request's municipality and locale. */

@@ -1,44 +1,97 @@
 import type { FastifyRequest } from 'fastify';
+import type { ComponentChildren } from 'preact';
 import { verificationLevel, VERIFICATION_LEVELS, type VerificationLevel } from '../auth/current-user.ts';
 import { ButtonLink } from './components.tsx';
-import { useView } from './context.ts';
+import { useView, type ViewContext } from './context.ts';
 
 /**
- * Says exactly what stands between the visitor and an action that needs `required`: signing in, a
- * confirmed e-mail address, an identity check, or confirmed residence in this municipality. `lead` names
- * the action and the level (the module's own sentence); `back` is where the back button goes.
+ * A way to become a confirmed resident of a municipality. The platform lists every way available to the
+ * visitor; modules and later identity sources add theirs with `registerResidentWay` (census lists, residence
+ * requests, postal codes…), so every page that says "be confirmed as a resident" lists the same ways.
  */
-export function LevelExplanation({ req, required, lead, back }: { req: FastifyRequest; required: string; lead: string; back: string }) {
-  const { t, oidcProviders, municipalityName } = useView();
+export interface ResidentWay {
+  id: string;
+  /** The list item, or null where this way is not available here. */
+  render: (view: ViewContext, req: FastifyRequest) => ComponentChildren | null;
+}
+
+const residentWays: ResidentWay[] = [
+  {
+    id: 'identity',
+    render: ({ t, oidcProviders, municipalityName }, req) => oidcProviders.length === 0 ? null : (
+      <>{t('platform.level.way.identity', { municipality: municipalityName })}
+        <ul>{oidcProviders.map((p) => <li key={p.id}><a href={`/${req.locale}/auth/oidc/${p.id}?next=${encodeURIComponent(req.url)}`}>{t('platform.level.identityWith', { provider: p.name })}</a></li>)}</ul>
+      </>
+    ),
+  },
+  { id: 'official', render: ({ t, municipalityName }) => <>{t('platform.level.way.official', { municipality: municipalityName })} <MunicipalityContact /></> },
+];
+
+/** Adds a way to become a confirmed resident (shown before asking the municipality in person). */
+export function registerResidentWay(way: ResidentWay): void {
+  if (!residentWays.some((w) => w.id === way.id)) residentWays.splice(residentWays.length - 1, 0, way);
+}
+
+/** Whom to ask: the municipality's public contact (set by its administrator), or its offices where none is set. */
+export function MunicipalityContact() {
+  const { t, municipality, municipalityName } = useView();
+  const items = [
+    municipality?.contact_email && <a href={`mailto:${municipality.contact_email}`}>{municipality.contact_email}</a>,
+    municipality?.contact_phone && <a href={`tel:${municipality.contact_phone.replace(/[^+0-9]/g, '')}`}>{municipality.contact_phone}</a>,
+    municipality?.contact_address,
+  ].filter(Boolean);
+  if (items.length === 0) return <span class="contact">{t('platform.level.contactNone', { municipality: municipalityName })}</span>;
+  return <span class="contact">{t('platform.level.contact', { municipality: municipalityName })} {items.map((x, i) => <span key={i}>{i > 0 && ' · '}{x}</span>)}</span>;
+}
+
+/**
+ * Exactly what stands between the visitor and an action that needs `required`, one step a line: signing in,
+ * a confirmed e-mail address, an identity check, confirmed residence in this municipality (with every way to
+ * get it and whom to ask). Empty when nothing is missing.
+ */
+export function LevelSteps({ req, required }: { req: FastifyRequest; required: string }) {
+  const view = useView();
+  const { t, oidcProviders, municipalityName } = view;
   const next = encodeURIComponent(req.url);
   const have = verificationLevel(req.user, req.municipality!.id);
   const rank = (l: VerificationLevel | null) => (l ? VERIFICATION_LEVELS.indexOf(l) : -1);
   const need = VERIFICATION_LEVELS.indexOf(required as VerificationLevel);
-  const steps: preact.ComponentChildren[] = [];
+  const steps: ComponentChildren[] = [];
   if (!req.user) {
     steps.push(<li key="in">{t('platform.level.signIn')} <a href={`/${req.locale}/account/sign-in?next=${next}`}>{t('platform.level.signInLink')}</a> · <a href={`/${req.locale}/account/register`}>{t('platform.level.registerLink')}</a></li>);
   } else {
     if (need >= rank('email') && !req.user.emailVerified && !req.user.identityVerified) {
       steps.push(<li key="email">{t('platform.level.email')} <a href={`/${req.locale}/account`}>{t('platform.level.emailLink')}</a></li>);
     }
-    if (need >= rank('identity') && !req.user.identityVerified) {
+    if (need === rank('identity') && !req.user.identityVerified) {
       steps.push(
         <li key="identity">{t('platform.level.identity')}
           {oidcProviders.length > 0
             ? <ul>{oidcProviders.map((p) => <li key={p.id}><a href={`/${req.locale}/auth/oidc/${p.id}?next=${next}`}>{t('platform.level.identityWith', { provider: p.name })}</a></li>)}</ul>
-            : <> {t('platform.level.identityNone')}</>}
+            : <> {t('platform.level.identityNone')} <MunicipalityContact /></>}
         </li>,
       );
     }
     if (need >= rank('resident') && rank(have) < rank('resident')) {
-      steps.push(<li key="resident">{t('platform.level.resident', { municipality: municipalityName })}</li>);
+      const ways = residentWays.map((w) => [w.id, w.render(view, req)] as const).filter(([, node]) => node !== null);
+      steps.push(
+        <li key="resident">{t('platform.level.resident', { municipality: municipalityName })}
+          <ul class="ways">{ways.map(([id, node]) => <li key={id}>{node}</li>)}</ul>
+        </li>,
+      );
     }
   }
+  return steps.length ? <ol class="steps">{steps}</ol> : null;
+}
+
+/** The page that says what is missing: `lead` names the action and the level (the module's own sentence). */
+export function LevelExplanation({ req, required, lead, back }: { req: FastifyRequest; required: string; lead: string; back: string }) {
+  const { t } = useView();
   return (
     <>
       <h1>{t('platform.level.title')}</h1>
       <p class="lead">{lead}</p>
-      <ol class="steps">{steps}</ol>
+      <LevelSteps req={req} required={required} />
       <p><ButtonLink variant="secondary" href={back}>{t('platform.level.back')}</ButtonLink></p>
     </>
   );

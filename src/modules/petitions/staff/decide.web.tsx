@@ -9,7 +9,7 @@ import { readMultipartFile } from '../../../platform/files/files.web.ts';
 import { findFile } from '../../../platform/files/files.repo.ts';
 import { fileUrl, saveUpload, uploadMessage, type UploadProblem } from '../../../platform/files/uploads.ts';
 import { Banner, Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
-import { Content } from '../../../platform/views/content.tsx';
+import { Content, ContentBlock } from '../../../platform/views/content.tsx';
 import { findPetition, listFiles, type PetitionRow } from '../petition.repo.ts';
 import { closePetition, publishPetition, rejectPetition, respondToPetition } from '../petition.service.ts';
 import { loadPetition, petitionPath } from '../web/common.tsx';
@@ -57,7 +57,7 @@ export function registerDecisionPages(app: App, deps: Deps): void {
           <section class="preview" aria-label={req.t('petitions.web.preview')}>
             <h2><Content text={p.title} /></h2>
             <p>{req.t('petitions.web.author')}: {p.author_name}</p>
-            {p.body.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}
+            <ContentBlock text={p.body} />
             {files.length > 0 && <ul>{files.map((f) => <li key={f.id}><a href={fileUrl(f.id)}>{f.original_name}</a></li>)}</ul>}
           </section>
           {p.status === 'moderation' && <Form action={`${path}/moderate/publish`}><Button>{req.t('petitions.staff.publish')}</Button></Form>}

@@ -11,7 +11,7 @@ import { readMultipartFile } from '../../../platform/files/files.web.ts';
 import { saveUpload, uploadMessage, type UploadProblem } from '../../../platform/files/uploads.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
-import { Content } from '../../../platform/views/content.tsx';
+import { Content, ContentBlock } from '../../../platform/views/content.tsx';
 import { findPetition, listCategories, listFiles, type PetitionRow } from '../petition.repo.ts';
 import { createDraft, submitDraft, updateDraft } from '../petition.service.ts';
 import { PetitionLevel } from './level.tsx';
@@ -166,7 +166,7 @@ export function registerDraftPages(app: App, deps: Deps): void {
           <p class="lead">{req.t('petitions.web.previewLead')}</p>
           <section class="preview" aria-label={req.t('petitions.web.preview')}>
             <h2><Content text={p.title} /></h2>
-            {p.body.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}
+            <ContentBlock text={p.body} />
           </section>
           <Form action={`${path}/submit`}><Button>{req.t('petitions.web.submit')}</Button></Form>
           <p><a href={`${path}/edit`}>{req.t('petitions.web.edit')}</a></p>

@@ -5,8 +5,9 @@ import { notFound } from '../../../platform/http/errors.tsx';
 import { Content, ContentBlock, Name, contentText } from '../../../platform/views/content.tsx';
 import { fileUrl } from '../../../platform/files/uploads.ts';
 import { meetsLevel } from '../../../platform/auth/current-user.ts';
-import { Banner, Button, ButtonLink, Form, Pagination, SummaryList, Table } from '../../../platform/views/components.tsx';
+import { Banner, Button, Form, Pagination, SummaryList, Table } from '../../../platform/views/components.tsx';
 import { can } from '../../../platform/tenancy/policy.ts';
+import { LevelSteps } from '../../../platform/views/level.tsx';
 import { listEvents, listFiles, type PetitionRow } from '../petition.repo.ts';
 import { collecting } from '../petition.status.ts';
 import { petitionSettings } from '../petition.settings.ts';
@@ -38,13 +39,17 @@ async function SignBox({ deps, req, p }: { deps: Deps; req: FastifyRequest; p: P
       </Banner>
     );
   }
-  const allowed = req.user && meetsLevel(req.user, req.municipality!.id, petitionSettings(req.municipality!).signLevel);
+  const required = petitionSettings(req.municipality!).signLevel;
+  if (req.user && meetsLevel(req.user, req.municipality!.id, required)) {
+    return <div class="sign-box"><Form action={`${path}/sign`}><Button>{p.status === 'supporters' ? t('petitions.web.cosign') : t('petitions.web.sign')}</Button></Form></div>;
+  }
+  // No button that leads nowhere: who cannot sign yet is told here what they lack and whom to ask.
   return (
-    <div class="sign-box">
-      {allowed
-        ? <Form action={`${path}/sign`}><Button>{p.status === 'supporters' ? t('petitions.web.cosign') : t('petitions.web.sign')}</Button></Form>
-        : <ButtonLink href={`${path}/sign`}>{t('petitions.web.sign')}</ButtonLink>}
-    </div>
+    <section class="sign-box" aria-labelledby="sign-needs">
+      <h2 id="sign-needs">{t('petitions.web.signNeedsTitle')}</h2>
+      <p>{t('petitions.web.level.needs.sign', { level: t(`verification.level.${required}`) })}</p>
+      <LevelSteps req={req} required={required} />
+    </section>
   );
 }
 

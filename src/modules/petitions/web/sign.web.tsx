@@ -3,15 +3,13 @@ import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { redirectToSignIn } from '../../../platform/http/request-context.ts';
 import { meetsLevel } from '../../../platform/auth/current-user.ts';
-import { notFound } from '../../../platform/http/errors.tsx';
-import { Banner, Button, Form, SummaryList } from '../../../platform/views/components.tsx';
+import { Button, Form } from '../../../platform/views/components.tsx';
 import { Content } from '../../../platform/views/content.tsx';
 import { petitionSettings } from '../petition.settings.ts';
-import { signatureReceipt, signPetition } from '../signature.service.ts';
+import { signPetition } from '../signature.service.ts';
 import { loadPetition, petitionPath } from './common.tsx';
 import { PetitionLevel } from './level.tsx';
 import { collecting } from '../petition.status.ts';
-import { Query, Text } from '../../../platform/http/input.ts';
 
 /** Per account and per network: generous for people, tight for scripts. Off in tests (RATE_LIMITS=false). */
 const SIGN_LIMITS = {
@@ -24,7 +22,7 @@ const SIGN_LIMITS = {
   },
 };
 
-/** Signing, the page that explains what is missing, and the signer's receipt. */
+/** Signing and the page that explains what is missing (the receipt is in receipt.web.tsx). */
 export function registerSignPages(app: App, deps: Deps): void {
   app.get('/:locale/:municipality/petitions/:number/sign', { schema: { hide: true } }, async (req, reply) => {
     const p = await loadPetition(deps, req, reply);
@@ -62,44 +60,5 @@ export function registerSignPages(app: App, deps: Deps): void {
       case 'blocked': return redirectWithFlash(reply, path, { kind: 'error', message: req.t('petitions.web.domainBlocked') });
       case 'level': return reply.redirect(`${path}/sign`, 303);
     }
-  });
-
-  app.get('/:locale/:municipality/petitions/:number/receipt', { schema: { hide: true, querystring: Query({ signed: Text(40) }) } }, async (req, reply) => {
-    if (!req.user) return redirectToSignIn(req, reply);
-    const p = await loadPetition(deps, req, reply);
-    if (!p) return reply;
-    const receipt = await signatureReceipt(deps.db, p, req.user.id);
-    if (!receipt) return notFound(deps, req, reply);
-    const just = (req.query as { signed?: string }).signed;
-    const m = req.municipality!;
-    const path = petitionPath(req, p.number);
-    const when = new Intl.DateTimeFormat(req.locale, { dateStyle: 'long', timeStyle: 'medium', timeZone: m.time_zone });
-    const items: [string, preact.ComponentChildren][] = [
-      [req.t('petitions.web.receipt.petition'), <a href={path}><Content text={p.title} /></a>],
-      [req.t('petitions.web.signedAt'), when.format(new Date(receipt.signedAt))],
-      [req.t('petitions.web.receipt.chain'), <code>{receipt.chain}</code>],
-      [req.t('petitions.web.receipt.signer'), <code class="hash">{receipt.signer}</code>],
-    ];
-    if (receipt.entry) {
-      items.push([req.t('petitions.web.receipt.seq'), String(receipt.entry.seq)]);
-      items.push([req.t('petitions.web.receipt.hash'), <code class="hash">{receipt.entry.hash}</code>]);
-    }
-    return render(deps, req, reply, {
-      title: req.t('petitions.web.receipt.title'),
-      body: (
-        <>
-          {just === 'new' && <Banner kind="success">{req.t('petitions.web.signed')}</Banner>}
-          {just === 'again' && <Banner kind="info">{req.t('petitions.web.alreadySigned')}</Banner>}
-          <h1>{req.t('petitions.web.receipt.title')}</h1>
-          {receipt.invalidated && <Banner kind="warning">{req.t('petitions.web.receipt.invalidated')}</Banner>}
-          <p class="lead">{req.t('petitions.web.receipt.lead')}</p>
-          <SummaryList items={items} />
-          <p>{receipt.entry ? req.t('petitions.web.receipt.sealed') : req.t('petitions.web.receipt.pending')}</p>
-          <p class="data-links">
-            <a href={`${path}/ledger?signer=${receipt.signer}`}>{req.t('petitions.web.receipt.check')}</a> · <a href={`/api/v1/${m.slug}/petitions/${p.number}/ledger.json`}>ledger.json</a>
-          </p>
-        </>
-      ),
-    });
   });
 }

@@ -18,7 +18,7 @@ before(async () => {
   t = await startTestApp();
   town = await reportTown(t.db, 'zhovkva', { guests: 'email' });
   await reportCategory(t.db, town, 'potholes', { questions: [{ key: 'depth', kind: 'number', required: true, labels: { uk: 'Глибина, см', en: 'Depth (cm)' } }] });
-  await reportCategory(t.db, await reportTown(t.db, 'closed-town'), 'potholes');
+  await reportCategory(t.db, await reportTown(t.db, 'closed-town', { guests: 'no' }), 'potholes');
   await reportCategory(t.db, await reportTown(t.db, 'strict-town', { guests: 'email', reportLevel: 'identity' }), 'potholes');
   await resident(t.db, 'known@example.org', town, { fullName: 'Known Resident' });
 });
@@ -119,5 +119,32 @@ describe('reports from guests', () => {
     assert.equal((await c.post('/en/zhovkva/reports/confirm', { token })).statusCode, 404);
     assert.equal(await forgetExpiredPending(t.db), 3);
     assert.equal(await count('report_pending'), 0);
+  });
+});
+
+describe('report first, confirm by e-mail', () => {
+  test('guests are welcome by default, and the form asks who they are before whether to show their name', async () => {
+    await reportCategory(t.db, await reportTown(t.db, 'default-town'), 'potholes');
+    const page = await t.client('en').get('/en/default-town/reports/new?category=potholes');
+    assert.equal(page.statusCode, 200);
+    const about = page.body.indexOf('<legend>About you</legend>');
+    assert.ok(about > 0 && about < page.body.indexOf('name="showName"'), '"About you" comes before "Show my name"');
+  });
+
+  test('the sign-in page says why and for which municipality, and offers the guest route only where guests may report', async () => {
+    const c = t.client('en');
+    const sent = await c.get('/en/closed-town/reports/new?category=potholes');
+    assert.match(String(sent.headers.location), /^\/en\/account\/sign-in\?next=[^&]+&reason=reports\.new$/);
+    const closed = await c.get(String(sent.headers.location));
+    assert.match(closed.body, /Sign in to report a problem to Closed-town\./);
+    assert.doesNotMatch(closed.body, /Report the problem without one/);
+
+    const form = await c.get('/en/zhovkva/reports/new?category=potholes');
+    const signIn = /href="(\/en\/account\/sign-in\?next=[^"]+reason=reports\.new)"/.exec(form.body)![1]!.replaceAll('&amp;', '&');
+    const open = await c.get(signIn);
+    assert.match(open.body, /Sign in to report a problem to Zhovkva\./);
+    assert.match(open.body, /<a href="\/en\/zhovkva\/reports\/new\?category=potholes">No account\? Report the problem without one/);
+    const failed = await c.post(signIn.replace(/\?next=[^&]+&/, '?'), { email: 'known@example.org', password: 'wrong password', next: '/en/zhovkva/reports/new?category=potholes' });
+    assert.match(failed.body, /Sign in to report a problem to Zhovkva\./, 'the reason stays after a failed attempt');
   });
 });

@@ -6,7 +6,8 @@ import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { formRoute } from '../../../platform/http/form-route.tsx';
 import { onceKey } from '../../../platform/idempotency/once.ts';
 import { render } from '../../../platform/http/render.tsx';
-import { redirectToSignIn, signedIn } from '../../../platform/http/request-context.ts';
+import { redirectToSignIn } from '../../../platform/http/request-context.ts';
+import { registerSignInReason } from '../../../platform/auth/sign-in-reasons.tsx';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { Button, Checkboxes, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
 import { Content } from '../../../platform/views/content.tsx';
@@ -35,7 +36,13 @@ export const ReportSchema = Type.Object({
 const LIMIT = { config: { rateLimit: { max: 20, timeWindow: 600_000 } } };
 
 /** Where guests are welcome the form asks who they are; otherwise they sign in first. */
-const residentOrGuest = (req: FastifyRequest, reply: FastifyReply) => (req.user || guestsWelcome(req.municipality!) ? undefined : signedIn(req, reply));
+const residentOrGuest = (req: FastifyRequest, reply: FastifyReply) => (req.user || guestsWelcome(req.municipality!) ? undefined : redirectToSignIn(req, reply, 'reports.new'));
+
+// The sign-in page says why ("to report a problem to …") and, where guests may report, leads back to the form.
+registerSignInReason('reports.new', {
+  lead: 'reports.web.signInLead',
+  guest: (m, next) => (guestsWelcome(m) && next ? { href: next, label: 'reports.web.guest.withoutAccount' } : null),
+});
 
 /** The guest's name and address, with what following the mailed link will do. */
 function GuestFields({ req, errors, values }: { req: FastifyRequest; errors: FormErrors; values: FormValues }) {
@@ -43,7 +50,7 @@ function GuestFields({ req, errors, values }: { req: FastifyRequest; errors: For
   return (
     <fieldset class="field-group">
       <legend>{t('reports.web.guest.legend')}</legend>
-      <p class="field__hint">{t('reports.web.guest.hint')} <a href={`/${req.locale}/account/sign-in?next=${encodeURIComponent(req.url)}`}>{t('reports.web.guest.signIn')}</a></p>
+      <p class="field__hint">{t('reports.web.guest.hint')} <a href={`/${req.locale}/account/sign-in?next=${encodeURIComponent(req.url)}&reason=reports.new`}>{t('reports.web.guest.signIn')}</a></p>
       <Field name="fullName" label={t('field.fullName')} autocomplete="name" required maxLength={120} errors={errors} values={values} />
       <Field name="email" type="email" label={t('field.email')} autocomplete="email" required maxLength={254} errors={errors} values={values} />
     </fieldset>
@@ -86,9 +93,14 @@ function ReportFields({ deps, req, category, errors, values }: { deps: Deps; req
         <Field name="lng" label={t('reports.web.field.lng')} inputMode="decimal" errors={errors} values={values} />
       </fieldset>
       {category.questions.map((q) => <Question key={q.key} req={req} q={q} errors={errors} values={values} />)}
-      <Checkboxes name="showName" legend={t('reports.web.field.showName')} options={[{ value: 'yes', label: t('reports.web.showNameYes') }]} checked={values.showName === 'yes' ? ['yes'] : []} errors={errors} />
     </>
   );
+}
+
+/** Whether to publish the reporter's name: asked after a guest has said who they are, which it is about. */
+function ShowName({ req, errors, values }: { req: FastifyRequest; errors: FormErrors; values: FormValues }) {
+  const t = req.t;
+  return <Checkboxes name="showName" legend={t('reports.web.field.showName')} options={[{ value: 'yes', label: t('reports.web.showNameYes') }]} checked={values.showName === 'yes' ? ['yes'] : []} errors={errors} />;
 }
 
 /** Step one without JavaScript: the categories, each a link to the form with its own questions. */
@@ -133,6 +145,7 @@ export function registerNewReportPage(app: App, deps: Deps): void {
           <Form action={`${reportsBase(req)}/new`} once>
             <ReportFields deps={deps} req={req} category={category} errors={errors} values={values} />
             {!req.user && <GuestFields req={req} errors={errors} values={values} />}
+            <ShowName req={req} errors={errors} values={values} />
             <Button>{req.t('reports.web.send')}</Button>
           </Form>
         </>
@@ -157,7 +170,7 @@ export function registerNewReportPage(app: App, deps: Deps): void {
         case 'nearby': return render(deps, req, reply, { title: req.t('reports.web.nearbyTitle'), body: <Nearby req={req} nearby={r.nearby} /> });
         case 'created': return redirectWithFlash(reply, reportPath(req, r.number), { kind: 'success', message: req.t('reports.web.created', { number: r.number }) });
         case 'sent': return redirectWithFlash(reply, reportsBase(req), { kind: 'success', message: req.t('reports.web.guest.sent', { email: v.email! }) });
-        case 'closed': return redirectToSignIn(req, reply);
+        case 'closed': return redirectToSignIn(req, reply, 'reports.new');
         case 'level': return levelPage(deps, req, reply, r.required, reportsBase(req));
         case 'unknown_category': return { category: req.t('reports.web.unknownCategory') };
         case 'no_place': return { address: req.t('reports.web.noPlace') };

@@ -14,7 +14,7 @@ const form = (over: Record<string, string> = {}) => ({ category: 'potholes', tit
 
 before(async () => {
   t = await startTestApp();
-  town = await reportTown(t.db, 'zhovkva', { radiusKm: 10 });
+  town = await reportTown(t.db, 'zhovkva', { radiusKm: 10, guests: 'no' });
   await reportCategory(t.db, town, 'potholes', { questions: [{ key: 'depth', kind: 'number', required: true, labels: { uk: 'Глибина, см', en: 'Depth (cm)' } }] });
   await reportCategory(t.db, town, 'lamps');
   await resident(t.db, 'reporter@example.org', town, { fullName: 'Марія Коваль' });

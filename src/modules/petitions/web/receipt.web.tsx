@@ -1,0 +1,92 @@
+import type { FastifyRequest } from 'fastify';
+import type { App, Deps } from '../../../platform/http/deps.ts';
+import { notFound } from '../../../platform/http/errors.tsx';
+import { render } from '../../../platform/http/render.tsx';
+import { redirectToSignIn } from '../../../platform/http/request-context.ts';
+import { Banner, SummaryList } from '../../../platform/views/components.tsx';
+import { Content } from '../../../platform/views/content.tsx';
+import { Query, Text } from '../../../platform/http/input.ts';
+import { findPetition, type PetitionRow } from '../petition.repo.ts';
+import { petitionSettings } from '../petition.settings.ts';
+import { countSignatures, signatureReceipt } from '../signature.service.ts';
+import { canSee, petitionNumber, petitionPath } from './common.tsx';
+
+/** What the signer can expect from here, in the petition's current state: counts, deadlines and the mail that will come. */
+function NextSteps({ req, p, count }: { req: FastifyRequest; p: PetitionRow; count: number }) {
+  const t = req.t;
+  const date = (d: Date | null) => (d ? req.fmt.date(d) : '—');
+  const days = petitionSettings(req.municipality!).responseDays;
+  const lines: string[] = [];
+  switch (p.status) {
+    case 'supporters':
+      lines.push(t('petitions.web.receipt.next.supporters', { count, needed: p.supporters_needed, remaining: Math.max(0, p.supporters_needed - count) }));
+      break;
+    case 'moderation':
+      lines.push(t('petitions.web.receipt.next.moderation', { needed: p.supporters_needed, date: date(p.moderation_due_at) }));
+      break;
+    case 'open': {
+      const threshold = p.threshold ?? 0;
+      lines.push(t('petitions.web.receipt.next.open', { count, threshold, remaining: Math.max(0, threshold - count), date: date(p.closes_at) }));
+      lines.push(t('petitions.web.receipt.next.council', { days }));
+      break;
+    }
+    case 'awaiting_response':
+      lines.push(t('petitions.web.receipt.next.awaiting', { date: date(p.response_due_at) }));
+      break;
+    default:
+      lines.push(t('petitions.web.receipt.next.done'));
+  }
+  return <>{lines.map((l, i) => <p key={i}>{l}</p>)}</>;
+}
+
+/** The signer's receipt: what happens next first, then the proof in the public ledger. */
+export function registerReceiptPage(app: App, deps: Deps): void {
+  app.get('/:locale/:municipality/petitions/:number/receipt', { schema: { hide: true, querystring: Query({ signed: Text(40) }) } }, async (req, reply) => {
+    if (!req.user) return redirectToSignIn(req, reply);
+    const number = petitionNumber((req.params as { number?: string }).number);
+    const p = number ? await findPetition(deps.db, req.municipality!.id, number) : undefined;
+    // A co-signer whose signature sent the petition to moderation may no longer see the petition page, but
+    // their receipt is theirs: it is shown to whoever signed, whatever the petition's state.
+    const receipt = p ? await signatureReceipt(deps.db, p, req.user.id) : null;
+    if (!p || !receipt) return notFound(deps, req, reply);
+    const just = (req.query as { signed?: string }).signed;
+    const m = req.municipality!;
+    const path = petitionPath(req, p.number);
+    const visible = canSee(req.user, m, p);
+    const count = await countSignatures(deps.db, p.id);
+    const when = new Intl.DateTimeFormat(req.locale, { dateStyle: 'long', timeStyle: 'medium', timeZone: m.time_zone });
+    const items: [string, preact.ComponentChildren][] = [
+      [req.t('petitions.web.receipt.petition'), visible ? <a href={path}><Content text={p.title} /></a> : <Content text={p.title} />],
+      [req.t('petitions.web.signedAt'), when.format(new Date(receipt.signedAt))],
+      [req.t('petitions.web.receipt.chain'), <code>{receipt.chain}</code>],
+      [req.t('petitions.web.receipt.signer'), <code class="hash">{receipt.signer}</code>],
+    ];
+    if (receipt.entry) {
+      items.push([req.t('petitions.web.receipt.seq'), String(receipt.entry.seq)]);
+      items.push([req.t('petitions.web.receipt.hash'), <code class="hash">{receipt.entry.hash}</code>]);
+    }
+    return render(deps, req, reply, {
+      title: req.t('petitions.web.receipt.title'),
+      body: (
+        <>
+          {just === 'new' && <Banner kind="success">{req.t('petitions.web.signed')}</Banner>}
+          {just === 'again' && <Banner kind="info">{req.t('petitions.web.alreadySigned')}</Banner>}
+          <h1>{req.t('petitions.web.receipt.title')}</h1>
+          {receipt.invalidated && <Banner kind="warning">{req.t('petitions.web.receipt.invalidated')}</Banner>}
+          <h2>{req.t('petitions.web.receipt.nextTitle')}</h2>
+          <NextSteps req={req} p={p} count={count} />
+          {visible && <p><a href={path}>{req.t('petitions.web.receipt.back')}</a></p>}
+          <h2>{req.t('petitions.web.receipt.proofTitle')}</h2>
+          <p>{req.t('petitions.web.receipt.lead')}</p>
+          <SummaryList items={items} />
+          <p>{receipt.entry ? req.t('petitions.web.receipt.sealed') : req.t('petitions.web.receipt.pending')}</p>
+          {visible && (
+            <p class="data-links">
+              <a href={`${path}/ledger?signer=${receipt.signer}`}>{req.t('petitions.web.receipt.check')}</a> · <a href={`/api/v1/${m.slug}/petitions/${p.number}/ledger.json`}>ledger.json</a>
+            </p>
+          )}
+        </>
+      ),
+    });
+  });
+}
