@@ -14,6 +14,8 @@ import { registerAuthRoutes } from './platform/auth/routes.ts';
 import { registerAssets, buildAssets } from './platform/http/assets.ts';
 import type { App, Deps } from './platform/http/deps.ts';
 import { registerErrorHandlers } from './platform/http/errors.tsx';
+import { registerCompression } from './platform/http/encoding.ts';
+import { registerPageCache } from './platform/http/page-cache.ts';
 import { postgresRateLimitStore } from './platform/http/rate-limit-store.ts';
 import { registerRequestContext } from './platform/http/request-context.ts';
 import { createWorker, type Worker } from './platform/jobs/worker.ts';
@@ -90,6 +92,9 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
     getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
   });
 
+  await registerCompression(app);
+  // Before the request context: a cached anonymous page is sent without looking up session or municipality.
+  if (config.pageCacheMs > 0) registerPageCache(app, config.pageCacheMs);
   registerRequestContext(app, deps);
   // Every unsafe request carries a CSRF token unless its route opts out (API keys, OIDC callbacks).
   app.addHook('preHandler', (req, reply, done) => {

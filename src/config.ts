@@ -31,6 +31,8 @@ export interface Config {
   /** Development outbox readable by anyone (only when no SMTP and not production). */
   publicOutbox: boolean;
   rateLimits: boolean;
+  /** Lifetime of the shared cache of anonymous pages and counts, in ms (0: off); at most 1 s, see ARCHITECTURE.md. */
+  pageCacheMs: number;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +125,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     oidcProviders: oidc(env, problems),
     publicOutbox: !smtpUrl && env_ !== 'production' && bool(env, 'PUBLIC_OUTBOX', true, problems),
     rateLimits: bool(env, 'RATE_LIMITS', true, problems),
+    pageCacheMs: int(env, 'PAGE_CACHE_MS', 1000, problems, 0, 1000),
   };
   if (env_ === 'production' && !env.BASE_URL) problems.push('BASE_URL is required when NODE_ENV=production');
   if (problems.length) throw new ConfigError(problems);

@@ -42,16 +42,30 @@ export async function viewContext(deps: Deps, req: FastifyRequest, reply: Fastif
   const nav = m
     ? enabledModules(m).map((mod) => ({ href: `/${req.locale}/${m.slug}/${mod.id}`, label: req.t(mod.nameKey) }))
     : [];
+  let csrfToken: string | undefined;
   return {
     ...requestBasics(req),
     user: req.user,
     associationName: await associationName(deps, req),
     nav,
-    csrfToken: reply.generateCsrf(),
+    // Made only when a form asks for it: a page without a form then sets no CSRF cookie and is the same for
+    // every anonymous visitor, so the shared cache may keep it (page-cache.ts); one with a form is personal.
+    get csrfToken() {
+      if (csrfToken === undefined) {
+        csrfToken = reply.generateCsrf();
+        markPersonal(reply);
+      }
+      return csrfToken;
+    },
     flash: flash === undefined ? takeFlash(req, reply) : flash,
     unreadNotifications: req.user ? await unreadCount(deps.db, req.user.id) : 0,
     oidcProviders: deps.config.oidcProviders.map((p) => ({ id: p.id, name: p.name })),
   };
+}
+
+/** This answer is for one visitor only (signed in, a flash, a CSRF token): no shared cache, no browser cache. */
+export function markPersonal(reply: FastifyReply): void {
+  reply.header('cache-control', 'private, no-store');
 }
 
 /** Renders a page inside the layout and sends it. */
@@ -67,11 +81,12 @@ export async function render(
       <Layout title={page.title} wide={page.wide}>{page.body}</Layout>
     </ViewCtx.Provider>
   );
-  return reply
-    .code(page.status ?? 200)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(`<!doctype html>${renderToString(tree)}`);
+  // An anonymous page may be reused, but only after asking again (the shared cache, when it keeps the page,
+  // says for how long); the CSRF token's getter marks a page with a form while it renders.
+  reply.header('cache-control', 'no-cache');
+  const html = `<!doctype html>${renderToString(tree)}`;
+  if (ctx.user || ctx.flash) markPersonal(reply);
+  return reply.code(page.status ?? 200).header('content-type', 'text/html; charset=utf-8').send(html);
 }
 
 /**

@@ -26,7 +26,9 @@ function LocaleSwitch() {
 }
 
 function AccountMenu() {
-  const { user, t, unreadNotifications, csrfToken } = useView();
+  // csrfToken is read only where the form is: reading it makes the page personal (render.tsx).
+  const view = useView();
+  const { user, t, unreadNotifications } = view;
   const { href } = useLinks();
   if (!user) {
     return (
@@ -48,7 +50,7 @@ function AccountMenu() {
       {(user.platformRole || Object.keys(user.roles).length > 0) && <li><a href={href('/admin')}>{t('platform.layout.admin')}</a></li>}
       <li>
         <form method="post" action={href('/account/sign-out')} class="inline">
-          <input type="hidden" name="_csrf" value={csrfToken} />
+          <input type="hidden" name="_csrf" value={view.csrfToken} />
           <button type="submit" class="link-button">{t('platform.layout.signOut')}</button>
         </form>
       </li>
