@@ -24,10 +24,16 @@ async function seed(built: BuiltApp): Promise<Seed> {
   return { barePort: (bare.server.address() as { port: number }).port };
 }
 
-async function measure(port: number, path: string): Promise<LoopResult> {
+type Server = ReturnType<typeof startChild<Seed>>;
+
+/** Readers for SECONDS, and the server's CPU per answer meanwhile (less noisy than req/s on a busy machine). */
+async function measure(server: Server, port: number, path: string): Promise<LoopResult & { cpuUs: number }> {
+  const cpu0 = await server.run<NodeJS.CpuUsage>('cpu');
   const readers = httpLoop(port, requestBytes('GET', path, BROWSER_HEADERS), CONNECTIONS);
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  return readers.stop();
+  const result = readers.stop();
+  const cpu1 = await server.run<NodeJS.CpuUsage>('cpu');
+  return { ...result, cpuUs: (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / result.requests };
 }
 
 /** Bytes a browser receives for one request of `path` (one warm-up first, as a second visitor would see it). */
@@ -60,10 +66,11 @@ if (process.argv[2] === 'serve') {
     }
 
     // The baseline before and after: this machine's speed drifts (other work on its cores), the mean evens it out.
-    const before = await measure(barePort, '/hello');
-    const home = await measure(port, '/uk/zhovkva/');
-    const after = await measure(barePort, '/hello');
-    const line = (r: LoopResult) => `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${r.bytesPerAnswer.toFixed(0)} B/answer  non-2xx ${r.non2xx}  errors ${r.errors}`;
+    const before = await measure(server, barePort, '/hello');
+    const home = await measure(server, port, '/uk/zhovkva/');
+    const after = await measure(server, barePort, '/hello');
+    const line = (r: LoopResult & { cpuUs: number }) =>
+      `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  server CPU ${r.cpuUs.toFixed(0)} µs/answer  ${r.bytesPerAnswer.toFixed(0)} B/answer  non-2xx ${r.non2xx}  errors ${r.errors}`;
     console.log(`baseline  bare Fastify /hello, before  ${line(before)}`);
     console.log(`hromada   /uk/zhovkva/ (pglite)        ${line(home)}`);
     console.log(`baseline  bare Fastify /hello, after   ${line(after)}`);

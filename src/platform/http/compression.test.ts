@@ -48,7 +48,7 @@ describe('dynamic answers are compressed per Accept-Encoding', () => {
   }
 
   test('without Accept-Encoding, or with only codings the platform does not send, the page goes as it is', async () => {
-    for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'deflate' }]) {
+    for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'deflate' }] as Record<string, string>[]) {
       const res = await get('/uk/account/sign-in', headers);
       assert.equal(res.headers['content-encoding'], undefined);
       assert.match(res.body, /^<!doctype html>/);
