@@ -6,11 +6,11 @@
 // that every acknowledged signature is counted once and sealed into a ledger that re-counts to the same number.
 // Usage: npm run bench:sign   (PostgreSQL server from DATABASE_URL_BENCH, default postgres://postgres@127.0.0.1:5432/postgres,
 //        then PGlite; BENCH_USERS=20000, BENCH_PGLITE_USERS=5000, BENCH_WARMUP=5000 (signers of the
-//        warm-up petition), BENCH_CONNECTIONS=64; BENCH_PROFILE=dir writes the
+//        warm-up petition), BENCH_CONNECTIONS=64, BENCH_PAGE_CONNECTIONS=32 (anonymous readers of the page
+//        during the second rush, on the same lean generator, accepting brotli and gzip); BENCH_PROFILE=dir writes the
 //        server's CPU profile of the signing rush there). Targets only 127.0.0.1.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import type { BuiltApp } from '../src/app.ts';
 import { randomToken, tokenHash } from '../src/platform/auth/tokens.ts';
@@ -18,10 +18,10 @@ import { csrfTokenFrom } from '../src/platform/testing/http.ts';
 import { openPetition, petitionTown, resident } from '../src/modules/petitions/testing.ts';
 import { verifyLedger } from '../src/modules/petitions/data/verify-ledger.ts';
 import { freshDatabase, serveChild, startChild } from './lib/server.ts';
-import { httpRush, percentile, requestBytes } from './lib/http-rush.ts';
+import { BROWSER_HEADERS, httpLoop, httpRush, percentile, requestBytes, type LoopResult } from './lib/http-rush.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-const PAGE_CONNECTIONS = Number(process.env.BENCH_PAGE_CONNECTIONS ?? 4);
+const PAGE_CONNECTIONS = Number(process.env.BENCH_PAGE_CONNECTIONS ?? 32);
 interface Seed { slug: string; number: number; warmUp: number; tokens: string[] }
 interface Timing { rate: number; p50: number; p99: number }
 
@@ -67,22 +67,24 @@ async function baseline(built: BuiltApp, n: unknown): Promise<Timing> {
   return { rate: latencies.length / seconds, p50: latencies[Math.floor(latencies.length * 0.5)]!, p99: latencies[Math.floor(latencies.length * 0.99)]! };
 }
 
-interface Wave { rate: number; p50: number; p99: number; errors: number; acknowledged: number; page?: autocannon.Result }
+interface Wave { rate: number; p50: number; p99: number; errors: number; acknowledged: number; page?: LoopResult }
 
-/** `tokens.length` signers POST /sign at once over `CONNECTIONS` connections; with `readers`, others load the petition page meanwhile. */
+/**
+ * `tokens.length` signers POST /sign at once over `CONNECTIONS` connections; with `readers`, anonymous visitors
+ * load the petition page meanwhile as a browser does (accepting brotli and gzip), each again as soon as it has it.
+ */
 async function wave(base: string, path: string, tokens: string[], csrfCookie: string, body: string, readers: number): Promise<Wave> {
-  let pageDone!: (r: autocannon.Result) => void;
-  const pageResult = new Promise<autocannon.Result>((resolve) => (pageDone = resolve));
-  const page = readers > 0 ? autocannon({ url: `${base}${path}`, connections: readers, duration: 3600 }, (_err, r) => pageDone(r)) : null;
+  const port = Number(new URL(base).port);
+  const page = readers > 0 ? httpLoop(port, requestBytes('GET', path, BROWSER_HEADERS), readers) : null;
   const requests = tokens.map((token) => requestBytes('POST', `${path}/sign`, {
     'content-type': 'application/x-www-form-urlencoded', cookie: `hromada_session=${token}; ${csrfCookie}`,
   }, body));
-  const { answers, errors, seconds } = await httpRush(Number(new URL(base).port), requests, CONNECTIONS);
-  page?.stop();
+  const { answers, errors, seconds } = await httpRush(port, requests, CONNECTIONS);
+  const pageResult = page?.stop();
   const acknowledged = answers.filter((a) => a.status === 303 && /\/receipt\?signed=new$/.test(a.location ?? '')).length;
   return {
     rate: acknowledged / seconds, p50: percentile(answers, 50), p99: percentile(answers, 99), errors, acknowledged,
-    ...(page ? { page: await pageResult } : {}),
+    ...(pageResult ? { page: pageResult } : {}),
   };
 }
 
@@ -146,7 +148,8 @@ async function rush(target: string, env: Record<string, string>, users: number) 
     const clientUs = (cpu1.client.user + cpu1.client.system) / alone.acknowledged;
     console.log(`[${target}] cpu       per signature: server ${serverUs.toFixed(0)} µs${pgUs}, load generator ${clientUs.toFixed(0)} µs`);
     console.log(`[${target}] ratio     signatures/s over HTTP / plain INSERT rows/s (mean of before and after) = ${(alone.rate / baseRate).toFixed(3)}`);
-    console.log(`[${target}] reading   POST /sign x${second} while ${PAGE_CONNECTIONS} readers load the page: ${read.rate.toFixed(0)} signatures/s  p99 ${read.p99.toFixed(0)} ms; page ${read.page?.requests.average.toFixed(0)} req/s  p99 ${read.page?.latency.p99} ms`);
+    const pg = read.page;
+    console.log(`[${target}] reading   POST /sign x${second} while ${PAGE_CONNECTIONS} readers load the page: ${read.rate.toFixed(0)} signatures/s (${(read.rate / alone.rate).toFixed(2)} of the rush alone)  p99 ${read.p99.toFixed(0)} ms; page ${pg?.rps.toFixed(0)} req/s  p50 ${pg?.p50.toFixed(1)} ms  p99 ${pg?.p99.toFixed(1)} ms  ${((pg?.bytesPerAnswer ?? 0) / 1024).toFixed(1)} KB/answer as received  non-2xx ${pg?.non2xx}`);
     const intact = count.signatures === acknowledged && ledger.result.ok && ledger.result.count === acknowledged && acknowledged === users + second;
     console.log(`[${target}] check     acknowledged ${acknowledged}, counted ${count.signatures}, ledger ${ledger.text}; sealed ${count.lag.toFixed(1)} s after the rush: ${intact ? 'nothing lost or doubled' : 'MISMATCH'}`);
     if (!intact) process.exitCode = 1;

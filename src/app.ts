@@ -14,6 +14,8 @@ import { registerAssets, buildAssets } from './platform/http/assets.ts';
 import type { App, Deps } from './platform/http/deps.ts';
 import { registerCsrf } from './platform/http/csrf.ts';
 import { registerErrorHandlers } from './platform/http/errors.tsx';
+import { registerCompression } from './platform/http/encoding.ts';
+import { registerPageCache } from './platform/http/page-cache.ts';
 import { postgresRateLimitStore } from './platform/http/rate-limit-store.ts';
 import { registerRequestContext } from './platform/http/request-context.ts';
 import { createWorker, type Worker } from './platform/jobs/worker.ts';
@@ -91,6 +93,9 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
     skipOnError: false,
     ...(config.rateLimits ? {} : { allowList: () => true }),
   });
+  await registerCompression(app);
+  // Before the request context: a cached anonymous page is sent without looking up session or municipality.
+  if (config.pageCacheMs > 0) registerPageCache(app, config.pageCacheMs);
   registerRequestContext(app, deps);
   const routes = registerInputRules(app);
   // Before any route: a route takes the error handler in force when it is registered.

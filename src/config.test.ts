@@ -34,6 +34,13 @@ describe('loadConfig', () => {
     assert.match(c.tileUrl, /^https:\/\/.*\{z\}\/\{x\}\/\{y\}/);
   });
 
+  test('the shared page cache keeps a second by default, is off in tests unless asked for, and never exceeds a second', () => {
+    assert.equal(loadConfig({}).pageCacheMs, 1000);
+    assert.equal(loadConfig({ NODE_ENV: 'test' }).pageCacheMs, 0);
+    assert.equal(loadConfig({ NODE_ENV: 'test', PAGE_CACHE_MS: '1000' }).pageCacheMs, 1000);
+    assert.ok(problemsOf({ PAGE_CACHE_MS: '5000' }).some((p) => /^PAGE_CACHE_MS .*"5000"/.test(p)));
+  });
+
   test('the base URL follows the port, and values given are used', () => {
     assert.equal(loadConfig({ PORT: '8080' }).baseUrl, 'http://localhost:8080');
     const c = loadConfig({

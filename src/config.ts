@@ -31,6 +31,8 @@ export interface Config {
   rateLimits: boolean;
   /** Where to report a vulnerability (a mailto: or https: URI), published in /.well-known/security.txt. */
   securityContact: string | null;
+  /** Lifetime of the shared cache of anonymous pages and counts, in ms (0: off); at most 1 s, see ARCHITECTURE.md. */
+  pageCacheMs: number;
 }
 
 export class ConfigError extends Error {
@@ -138,6 +140,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     oidcProviders: oidc(env, problems),
     rateLimits: bool(env, 'RATE_LIMITS', true, problems),
     securityContact: securityContact(env, problems),
+    // Off in tests unless asked for: many write straight to the database and read the page at once.
+    pageCacheMs: int(env, 'PAGE_CACHE_MS', env_ === 'test' ? 0 : 1000, problems, 0, 1000),
   };
   if (env_ === 'production' && !env.BASE_URL) problems.push('BASE_URL is required when NODE_ENV=production');
   // The outbox holds password-reset links: a public one handed any account to any visitor. Say so rather than ignore it.

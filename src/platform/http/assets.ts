@@ -1,59 +1,58 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { buildAllAssets, type Asset, type Bundle } from './asset-build.ts';
 import type { App } from './deps.ts';
+import { negotiateCoding } from './encoding.ts';
 
-const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../public');
+let bundles: Record<Bundle, Asset> | null = null;
+const byUrl = new Map<string, Asset>();
+let building: Promise<void> | null = null;
 
-interface Asset { body: Buffer; type: string; url: string }
-/** `app` is on every page; `map` (Leaflet with clustering, ~50 KB gzipped) only where a page shows a map. */
-type Bundle = 'app' | 'map';
-let assets: Record<`${Bundle}.${'css' | 'js'}`, Asset> | null = null;
-
-function fingerprint(body: Buffer, name: string, ext: string, type: string): Asset {
-  const hash = crypto.createHash('sha256').update(body).digest('hex').slice(0, 10);
-  return { body, type, url: `/assets/${name}.${hash}.${ext}` };
-}
-
-async function bundle(entry: string): Promise<Buffer> {
-  const result = await build({
-    entryPoints: [path.join(publicDir, entry)],
-    bundle: true, minify: true, format: 'esm', target: 'es2020', write: false, logLevel: 'silent',
-    // Leaflet's stylesheet points at its PNGs: inline them, so the bundle stands alone.
-    loader: { '.png': 'dataurl', '.svg': 'dataurl' },
+/**
+ * Builds, fingerprints and precompresses the page scripts, styles and public files, once per process
+ * (tests build many apps in one process; the bundles do not change while it runs).
+ */
+export function buildAssets(): Promise<void> {
+  building ??= buildAllAssets().then((built) => {
+    bundles = built.bundles;
+    for (const a of [...Object.values(built.bundles), ...built.files]) byUrl.set(a.url, a);
   });
-  return Buffer.from(result.outputFiles[0]!.contents);
-}
-
-/** Bundles the page scripts and styles with esbuild and fingerprints them, once per process. */
-export async function buildAssets(): Promise<void> {
-  const [appJs, mapJs, mapCss] = await Promise.all([bundle('scripts/main.ts'), bundle('scripts/map.ts'), bundle('css/map.css')]);
-  const js = 'text/javascript; charset=utf-8';
-  const css = 'text/css; charset=utf-8';
-  assets = {
-    'app.css': fingerprint(fs.readFileSync(path.join(publicDir, 'css/app.css')), 'app', 'css', css),
-    'app.js': fingerprint(appJs, 'app', 'js', js),
-    'map.css': fingerprint(mapCss, 'map', 'css', css),
-    'map.js': fingerprint(mapJs, 'map', 'js', js),
-  };
+  return building;
 }
 
 export function assetUrls(): { css: string; js: string; mapCss: string; mapJs: string } {
-  if (!assets) throw new Error('buildAssets() has not run');
-  return { css: assets['app.css'].url, js: assets['app.js'].url, mapCss: assets['map.css'].url, mapJs: assets['map.js'].url };
+  if (!bundles) throw new Error('buildAssets() has not run');
+  return { css: bundles['app.css'].url, js: bundles['app.js'].url, mapCss: bundles['map.css'].url, mapJs: bundles['map.js'].url };
 }
 
-/** Serves fingerprinted bundles (cached for a year) and the other files of public/. */
+/** Whether an If-None-Match header names this entity tag (weak comparison, as RFC 9110 §13.1.2 asks for GET). */
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * Sends an asset in the coding the client prefers among those built, with its own ETag per coding (the
+ * bytes differ, so a strong tag must too) and `Vary: Accept-Encoding`; a matching If-None-Match gets a 304.
+ */
+function sendAsset(req: FastifyRequest, reply: FastifyReply, a: Asset): FastifyReply {
+  const offered = negotiateCoding(req.headers['accept-encoding']);
+  const coding = offered && a[offered] ? offered : null;
+  const etag = `"${a.hash}${coding ? `-${coding}` : ''}"`;
+  reply
+    .header('cache-control', a.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=86400')
+    .header('etag', etag);
+  if (a.br || a.gzip) reply.header('vary', 'accept-encoding');
+  if (matches(req.headers['if-none-match'], etag)) return reply.code(304).send();
+  if (coding) reply.header('content-encoding', coding);
+  return reply.type(a.type).send(coding ? a[coding] : a.identity);
+}
+
+/** Serves the fingerprinted bundles (cached for a year) and the other files of public/, precompressed. */
 export function registerAssets(app: App): void {
-  app.get('/assets/:file', { schema: { hide: true } }, async (req, reply) => {
-    const { file } = req.params as { file: string };
-    const a = assets && Object.values(assets).find((x) => x.url === `/assets/${file}`);
-    if (a) return reply.type(a.type).header('cache-control', 'public, max-age=31536000, immutable').send(a.body);
-    if (file === 'icon.svg') {
-      return reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(fs.readFileSync(path.join(publicDir, 'icon.svg')));
-    }
-    return reply.callNotFound();
+  // The bytes are compressed already (or not worth compressing): the dynamic compressor stays out.
+  app.get('/assets/:file', { schema: { hide: true }, compress: false }, async (req, reply) => {
+    const a = byUrl.get(`/assets/${(req.params as { file: string }).file}`);
+    return a ? sendAsset(req, reply, a) : reply.callNotFound();
   });
 }

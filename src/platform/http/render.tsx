@@ -5,7 +5,7 @@ import { localized } from '../i18n/i18n.ts';
 import { enabledModules } from '../modules-registry.ts';
 import { ViewCtx, type Flash, type ViewContext } from '../views/context.ts';
 import { Layout } from '../views/layout.tsx';
-import { csrfToken } from './csrf.ts';
+import { csrfToken as makeCsrfToken } from './csrf.ts';
 import type { PageMeta } from '../views/head.tsx';
 import { takeFlash } from './flash.ts';
 import { resolveLabels } from './forms.ts';
@@ -48,18 +48,32 @@ export async function viewContext(deps: Deps, req: FastifyRequest, reply: Fastif
   const nav = m
     ? enabledModules(m).map((mod) => ({ href: `/${req.locale}/${m.slug}/${mod.id}`, label: req.t(mod.nameKey) }))
     : [];
+  let csrfToken: string | undefined;
   return {
     ...requestBasics(req),
     baseUrl: deps.config.baseUrl,
     user: req.user,
     associationName: await associationName(deps, req),
     nav,
-    csrfToken: csrfToken(req, reply),
+    // Made only when a form asks for it: a page without a form then sets no CSRF cookie and is the same for
+    // every anonymous visitor, so the shared cache may keep it (page-cache.ts); one with a form is personal.
+    get csrfToken() {
+      if (csrfToken === undefined) {
+        csrfToken = makeCsrfToken(req, reply);
+        markPersonal(reply);
+      }
+      return csrfToken;
+    },
     flash: flash === undefined ? takeFlash(req, reply) : flash,
     unreadNotifications: req.user ? await unreadCount(deps.db, req.user.id) : 0,
     oidcProviders: deps.config.oidcProviders.map((p) => ({ id: p.id, name: p.name })),
     shownLabels: new Map(),
   };
+}
+
+/** This answer is for one visitor only (signed in, a flash, a CSRF token): no shared cache, no browser cache. */
+export function markPersonal(reply: FastifyReply): void {
+  reply.header('cache-control', 'private, no-store');
 }
 
 /** Renders a page inside the layout and sends it. */
@@ -75,13 +89,13 @@ export async function render(
       <Layout title={page.title} wide={page.wide} meta={page.meta} status={page.status}>{page.body}</Layout>
     </ViewCtx.Provider>
   );
+  // An anonymous page may be reused, but only after asking again (the shared cache, when it keeps the page,
+  // says for how long); the CSRF token's getter marks a page with a form while it renders.
+  reply.header('cache-control', 'no-cache');
   // Error messages were written before the page: name each field by the label the page shows for it.
-  const html = resolveLabels(renderToString(tree), ctx.shownLabels, req.t, escapeHtml);
-  return reply
-    .code(page.status ?? 200)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(`<!doctype html>${html}`);
+  const html = `<!doctype html>${resolveLabels(renderToString(tree), ctx.shownLabels, req.t, escapeHtml)}`;
+  if (ctx.user || ctx.flash) markPersonal(reply);
+  return reply.code(page.status ?? 200).header('content-type', 'text/html; charset=utf-8').send(html);
 }
 
 /**

@@ -28,7 +28,9 @@ function LocaleSwitch(p: { compact?: boolean }) {
 }
 
 function AccountMenu() {
-  const { user, t, unreadNotifications, csrfToken } = useView();
+  // csrfToken is read only where the form is: reading it makes the page personal (render.tsx).
+  const view = useView();
+  const { user, t, unreadNotifications } = view;
   const { href } = useLinks();
   if (!user) {
     return (
@@ -50,7 +52,7 @@ function AccountMenu() {
       {(user.platformRole || Object.keys(user.roles).length > 0) && <li><a href={href('/admin')}>{t('platform.layout.admin')}</a></li>}
       <li>
         <form method="post" action={href('/account/sign-out')} class="inline">
-          <input type="hidden" name="_csrf" value={csrfToken} />
+          <input type="hidden" name="_csrf" value={view.csrfToken} />
           <button type="submit" class="link-button">{t('platform.layout.signOut')}</button>
         </form>
       </li>

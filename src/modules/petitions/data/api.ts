@@ -102,6 +102,8 @@ export function registerPetitionApi(app: App, deps: Deps): void {
   });
 
   app.get('/api/v1/:municipality/petitions/:number/count', {
+    // Polled by many during a rush and the same for all of them: served from the shared cache.
+    config: { sharedCache: true },
     schema: {
       tags, summary: 'The live count of a petition, for polling', params: Params,
       response: { 200: Type.Object({ number: Type.Integer(), status: Type.String(), signatures: Type.Integer(), sealed: Type.Integer(), threshold: Nullable(Type.Integer()) }) },

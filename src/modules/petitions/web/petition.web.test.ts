@@ -163,7 +163,8 @@ describe('browsing', () => {
     await clients.signer!.post(`${path}/sign`);
     const piece = await t.client('uk').get(`${path}/progress`);
     assert.equal(piece.statusCode, 200);
-    assert.equal(piece.headers['cache-control'], 'public, max-age=2');
+    // A second: with the shared cache's second before it, the count a browser shows is never 2 s behind.
+    assert.equal(piece.headers['cache-control'], 'public, max-age=1');
     assert.doesNotMatch(piece.body, /<html|_csrf/);
     assert.match(piece.body, /aria-valuenow="1"/);
     assert.match(piece.body, /1 з 2|1 \/ 2|1.*2/);

@@ -73,7 +73,7 @@ export function registerShowPages(app: App, deps: Deps): void {
     if (!hasProgress(p)) return notFound(deps, req, reply);
     const count = await countSignatures(deps.db, p.id);
     const everyone = canSee(null, req.municipality!, p);
-    return renderFragment(req, reply, <SignatureProgress count={count} threshold={p.threshold} closesAt={p.closes_at} status={p.status} liveSrc={`${petitionPath(req, p.number)}/progress`} />, everyone ? 2 : null);
+    return renderFragment(req, reply, <SignatureProgress count={count} threshold={p.threshold} closesAt={p.closes_at} status={p.status} liveSrc={`${petitionPath(req, p.number)}/progress`} />, everyone ? 1 : null);
   });
 
   app.get('/:locale/:municipality/petitions/:number', { schema: { hide: true } }, async (req, reply) => {

@@ -45,7 +45,9 @@ export function registerSignPages(app: App, deps: Deps): void {
     return render(deps, req, reply, { title: req.t('platform.level.title'), body: <PetitionLevel req={req} required={required} action="sign" /> });
   });
 
-  app.post('/:locale/:municipality/petitions/:number/sign', { ...SIGN_LIMITS, schema: { hide: true } }, async (req, reply) => {
+  // A signature does not empty the shared page cache: during a rush that would make every reader's request
+  // render the page again; the count anonymous visitors see is at most the cache's lifetime behind.
+  app.post('/:locale/:municipality/petitions/:number/sign', { config: { ...SIGN_LIMITS.config, invalidatesSharedCache: false }, schema: { hide: true } }, async (req, reply) => {
     if (!req.user) return redirectToSignIn(req, reply);
     // A row up to a second old will do: the signing INSERT checks the status and closing time itself.
     const p = await loadPetition(deps, req, reply, { recent: true });
