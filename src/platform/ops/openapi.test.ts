@@ -45,8 +45,8 @@ let filed = '';
 const cases = (): Case[] => [
   { url: '/api/v1/municipalities', status: 200 },
   { url: '/api/v1/lviv/petitions?perPage=1', status: 200 }, { url: '/api/v1/lviv/petitions?perPage=500', status: 400 }, { url: '/api/v1/nowhere/petitions', status: 404 },
-  { url: `/api/v1/lviv/petitions/${petition}`, status: 200 }, { url: '/api/v1/lviv/petitions/abc', status: 400 }, { url: '/api/v1/lviv/petitions/9999', status: 404 },
-  { url: `/api/v1/lviv/petitions/${petition}/count`, status: 200 }, { url: '/api/v1/lviv/petitions/0/count', status: 400 }, { url: '/api/v1/lviv/petitions/9999/count', status: 404 },
+  { url: `/api/v1/lviv/petitions/${petition}`, status: 200 }, { url: '/api/v1/lviv/petitions/abc', status: 404 }, { url: '/api/v1/lviv/petitions/9999', status: 404 },
+  { url: `/api/v1/lviv/petitions/${petition}/count`, status: 200 }, { url: '/api/v1/lviv/petitions/0/count', status: 404 }, { url: '/api/v1/lviv/petitions/9999/count', status: 404 },
   { url: `/api/v1/lviv/petitions/${petition}/ledger.json?limit=1`, status: 200 }, { url: `/api/v1/lviv/petitions/${petition}/ledger.json?limit=0`, status: 400 }, { url: '/api/v1/zhovkva/petitions/1/ledger.json', status: 404 },
   { url: `/api/v1/lviv/petitions/${petition}/ledger.csv`, status: 200 }, { url: `/api/v1/lviv/petitions/${petition}/ledger.csv?afterSeq=-1`, status: 400 }, { url: '/api/v1/lviv/petitions/9999/ledger.csv', status: 404 },
   { url: '/api/v1/zhovkva/reports.geojson', status: 200 }, { url: '/api/v1/zhovkva/reports.geojson?bbox=1,2', status: 400 }, { url: '/api/v1/lviv/reports.geojson', status: 404 },

@@ -19,7 +19,8 @@ type RouteSchema = Record<string, unknown> & { querystring?: { properties?: Reco
 /**
  * What the document says of a route beyond its own schema. A query parameter with a default may be left
  * out, so it is not required (TypeBox lists it as required, since validation fills it in). Every operation
- * documents its errors: 400 where it takes parameters, 404 where the path names something, and 5XX.
+ * documents its errors: 400 where it takes a query or a body, 404 where the path names something (a path
+ * parameter that fails its schema names nothing, so it is a 404 too), and 5XX.
  */
 export function documented(schema: RouteSchema): RouteSchema {
   const q = schema.querystring;
@@ -28,7 +29,7 @@ export function documented(schema: RouteSchema): RouteSchema {
     : q;
   const response: Record<string, unknown> = { ...(schema.response ?? {}) };
   const errors = {
-    ...(q || schema.params ? { 400: error('Bad parameters: invalid_input, naming each field') } : {}),
+    ...(q || schema.body ? { 400: error('Bad parameters: invalid_input, naming each field') } : {}),
     ...(schema.params ? { 404: error('Nothing of that name here: not_found') } : {}),
     '5XX': error('The server failed: internal_error'),
   };
