@@ -73,12 +73,12 @@ interface Wave { rate: number; p50: number; p99: number; errors: number; acknowl
  * `tokens.length` signers POST /sign at once over `CONNECTIONS` connections; with `readers`, anonymous visitors
  * load the petition page meanwhile as a browser does (accepting brotli and gzip), each again as soon as it has it.
  */
-async function wave(base: string, path: string, tokens: string[], csrfCookie: string, body: string, readers: number): Promise<Wave> {
+async function wave(base: string, path: string, tokens: string[], csrfCookie: string, bodies: Map<string, string>, readers: number): Promise<Wave> {
   const port = Number(new URL(base).port);
   const page = readers > 0 ? httpLoop(port, requestBytes('GET', path, BROWSER_HEADERS), readers) : null;
   const requests = tokens.map((token) => requestBytes('POST', `${path}/sign`, {
     'content-type': 'application/x-www-form-urlencoded', cookie: `hromada_session=${token}; ${csrfCookie}`,
-  }, body));
+  }, bodies.get(token)!));
   const { answers, errors, seconds } = await httpRush(port, requests, CONNECTIONS);
   const pageResult = page?.stop();
   const acknowledged = answers.filter((a) => a.status === 303 && /\/receipt\?signed=new$/.test(a.location ?? '')).length;
@@ -86,6 +86,20 @@ async function wave(base: string, path: string, tokens: string[], csrfCookie: st
     rate: acknowledged / seconds, p50: percentile(answers, 50), p99: percentile(answers, 99), errors, acknowledged,
     ...(pageResult ? { page: pageResult } : {}),
   };
+}
+
+/** Each signer's form body (its CSRF token), from the sign form loaded with that signer's session, 16 at a time. */
+async function signForms(base: string, path: string, tokens: string[], csrfCookie: string): Promise<Map<string, string>> {
+  const bodies = new Map<string, string>();
+  let next = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next < tokens.length) {
+      const token = tokens[next++]!;
+      const form = await fetch(`${base}${path}/sign`, { headers: { cookie: `hromada_session=${token}; ${csrfCookie}` } });
+      bodies.set(token, `_csrf=${encodeURIComponent(csrfTokenFrom(await form.text())!)}`);
+    }
+  }));
+  return bodies;
 }
 
 /** Waits until the sealing task (every second, in the server's worker) has sealed every signature of a petition. */
@@ -114,10 +128,12 @@ async function rush(target: string, env: Record<string, string>, users: number) 
   const base = `http://127.0.0.1:${port}`;
   const path = `/uk/${slug}/petitions/${number}`;
   try {
-    // One CSRF secret cookie and its token serve every signer (the double-submit check is not tied to a session).
+    // One CSRF secret cookie serves every signer; each token is bound to its session, so each signer loads the
+    // sign form once first, as a browser does (not timed).
     const form = await fetch(`${base}${path}/sign`, { headers: { cookie: `hromada_session=${tokens[0]}` } });
     const csrfCookie = /(_csrf=[^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
-    const body = `_csrf=${encodeURIComponent(csrfTokenFrom(await form.text())!)}`;
+    const body = await signForms(base, path, tokens, csrfCookie);
+    say(`loaded ${tokens.length} sign forms`);
     if (warm > 0) {
       await wave(base, `/uk/${slug}/petitions/${warmUp}`, tokens.slice(users + second), csrfCookie, body, 0);
       await sealed(base, slug, warmUp);
