@@ -2,12 +2,13 @@ import type { Database } from '../../db/database.ts';
 import type { Municipality, PetitionOutcome, PetitionStatus } from '../../db/schema.ts';
 import { audit } from '../../platform/audit/audit.ts';
 import { meetsLevel, type CurrentUser } from '../../platform/auth/current-user.ts';
+import { saveUploadOnce, type UploadRefusal } from '../../platform/files/uploads.ts';
 import type { Deps } from '../../platform/http/deps.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
 import { nextNumber } from '../../platform/tenancy/numbering.ts';
 import { addCalendarDays, addWorkingDays } from '../../platform/time/working-days.ts';
-import { attachFiles, findPetition, insertEvent, insertPetition, listCategories, transition, type PetitionRow } from './petition.repo.ts';
+import { attachFiles, findPetition, insertEvent, insertPetition, listCategories, listFiles, transition, type PetitionRow } from './petition.repo.ts';
 import { petitionSettings } from './petition.settings.ts';
 import { countSignatures, signerBatch } from './signature.repo.ts';
 import './petition.policy.ts';
@@ -69,6 +70,27 @@ export async function updateDraft(deps: Deps, user: CurrentUser, m: Municipality
     await attachFiles(trx, m.id, p.id, input.fileIds ?? []);
     return 'updated' as const;
   });
+}
+
+/** Files a draft may carry. */
+export const MAX_ATTACHMENTS = 3;
+
+export type AttachOutcome = 'attached' | 'wrong_status' | 'too_many' | UploadRefusal;
+
+/**
+ * Attaches an uploaded image or PDF to the author's draft, once per form (`once`): a double click or a resent
+ * upload attaches one file. The draft's row is held while its files are counted, so the limit holds under races.
+ */
+export async function attachToDraft(deps: Deps, user: CurrentUser, m: Municipality, p: PetitionRow, upload: { filename: string; data: Buffer }, once: OnceKey | null): Promise<AttachOutcome | 'forbidden'> {
+  if (p.author_id !== user.id) return 'forbidden';
+  const input = { municipalityId: m.id, ownerId: user.id, filename: upload.filename, data: upload.data, allowed: 'image-or-document' as const };
+  const saved = await saveUploadOnce(deps, once, 'petitions.attachment', input, async (trx, file): Promise<AttachOutcome> => {
+    if (!(await transition(trx, p.id, ['draft'], {}))) return 'wrong_status';
+    if ((await listFiles(trx, p.id)).length >= MAX_ATTACHMENTS) return 'too_many';
+    await attachFiles(trx, m.id, p.id, [file.id]);
+    return 'attached';
+  }, (o) => o === 'attached');
+  return saved.kind === 'saved' ? saved.result : saved;
 }
 
 /** The author sends the draft on: to co-signers first when the municipality asks for them, else to moderation. */

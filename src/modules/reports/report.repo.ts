@@ -211,6 +211,11 @@ export async function setQuestions(trx: Trx, id: number, questions: ReportQuesti
 }
 
 /** The photos of a report, oldest first: of the problem, then of the fix. */
+/** Holds the report's row until the transaction ends, so two writers counting its photos take turns. */
+export async function lockReport(trx: Trx, id: number): Promise<void> {
+  await trx.selectFrom('reports').select('id').where('id', '=', id).forUpdate().execute();
+}
+
 export async function listPhotos(db: Trx, r: { municipality_id: number; id: number }) {
   return db.selectFrom('report_photos').select(['file_id', 'kind', 'created_at'])
     .where('municipality_id', '=', r.municipality_id).where('report_id', '=', r.id).orderBy('created_at').orderBy('file_id').execute();

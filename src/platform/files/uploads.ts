@@ -1,5 +1,8 @@
 import crypto from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
+import type { Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { createOnce, type OnceKey } from '../idempotency/once.ts';
 import type { Deps } from '../http/deps.ts';
 import { findFile, insertFile, type FileRow } from './files.repo.ts';
 import type { Translate } from '../i18n/i18n.ts';
@@ -108,48 +111,60 @@ async function detectType(data: Buffer, allowed: AllowedUpload): Promise<{ mime:
 /**
  * Checks an upload by size and content and stores it. Every image is decoded and encoded again
  * (reencodeImage: the pixel limit, no metadata, nothing of the uploaded bytes kept) and every PDF must
- * parse as one (isTrustworthyPdf), whichever form it came from. A refused upload writes nothing. The
- * bytes are stored before the row, so a row always points at bytes; if the row cannot be written the
- * bytes are removed again.
+ * parse as one (isTrustworthyPdf), whichever form it came from. A refused upload writes nothing.
  */
 export async function saveUpload(deps: Deps, input: UploadInput): Promise<SaveUploadResult> {
+  const r = await saveUploadOnce(deps, null, 'file', input, async (_trx, file) => file);
+  return r.kind === 'saved' ? { kind: 'saved', file: r.result } : r;
+}
+
+/**
+ * saveUpload for a create that records the file somewhere (a photo of a report, an attachment): the bytes are
+ * checked and stored, then the file's row and what `attach` writes go in one `createOnce` transaction under the
+ * form's key, so a double click or a resent upload makes one record and the repeat gets the first one's answer.
+ * The bytes are stored before the row, so a row always points at bytes; wherever no row came of them (a repeat,
+ * a result `keep` refuses, a failure) they are removed again.
+ */
+export async function saveUploadOnce<T>(deps: Deps, once: OnceKey | null, what: string, input: UploadInput,
+  attach: (trx: Transaction<DB>, file: SavedFile) => Promise<T>, keep: (result: T) => boolean = () => true): Promise<UploadRefusal | { kind: 'saved'; result: T }> {
+  const checked = await check(deps, input);
+  if ('kind' in checked) return checked;
+  const { data, type } = checked;
+  const id = crypto.randomUUID();
+  const now = new Date();
+  const month = String(now.getUTCMonth() + 1).padStart(2, '0');
+  const key = `${input.municipalityId ?? 'platform'}/${now.getUTCFullYear()}/${month}/${id}.${type.ext}`;
+  const file: SavedFile = { id, mime: type.mime, size: data.length, sha256: crypto.createHash('sha256').update(data).digest('hex') };
+  await deps.storage.put(key, data);
+  let kept = false;
+  try {
+    const result = await createOnce(deps.db, once, what, async (trx) => {
+      await insertFile(trx, {
+        id, municipality_id: input.municipalityId, owner_id: input.ownerId, mime: file.mime, size: file.size,
+        sha256: file.sha256, original_name: cleanFilename(input.filename), storage_key: key,
+      });
+      const attached = await attach(trx, file);
+      kept = keep(attached);
+      return attached;
+    }, keep);
+    return { kind: 'saved', result };
+  } finally {
+    if (!kept) await deps.storage.delete(key).catch(() => {});
+  }
+}
+
+/** The bytes to store and what they are, or why they are refused. */
+async function check(deps: Deps, input: UploadInput): Promise<UploadRefusal | { data: Buffer; type: { mime: string; ext: string } }> {
   const { data } = input;
   if (data.length === 0) return { kind: 'empty' };
   if (data.length > deps.config.uploadMaxBytes) return { kind: 'too_large' };
   const type = await detectType(data, input.photo ? 'image' : input.allowed);
   if (!type) return { kind: 'bad_type' };
-  if (type.mime in DOCUMENTS) return isTrustworthyPdf(data) ? store(deps, input, data, type) : { kind: 'bad_type' };
+  if (type.mime in DOCUMENTS) return isTrustworthyPdf(data) ? { data, type } : { kind: 'bad_type' };
   const image = await reencodeImage(data, input.photo ? 'photo' : 'picture');
   if (image.kind === 'too_many_pixels') return image;
   if (image.kind !== 'ok') return { kind: 'bad_type' };
-  return store(deps, input, image.data, image);
-}
-
-/** Writes the bytes, then their row (removing the bytes again if the row fails). */
-async function store(deps: Deps, input: UploadInput, data: Buffer, type: { mime: string; ext: string }): Promise<SaveUploadResult> {
-  const id = crypto.randomUUID();
-  const now = new Date();
-  const month = String(now.getUTCMonth() + 1).padStart(2, '0');
-  const key = `${input.municipalityId ?? 'platform'}/${now.getUTCFullYear()}/${month}/${id}.${type.ext}`;
-  const sha256 = crypto.createHash('sha256').update(data).digest('hex');
-
-  await deps.storage.put(key, data);
-  try {
-    await insertFile(deps.db, {
-      id,
-      municipality_id: input.municipalityId,
-      owner_id: input.ownerId,
-      mime: type.mime,
-      size: data.length,
-      sha256,
-      original_name: cleanFilename(input.filename),
-      storage_key: key,
-    });
-  } catch (error) {
-    await deps.storage.delete(key).catch(() => {});
-    throw error;
-  }
-  return { kind: 'saved', file: { id, mime: type.mime, size: data.length, sha256 } };
+  return { data: image.data, type: image };
 }
 
 /** A stored file's record and bytes, or null when the id is unknown (or its bytes are gone). */

@@ -50,18 +50,20 @@ class NotKept {
  * request returned, through JSON (so results are plain data: kinds, numbers, slugs, ids). A result
  * `keep` refuses (an error outcome) rolls the claim back with everything else, so the same form,
  * corrected, can be sent again. `answer` picks what a repeat gets, where the result holds a secret that
- * must not be kept (an API key shown once). Without a key it is a plain transaction.
+ * must not be kept (an API key shown once). Without a key it is a plain transaction (rolled back all the same
+ * where `keep` refuses the result).
  */
 export async function createOnce<T>(db: Database, key: OnceKey | null, what: string, create: (trx: Transaction<DB>) => Promise<T>, keep: (result: T) => boolean = () => true, answer: (result: T) => unknown = (r) => r): Promise<T> {
-  if (!key) return db.transaction().execute(create);
-  const row = { municipalityId: key.municipalityId, actor: key.actor, key: crypto.createHash('sha256').update(`${what}\n${key.key}`).digest('base64url') };
+  const row = key && { municipalityId: key.municipalityId, actor: key.actor, key: crypto.createHash('sha256').update(`${what}\n${key.key}`).digest('base64url') };
   try {
     return await db.transaction().execute(async (trx) => {
-      const claim = await claimKey(trx, row);
-      if (!claim.claimed) return claim.answer as T;
+      if (row) {
+        const claim = await claimKey(trx, row);
+        if (!claim.claimed) return claim.answer as T;
+      }
       const result = await create(trx);
       if (!keep(result)) throw new NotKept(result);
-      await recordAnswer(trx, row, answer(result));
+      if (row) await recordAnswer(trx, row, answer(result));
       return result;
     });
   } catch (error) {

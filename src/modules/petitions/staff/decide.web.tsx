@@ -7,7 +7,8 @@ import { parseBody } from '../../../platform/http/forms.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { readMultipartFile } from '../../../platform/files/files.web.ts';
 import { findFile } from '../../../platform/files/files.repo.ts';
-import { fileUrl, saveUpload, uploadMessage, type UploadProblem } from '../../../platform/files/uploads.ts';
+import { fileUrl, saveUploadOnce, uploadMessage, type UploadProblem } from '../../../platform/files/uploads.ts';
+import { onceKey } from '../../../platform/idempotency/once.ts';
 import { Banner, Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
 import { Content, ContentBlock } from '../../../platform/views/content.tsx';
 import { findPetition, listFiles, type PetitionRow } from '../petition.repo.ts';
@@ -111,7 +112,7 @@ export function registerDecisionPages(app: App, deps: Deps): void {
           {document
             ? <p>{req.t('petitions.staff.documentAttached')} <a href={fileUrl(document.id)}>{document.original_name}</a></p>
             : (
-              <Form action={`${path}/respond/document`} multipart aria-label={req.t('petitions.staff.document')}>
+              <Form action={`${path}/respond/document`} multipart once aria-label={req.t('petitions.staff.document')}>
                 <div class="field">
                   <label for="f-file" class="field__label">{req.t('petitions.staff.documentLabel')}</label>
                   <p id="f-file-hint" class="field__hint">{req.t('petitions.staff.documentHint')}</p>
@@ -149,9 +150,11 @@ export function registerDecisionPages(app: App, deps: Deps): void {
       redirectWithFlash(reply, path, { kind: 'error', message: uploadMessage(req.t, deps, req.t('field.document'), 'document', refusal) });
     if (!upload) return refused({ kind: 'missing' });
     if (upload.kind === 'too_large') return refused(upload);
-    const saved = await saveUpload(deps, { municipalityId: req.municipality!.id, ownerId: req.user!.id, filename: upload.filename, data: upload.data, allowed: 'document' });
+    // Once per form: a resent upload gets the first one's document instead of storing a second.
+    const saved = await saveUploadOnce(deps, onceKey(req, { fields: upload.fields }), 'petitions.response-document',
+      { municipalityId: req.municipality!.id, ownerId: req.user!.id, filename: upload.filename, data: upload.data, allowed: 'document' }, async (_trx, file) => file.id);
     if (saved.kind !== 'saved') return refused(saved);
-    return redirectWithFlash(reply, `${path}?document=${saved.file.id}`, { kind: 'success', message: req.t('petitions.web.fileAttached') });
+    return redirectWithFlash(reply, `${path}?document=${saved.result}`, { kind: 'success', message: req.t('petitions.web.fileAttached') });
   });
 
   formRoute(app, deps, {

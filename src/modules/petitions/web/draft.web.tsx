@@ -8,12 +8,12 @@ import { onceKey } from '../../../platform/idempotency/once.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { redirectToSignIn, signedIn } from '../../../platform/http/request-context.ts';
 import { readMultipartFile } from '../../../platform/files/files.web.ts';
-import { saveUpload, uploadMessage, type UploadProblem } from '../../../platform/files/uploads.ts';
+import { uploadMessage, type UploadProblem } from '../../../platform/files/uploads.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { Button, ErrorSummary, Field, Form, Select, type FormErrors, type FormValues } from '../../../platform/views/components.tsx';
 import { Content, ContentBlock } from '../../../platform/views/content.tsx';
 import { findPetition, listCategories, listFiles, type PetitionRow } from '../petition.repo.ts';
-import { createDraft, submitDraft, updateDraft } from '../petition.service.ts';
+import { attachToDraft, createDraft, MAX_ATTACHMENTS, submitDraft, updateDraft } from '../petition.service.ts';
 import { PetitionLevel } from './level.tsx';
 import { loadPetition, petitionPath, petitionsBase } from './common.tsx';
 
@@ -24,7 +24,6 @@ export const DraftSchema = Type.Object({
   category: Type.Optional(Type.String({ maxLength: 64 })),
 });
 
-const MAX_ATTACHMENTS = 3;
 
 async function DraftFields({ deps, req, errors, values }: { deps: Deps; req: FastifyRequest; errors: FormErrors; values: FormValues }) {
   const t = req.t;
@@ -110,7 +109,7 @@ export function registerDraftPages(app: App, deps: Deps): void {
           <h2>{req.t('petitions.web.attachments')}</h2>
           {files.length > 0 && <ul>{files.map((f) => <li key={f.id}>{f.original_name}</li>)}</ul>}
           {files.length < MAX_ATTACHMENTS && (
-            <Form action={`${path}/attachments`} multipart aria-label={req.t('petitions.web.attach')}>
+            <Form action={`${path}/attachments`} multipart once aria-label={req.t('petitions.web.attach')}>
               <div class={`field${errors.file ? ' field--error' : ''}`}>
                 <label for="f-file" class="field__label">{req.t('petitions.web.attach')}</label>
                 <p id="f-file-hint" class="field__hint">{req.t('petitions.web.attachHint', { max: MAX_ATTACHMENTS })}</p>
@@ -142,14 +141,14 @@ export function registerDraftPages(app: App, deps: Deps): void {
     const p = await current(req);
     const path = petitionPath(req, p.number);
     const fail = (key: string) => redirectWithFlash(reply, `${path}/edit`, { kind: 'error', message: req.t(key) });
-    if ((await listFiles(deps.db, p.id)).length >= MAX_ATTACHMENTS) return fail('petitions.web.tooManyFiles');
     const refused = (refusal: UploadProblem) =>
       redirectWithFlash(reply, `${path}/edit`, { kind: 'error', message: uploadMessage(req.t, deps, req.t('field.attachment'), 'image-or-document', refusal) });
     if (!upload) return refused({ kind: 'missing' });
     if (upload.kind === 'too_large') return refused(upload);
-    const saved = await saveUpload(deps, { municipalityId: req.municipality!.id, ownerId: req.user!.id, filename: upload.filename, data: upload.data, allowed: 'image-or-document' });
-    if (saved.kind !== 'saved') return refused(saved);
-    await updateDraft(deps, req.user!, req.municipality!, p, { title: p.title, body: p.body, categoryId: p.category_id ?? undefined, fileIds: [saved.file.id] });
+    const r = await attachToDraft(deps, req.user!, req.municipality!, p, upload, onceKey(req, { fields: upload.fields }));
+    if (r === 'forbidden' || r === 'wrong_status') return notFound(deps, req, reply);
+    if (r === 'too_many') return fail('petitions.web.tooManyFiles');
+    if (r !== 'attached') return refused(r);
     return redirectWithFlash(reply, `${path}/edit`, { kind: 'success', message: req.t('petitions.web.fileAttached') });
   });
 

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Municipality } from '../../../db/schema.ts';
 import { bombPng, tinyPdf } from '../../../platform/files/testing.ts';
 import { multipartForm, startTestApp, type TestApp, type TestClient } from '../../../platform/testing/http.ts';
+import { postFileAtOnce, storedFiles } from '../../../platform/idempotency/testing.ts';
 import { findPetition } from '../petition.repo.ts';
 import { sealPending } from '../signature.service.ts';
 import { openPetition, petitionTown, resident, serviceDeps } from '../testing.ts';
@@ -199,5 +200,19 @@ describe('attachments', () => {
     const ok = await attach('rishennia.pdf', tinyPdf());
     assert.match((await clients.signer!.follow(ok)).body, /rishennia\.pdf/);
     assert.equal(await files(), before + 1);
+  });
+
+  test('the same upload sent 20 times at once (a double click, a resending browser) attaches one file and keeps one copy', async () => {
+    const res = await clients.signer!.post('/uk/zhovkva/petitions/new', { title: 'Лавки в парку Франка', body: 'Просимо поставити лавки вздовж алеї.' });
+    const path = String(res.headers.location);
+    const files = async () => (await t.db.selectFrom('files').select('id').execute()).length;
+    const [rowsBefore, bytesBefore] = [await files(), storedFiles(t.dataDir)];
+    const answers = await postFileAtOnce(clients.signer!, `${path}/edit`, `${path}/attachments`, { field: 'file', name: 'plan.pdf', data: tinyPdf() });
+    assert.deepEqual([...new Set(answers.map((a) => a.statusCode))], [303]);
+    const number = Number(path.split('/').pop());
+    const p = await t.db.selectFrom('petitions').select('id').where('number', '=', number).where('municipality_id', '=', town.id).executeTakeFirstOrThrow();
+    assert.equal((await t.db.selectFrom('petition_files').select('file_id').where('petition_id', '=', p.id).execute()).length, 1);
+    assert.equal(await files(), rowsBefore + 1, 'one file row');
+    assert.equal(storedFiles(t.dataDir), bytesBefore + 1, 'the repeats\' bytes removed again');
   });
 });

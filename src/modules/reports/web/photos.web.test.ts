@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import type { Municipality } from '../../../db/schema.ts';
 import { PHOTO_MAX_SIDE } from '../../../platform/files/images.ts';
+import { postFileAtOnce, storedFiles } from '../../../platform/idempotency/testing.ts';
 import { multipartForm, startTestApp, type TestApp, type TestClient } from '../../../platform/testing/http.ts';
 import { TEST_PASSWORD } from '../../../platform/testing/people.ts';
 import { findReport, listPhotos } from '../report.repo.ts';
@@ -53,6 +54,16 @@ test('the reporter adds a photo: stored upright, at most 1600 px, as JPEG withou
   assert.deepEqual([meta.width, meta.height], [PHOTO_MAX_SIDE, Math.round((2000 / 3000) * PHOTO_MAX_SIDE)]);
   assert.equal(meta.exif, undefined, 'no EXIF left');
   assert.match((await t.client('en').get(`/en/zhovkva/reports/${number}`)).body, /<img src="\/files\/[^"]+" alt="Photo 1 of the problem in report No\. \d+"/);
+});
+
+test('the same photo sent 20 times at once adds one photo and keeps one copy', async () => {
+  const [before, bytes] = [(await photos()).length, storedFiles(t.dataDir)];
+  const page = `/en/zhovkva/reports/${number}`;
+  const answers = await postFileAtOnce(c.reporter!, page, `${page}/photos`, { field: 'photo', name: 'yard.jpg', data: big });
+  assert.deepEqual([...new Set(answers.map((a) => a.statusCode))], [303]);
+  assert.equal((await photos()).length, before + 1);
+  assert.equal(storedFiles(t.dataDir), bytes + 1, 'the repeats\' bytes removed again');
+  await t.db.deleteFrom('report_photos').where('file_id', '=', (await photos()).at(-1)!.file_id).execute();
 });
 
 test('refused: not an image, no token, a guest, a neighbour; an official adds a photo of the fix; at most five', async () => {

@@ -5,6 +5,7 @@ import type { App, Deps } from '../../../platform/http/deps.ts';
 import { forbidden } from '../../../platform/http/errors.tsx';
 import { redirectWithFlash } from '../../../platform/http/flash.ts';
 import { redirectToSignIn } from '../../../platform/http/request-context.ts';
+import { onceKey } from '../../../platform/idempotency/once.ts';
 import { Button, FileField, Form } from '../../../platform/views/components.tsx';
 import { addReportPhoto, MAX_PHOTOS, photoKind } from '../report.photos.ts';
 import { listPhotos, type ReportRow } from '../report.repo.ts';
@@ -33,7 +34,7 @@ export async function Photos({ deps, req, r }: { deps: Deps; req: FastifyRequest
         </ul>
       )}
       {canAdd && (
-        <Form action={`${reportPath(req, r.number)}/photos`} multipart aria-label={t('reports.photos.add')}>
+        <Form action={`${reportPath(req, r.number)}/photos`} multipart once aria-label={t('reports.photos.add')}>
           <FileField name="photo" label={t(kind === 'fix' ? 'reports.photos.addFix' : 'reports.photos.add')} hint={t('reports.photos.hint', { max: MAX_PHOTOS, formats: FORMATS })}
             accept="image/jpeg,image/png,image/webp" />
           <Button variant="secondary">{t('reports.photos.upload')}</Button>
@@ -56,7 +57,7 @@ export function registerPhotoRoutes(app: App, deps: Deps): void {
       redirectWithFlash(reply, back, { kind: 'error', message: uploadMessage(req.t, deps, req.t('field.photo'), 'image', refusal) });
     if (!upload) return refused({ kind: 'missing' });
     if (upload.kind === 'too_large') return refused(upload);
-    const outcome = await addReportPhoto(deps, req.user, req.municipality!, r, upload, req.ip);
+    const outcome = await addReportPhoto(deps, req.user, req.municipality!, r, upload, req.ip, onceKey(req, { fields: upload.fields }));
     switch (outcome.kind) {
       case 'added': return redirectWithFlash(reply, back, { kind: 'success', message: req.t('reports.photos.added') });
       case 'forbidden': return forbidden(deps, req, reply);
