@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { LOCALES } from '../i18n/i18n.ts';
 import { startTestApp, type TestApp, type TestClient } from '../testing/http.ts';
-import { TEST_PASSWORD } from '../testing/people.ts';
 import { reportCategory, reportTown, resident, ZHOVKVA } from '../../modules/reports/testing.ts';
 import { inSentence } from './forms.ts';
 
@@ -37,11 +36,7 @@ function assertNamedByLabel(html: string, name: string, where: string) {
   assert.ok(beside.includes(label) || beside.includes(inSentence(label)), `${where}: "${beside}" names "${label}"`);
 }
 
-async function signedIn(email: string, locale: string): Promise<TestClient> {
-  const c = t.client(locale);
-  await c.signIn(email, TEST_PASSWORD);
-  return c;
-}
+const signedIn = (email: string, locale?: string) => t.signedIn(email, locale);
 
 test('the report form, the area-follow form and answer templates name fields by their labels in every locale', async () => {
   for (const locale of LOCALES) {

@@ -198,6 +198,9 @@ export async function createMunicipality(db: Database, m: NewTestMunicipality): 
   }).returningAll().executeTakeFirstOrThrow();
 }
 
+/** The password of every test person (HTTP tests sign in with it). */
+export const TEST_PASSWORD = 'petition test password';
+
 export interface TestApp {
   built: BuiltApp;
   app: App;
@@ -206,6 +209,8 @@ export interface TestApp {
   dataDir: string;
   /** A new client with an empty cookie jar. */
   client(locale?: string): TestClient;
+  /** A new client signed in as `email` with TEST_PASSWORD. */
+  signedIn(email: string, locale?: string): Promise<TestClient>;
   close(): Promise<void>;
 }
 
@@ -222,6 +227,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     return {
       built, app: built.app, db: database.db, database, dataDir,
       client: (locale) => new TestClient(built.app, locale),
+      async signedIn(email, locale) {
+        const c = new TestClient(built.app, locale);
+        await c.signIn(email, TEST_PASSWORD);
+        return c;
+      },
       async close() {
         await built.close();
         await database.cleanup();

@@ -2,10 +2,9 @@ import type { Database } from '../../db/database.ts';
 import type { Municipality } from '../../db/schema.ts';
 import type { CurrentUser } from '../auth/current-user.ts';
 import type { Deps } from '../http/deps.ts';
-import { createUser } from './http.ts';
+import { createUser, TEST_PASSWORD } from './http.ts';
 
-/** The password of every test person (HTTP tests sign in with it). */
-export const TEST_PASSWORD = 'petition test password';
+export { TEST_PASSWORD };
 
 /** A user with a password (for HTTP tests) and as the services see them. */
 export async function resident(db: Database, email: string, m: Municipality | null, opts: { fullName?: string; role?: 'moderator' | 'official' | 'admin'; emailVerified?: boolean } = {}) {

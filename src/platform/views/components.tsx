@@ -265,9 +265,3 @@ export function NameFields({ fixedSlug, ...p }: { errors?: FormErrors | undefine
     </>
   );
 }
-
-/** Text typed by people, as paragraphs: a blank line (`\n\n`, line endings normalised on input) starts a new one. */
-export function Paragraphs({ text }: { text: string | null | undefined }) {
-  // CR too, for text stored before input was normalised.
-  return <>{(text ?? '').split(/\r?\n(?:[ \t]*\r?\n)+/).filter((para) => para.trim()).map((para, i) => <p key={i}>{para}</p>)}</>;
-}

@@ -4,7 +4,6 @@ import { contentMessage, displayText, type DisplayText } from '../i18n/content.t
 import { localizedText, type MessageParams } from '../i18n/i18n.ts';
 import type { LocalizedText } from '../../db/schema.ts';
 import { useView } from './context.ts';
-import { Paragraphs } from './components.tsx';
 
 /** The content language of the page's municipality, which user text shown there is assumed to be in. */
 function useSource(from: string | null | undefined): string | null | undefined {
@@ -49,6 +48,12 @@ export function Name(p: { names: LocalizedText | null | undefined }) {
   const { locale } = useView();
   const shown = localizedText(p.names, locale);
   return shown.lang ? <span lang={shown.lang}>{shown.text}</span> : <>{shown.text}</>;
+}
+
+/** Text typed by people, as paragraphs: a blank line (`\n\n`, line endings normalised on input) starts a new one. */
+function Paragraphs({ text }: { text: string | null | undefined }) {
+  // CR too, for text stored before input was normalised.
+  return <>{(text ?? '').split(/\r?\n(?:[ \t]*\r?\n)+/).filter((para) => para.trim()).map((para, i) => <p key={i}>{para}</p>)}</>;
 }
 
 /** Longer user text (a petition, a description, a response) as paragraphs in one element that carries its language. */

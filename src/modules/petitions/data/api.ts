@@ -79,7 +79,7 @@ export function registerPetitionApi(app: App, deps: Deps): void {
     schema: { tags, summary: 'One petition with its response, timeline and invalidations', params: Params, response: { 200: Detail } },
   }, async (req, reply) => {
     const m = req.municipality!;
-    const p = await publicPetition(deps.db, m, req.params.number);
+    const p = await publicPetition(deps.db, m, req);
     if (!p) return notFound(deps, req, reply);
     const [signatures, events, invalidations] = await Promise.all([countSignatures(deps.db, p.id), listEvents(deps.db, p.id), listInvalidations(deps.db, p.id)]);
     const ledger = `${deps.config.baseUrl}/api/v1/${m.slug}/petitions/${p.number}/ledger`;
@@ -109,7 +109,7 @@ export function registerPetitionApi(app: App, deps: Deps): void {
       response: { 200: Type.Object({ number: Type.Integer(), status: Type.String(), signatures: Type.Integer(), sealed: Type.Integer(), threshold: Nullable(Type.Integer()) }) },
     },
   }, async (req, reply) => {
-    const p = await publicPetition(deps.db, req.municipality!, req.params.number);
+    const p = await publicPetition(deps.db, req.municipality!, req);
     if (!p) return notFound(deps, req, reply);
     const [signatures, sealed] = await Promise.all([countSignatures(deps.db, p.id), sealedTally(deps.db, p.id)]);
     reply.header('cache-control', 'public, max-age=1');

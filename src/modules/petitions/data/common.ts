@@ -2,12 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import type { Database } from '../../../db/database.ts';
 import type { Municipality } from '../../../db/schema.ts';
 import { findPetition, type PetitionRow } from '../petition.repo.ts';
-import { canSee, petitionNumber } from '../web/common.tsx';
+import { canSee, routeNumber } from '../web/common.tsx';
 
-/** A petition anyone may see (no account involved), or undefined: the open data never depends on who asks. */
-export async function publicPetition(db: Database, m: Municipality, rawNumber: string | undefined): Promise<PetitionRow | undefined> {
-  const number = petitionNumber(rawNumber);
-  const p = number ? await findPetition(db, m.id, number) : undefined;
+/** The route's petition if anyone may see it (no account involved), or undefined: the open data never depends on who asks. */
+export async function publicPetition(db: Database, m: Municipality, req: FastifyRequest): Promise<PetitionRow | undefined> {
+  const p = await findPetition(db, m.id, routeNumber(req));
   return p && canSee(null, m, p) ? p : undefined;
 }
 

@@ -51,7 +51,7 @@ export function registerPetitionExports(app: App, deps: Deps): void {
 
   app.get('/:locale/:municipality/petitions/:number/feed.atom', { schema: { hide: true } }, async (req, reply) => {
     const m = req.municipality!;
-    const p = await publicPetition(deps.db, m, (req.params as { number?: string }).number);
+    const p = await publicPetition(deps.db, m, req);
     if (!p) return notFound(deps, req, reply);
     const events = await listEvents(deps.db, p.id);
     const link = petitionUrl(deps.config.baseUrl, req, m, p.number);

@@ -69,7 +69,7 @@ export function registerLedgerRoutes(app: App, deps: Deps): void {
     schema: { ...schema('JSON'), response: { 200: { ...Type.Array(Entry), description: 'The page of entries', headers: NextLink } } },
   }, async (req, reply) => {
     const m = req.municipality!;
-    const p = await publicPetition(deps.db, m, req.params.number);
+    const p = await publicPetition(deps.db, m, req);
     if (!p) return notFound(deps, req, reply);
     const rows = await chainPage(deps, reply, m, p, 'json', req.query);
     return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() }));
@@ -79,7 +79,7 @@ export function registerLedgerRoutes(app: App, deps: Deps): void {
     schema: { ...schema('CSV'), response: { 200: { description: 'One entry a line, as ledger.json; payload as canonical JSON', headers: NextLink, content: { 'text/csv': { schema: Type.String() } } } } },
   }, async (req, reply) => {
     const m = req.municipality!;
-    const p = await publicPetition(deps.db, m, req.params.number);
+    const p = await publicPetition(deps.db, m, req);
     if (!p) return notFound(deps, req, reply);
     const rows = await chainPage(deps, reply, m, p, 'csv', req.query);
     const body = csvLine(['chain', 'seq', 'kind', 'payload', 'prev', 'hash', 'createdAt'])
@@ -89,7 +89,7 @@ export function registerLedgerRoutes(app: App, deps: Deps): void {
 
   app.get('/:locale/:municipality/petitions/:number/ledger', { schema: { hide: true, querystring: Query({ signer: Text(254) }) } }, async (req, reply) => {
     const m = req.municipality!;
-    const p = await publicPetition(deps.db, m, (req.params as { number?: string }).number);
+    const p = await publicPetition(deps.db, m, req);
     if (!p) return notFound(deps, req, reply);
     const t = req.t;
     const raw = String((req.query as { signer?: string }).signer ?? '').trim().toLowerCase();

@@ -11,7 +11,7 @@ import { Content } from '../../../platform/views/content.tsx';
 import { findPetition, type PetitionRow } from '../petition.repo.ts';
 import { listBlockedDomains, setDomainBlocked, trendingSigners } from '../signature.repo.ts';
 import { invalidateSignatures } from '../signature.service.ts';
-import { loadPetition, petitionPath } from '../web/common.tsx';
+import { loadPetition, petitionPath, routeNumber } from '../web/common.tsx';
 import { guard, staffBase, StaffNav } from './nav.tsx';
 import { countMatching } from './staff.repo.ts';
 import { parseLocalDateTime } from '../../../platform/time/working-days.ts';
@@ -70,7 +70,7 @@ export function registerAntifraudPages(app: App, deps: Deps): void {
     });
   });
 
-  const current = (req: FastifyRequest) => findPetition(deps.db, req.municipality!.id, Number((req.params as { number: string }).number)) as Promise<PetitionRow>;
+  const current = (req: FastifyRequest) => findPetition(deps.db, req.municipality!.id, routeNumber(req)) as Promise<PetitionRow>;
   formRoute(app, deps, {
     url: '/:locale/:municipality/petitions/:number/invalidate',
     // The signers page links here with its filter in the query; the same fields as the form.

@@ -13,7 +13,7 @@ import { Banner, Button, ErrorSummary, Field, Form, Select, type FormErrors, typ
 import { Content, ContentBlock } from '../../../platform/views/content.tsx';
 import { findPetition, listFiles, type PetitionRow } from '../petition.repo.ts';
 import { closePetition, publishPetition, rejectPetition, respondToPetition } from '../petition.service.ts';
-import { loadPetition, petitionPath } from '../web/common.tsx';
+import { loadPetition, petitionPath, routeNumber } from '../web/common.tsx';
 import { guard, overdue } from './nav.tsx';
 import { Query, Text } from '../../../platform/http/input.ts';
 
@@ -25,7 +25,7 @@ const ResponseSchema = Type.Object({
 });
 
 const actor = (req: FastifyRequest) => ({ id: req.user!.id, ip: req.ip });
-const current = (deps: Deps, req: FastifyRequest) => findPetition(deps.db, req.municipality!.id, Number((req.params as { number: string }).number)) as Promise<PetitionRow>;
+const current = (deps: Deps, req: FastifyRequest) => findPetition(deps.db, req.municipality!.id, routeNumber(req)) as Promise<PetitionRow>;
 const wrongState = (req: FastifyRequest, reply: FastifyReply, p: PetitionRow) =>
   redirectWithFlash(reply, petitionPath(req, p.number), { kind: 'error', message: req.t('petitions.staff.wrongState', { status: req.t(`petitions.status.${p.status}`) }) });
 

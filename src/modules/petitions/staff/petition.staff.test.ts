@@ -13,11 +13,7 @@ let author: Awaited<ReturnType<typeof resident>>;
 let moderator: Awaited<ReturnType<typeof resident>>;
 const c: Record<string, TestClient> = {};
 
-async function signedIn(email: string) {
-  const client = t.client('en');
-  await client.signIn(email, 'petition test password');
-  return client;
-}
+const signedIn = (email: string, locale?: string) => t.signedIn(email, locale);
 const rows = async (table: 'audit_log' | 'notifications' | 'petition_categories' | 'petition_blocked_domains' | 'petition_invalidations') =>
   Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 const status = async (p: PetitionRow) => (await findPetition(t.db, town.id, p.number))!.status;

@@ -23,17 +23,16 @@ export function canSee(user: CurrentUser | null, m: Municipality, p: Pick<Petiti
   }
 }
 
-/** A petition number from a URL segment, or 0 when it is not one. */
-export const petitionNumber = (raw: string | undefined) => (/^[1-9]\d{0,8}$/.test(raw ?? '') ? Number(raw) : 0);
+/** The route's `:number`: an integer already, checked and coerced by the shared path schema (SHARED_PARAMS). */
+export const routeNumber = (req: FastifyRequest): number => (req.params as { number: number }).number;
 
 /**
  * The petition named by `:number` if this user may see it; otherwise answers 404 and returns null.
  * `recent`: a row read up to a second ago will do (for writes that check the petition's state themselves).
  */
 export async function loadPetition(deps: Deps, req: FastifyRequest, reply: FastifyReply, opts: { recent?: boolean } = {}): Promise<PetitionRow | null> {
-  const number = petitionNumber((req.params as { number?: string }).number);
   const find = opts.recent ? findRecentPetition : findPetition;
-  const p = number ? await find(deps.db, req.municipality!.id, number) : undefined;
+  const p = await find(deps.db, req.municipality!.id, routeNumber(req));
   if (!p || !canSee(req.user, req.municipality!, p)) {
     await notFound(deps, req, reply);
     return null;

@@ -15,7 +15,7 @@ import { Content, ContentBlock } from '../../../platform/views/content.tsx';
 import { findPetition, listCategories, listFiles, type PetitionRow } from '../petition.repo.ts';
 import { attachToDraft, createDraft, MAX_ATTACHMENTS, submitDraft, updateDraft } from '../petition.service.ts';
 import { PetitionLevel } from './level.tsx';
-import { loadPetition, petitionPath, petitionsBase } from './common.tsx';
+import { loadPetition, petitionPath, petitionsBase, routeNumber } from './common.tsx';
 
 /** What a resident types; the same limits as the database's CHECK constraints. */
 export const DraftSchema = Type.Object({
@@ -82,7 +82,7 @@ export function registerDraftPages(app: App, deps: Deps): void {
     if (p.author_id !== req.user.id || p.status !== 'draft') return notFound(deps, req, reply);
     return undefined;
   };
-  const current = (req: FastifyRequest) => findPetition(deps.db, req.municipality!.id, Number((req.params as { number: string }).number)) as Promise<PetitionRow>;
+  const current = (req: FastifyRequest) => findPetition(deps.db, req.municipality!.id, routeNumber(req)) as Promise<PetitionRow>;
 
   formRoute(app, deps, {
     url: '/:locale/:municipality/petitions/:number/edit',

@@ -15,11 +15,7 @@ let author: Awaited<ReturnType<typeof resident>>;
 let moderator: Awaited<ReturnType<typeof resident>>;
 const clients: Record<string, TestClient> = {};
 
-async function signedIn(email: string, locale = 'en') {
-  const c = t.client(locale);
-  await c.signIn(email, 'petition test password');
-  return c;
-}
+const signedIn = (email: string, locale?: string) => t.signedIn(email, locale);
 const count = async (table: 'petitions' | 'petition_signatures') => Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
 before(async () => {

@@ -9,7 +9,7 @@ import { Query, Text } from '../../../platform/http/input.ts';
 import { findPetition, type PetitionRow } from '../petition.repo.ts';
 import { petitionSettings } from '../petition.settings.ts';
 import { countSignatures, signatureReceipt } from '../signature.service.ts';
-import { canSee, petitionNumber, petitionPath } from './common.tsx';
+import { canSee, petitionPath, routeNumber } from './common.tsx';
 
 /** What the signer can expect from here, in the petition's current state: counts, deadlines and the mail that will come. */
 function NextSteps({ req, p, count }: { req: FastifyRequest; p: PetitionRow; count: number }) {
@@ -43,8 +43,7 @@ function NextSteps({ req, p, count }: { req: FastifyRequest; p: PetitionRow; cou
 export function registerReceiptPage(app: App, deps: Deps): void {
   app.get('/:locale/:municipality/petitions/:number/receipt', { schema: { hide: true, querystring: Query({ signed: Text(40) }) } }, async (req, reply) => {
     if (!req.user) return redirectToSignIn(req, reply);
-    const number = petitionNumber((req.params as { number?: string }).number);
-    const p = number ? await findPetition(deps.db, req.municipality!.id, number) : undefined;
+    const p = await findPetition(deps.db, req.municipality!.id, routeNumber(req));
     // A co-signer whose signature sent the petition to moderation may no longer see the petition page, but
     // their receipt is theirs: it is shown to whoever signed, whatever the petition's state.
     const receipt = p ? await signatureReceipt(deps.db, p, req.user.id) : null;

@@ -13,11 +13,7 @@ let author: Awaited<ReturnType<typeof resident>>;
 let moderator: Awaited<ReturnType<typeof resident>>;
 const clients: Record<string, TestClient> = {};
 
-async function signedIn(email: string, locale = 'en') {
-  const c = t.client(locale);
-  await c.signIn(email, 'petition test password');
-  return c;
-}
+const signedIn = (email: string, locale?: string) => t.signedIn(email, locale);
 
 before(async () => {
   t = await startTestApp();
