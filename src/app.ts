@@ -22,6 +22,7 @@ import { createWorker, type Worker } from './platform/jobs/worker.ts';
 import { createMailer } from './platform/notify/mailer.ts';
 import { platformJobs } from './platform/jobs/handlers.ts';
 import { diskStorage } from './platform/files/storage.ts';
+import { identifiers } from './platform/auth/identifiers.ts';
 import { registerOps } from './platform/ops/ops.ts';
 import { registerOpenApi } from './platform/ops/openapi.ts';
 import { registerPlatformPages } from './platform/pages.ts';
@@ -72,6 +73,7 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
     dialect: handle.dialect,
     mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db, log: (line) => app.log.info(line) }),
     storage: diskStorage(`${config.dataDir}/files`),
+    identifiers: await identifiers(config, db),
   };
 
   // Every cookie is Secure when the site is served over https (session, CSRF secret, flash, sign-in flow).

@@ -33,6 +33,12 @@ export interface Config {
   securityContact: string | null;
   /** Lifetime of the shared cache of anonymous pages and counts, in ms (0: off); at most 1 s, see ARCHITECTURE.md. */
   pageCacheMs: number;
+  /**
+   * The key of the keyed hashes of national ids and document numbers (IDENTIFIER_KEY, at least 32 characters;
+   * required in production). Without it (development, tests) a key made once is kept in the database, where a
+   * stolen copy of the database would hold both; see OPERATIONS.md.
+   */
+  identifierKey: string | null;
 }
 
 export class ConfigError extends Error {
@@ -142,7 +148,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     securityContact: securityContact(env, problems),
     // Off in tests unless asked for: many write straight to the database and read the page at once.
     pageCacheMs: int(env, 'PAGE_CACHE_MS', env_ === 'test' ? 0 : 1000, problems, 0, 1000),
+    identifierKey: env.IDENTIFIER_KEY || null,
   };
+  if (config.identifierKey !== null && config.identifierKey.length < 32) problems.push('IDENTIFIER_KEY must be at least 32 characters long');
+  if (env_ === 'production' && !config.identifierKey) problems.push('IDENTIFIER_KEY is required when NODE_ENV=production (it keys the hashes of national ids and document numbers)');
   if (env_ === 'production' && !env.BASE_URL) problems.push('BASE_URL is required when NODE_ENV=production');
   // The outbox holds password-reset links: a public one handed any account to any visitor. Say so rather than ignore it.
   if (env.PUBLIC_OUTBOX !== undefined && !['', '0', 'false', 'no', 'off'].includes(env.PUBLIC_OUTBOX.toLowerCase())) {

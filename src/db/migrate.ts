@@ -14,6 +14,7 @@ import * as signatureKeys from './migrations/2026_12_02_0011_signature_keys.ts';
 import * as attemptBackoff from './migrations/2026_12_02_0012_attempt_backoff.ts';
 import * as idempotencyKeys from './migrations/2026_12_02_0013_idempotency_keys.ts';
 import * as residentsContactGuests from './migrations/2026_12_02_0015_residents_contact_guests.ts';
+import * as residence from './migrations/2026_12_02_0016_residence.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0012_attempt_backoff': attemptBackoff,
   '2026_12_02_0013_idempotency_keys': idempotencyKeys,
   '2026_12_02_0015_residents_contact_guests': residentsContactGuests,
+  '2026_12_02_0016_residence': residence,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

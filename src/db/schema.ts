@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, RawBuilder, Selectable, Updateable } from 'kysely';
 import type { ReportTables } from './schema.reports.ts';
+import type { DocumentType, ResidenceTables, ResidentMethod, ResidentWay } from '../platform/residence/residence.tables.ts';
 
 /** A text stored per locale: `{ "uk": "Жовква", "en": "Zhovkva" }`. */
 export type LocalizedText = Partial<Record<string, string>>;
@@ -34,6 +35,8 @@ export interface MunicipalityTable {
   contact_email: ColumnType<string | null, string | null | undefined, string | null>;
   contact_phone: ColumnType<string | null, string | null | undefined, string | null>;
   contact_address: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Ways offered to become a confirmed resident (migration 0016). */
+  resident_ways: JsonDefault<ResidentWay[]>;
   created_at: CreatedAt;
 }
 
@@ -81,7 +84,7 @@ export interface UserTable {
   created_at: CreatedAt;
 }
 
-export type MunicipalRole = 'moderator' | 'official' | 'admin';
+export type MunicipalRole = 'moderator' | 'official' | 'admin' | 'registrar';
 
 export interface MembershipTable {
   municipality_id: number;
@@ -99,14 +102,20 @@ export interface OfficialDepartmentTable {
 export interface ResidentVerificationTable {
   municipality_id: number;
   user_id: number;
-  method: 'official' | 'census';
+  method: ResidentMethod;
   verified_by: number | null;
+  document_type: ColumnType<DocumentType | null, DocumentType | null | undefined, DocumentType | null>;
+  /** A keyed hash of the document's number (platform/auth/identifiers.ts), never the number. */
+  document_hash: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
 export interface CensusEntryTable {
   municipality_id: number;
+  /** An e-mail address (lower-cased), or for `document` a keyed hash of a document number. */
   identifier: string;
+  kind: ColumnType<'email' | 'document', 'email' | 'document' | undefined, 'email' | 'document'>;
+  address: ColumnType<string | null, string | null | undefined, string | null>;
   uploaded_by: number | null;
   created_at: CreatedAt;
 }
@@ -352,7 +361,7 @@ export interface PetitionBlockedDomainTable {
 }
 
 /** Every table; module tables that would make this file too long live in schema.<module>.ts. */
-export interface DB extends ReportTables {
+export interface DB extends ReportTables, ResidenceTables {
   association: AssociationTable;
   municipalities: MunicipalityTable;
   departments: DepartmentTable;

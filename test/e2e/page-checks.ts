@@ -1,6 +1,6 @@
 /**
  * What the journeys check on every page they reach: axe-core (WCAG 2.2 A/AA) at a desktop's width and
- * at 320 px, heading order, no sideways scrolling at 320 px; and the page's HTML is kept for the Nu
+ * at 320 px, heading order, no sideways scrolling at 375 px and 320 px; and the page's HTML is kept for the Nu
  * HTML Checker, which `htmlCheckTest()` runs once over all of them at the end of the journey file.
  */
 import assert from 'node:assert/strict';
@@ -12,6 +12,8 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22
 /** Each page is checked at a desktop's width and at the narrowest phone WCAG 1.4.10 (Reflow) names. */
 export const DESKTOP = { width: 1280, height: 720 };
 export const PHONE = { width: 320, height: 640 };
+/** The most common phone width: layouts break between the two as well (a fixed-width element, a min-width). */
+export const COMMON_PHONE = { width: 375, height: 667 };
 
 interface AxeNode { target: unknown[]; html: string; failureSummary?: string }
 interface AxeViolation { id: string; impact: string | null; help: string; helpUrl: string; nodes: AxeNode[] }
@@ -121,7 +123,7 @@ async function sidewaysScroll(page: Page): Promise<{ scrollWidth: number; client
 /**
  * Fails the test, with a readable report, when the page breaks a rule the journeys hold every page to:
  * axe-core's WCAG 2.2 A/AA rules (target size included) at a desktop's width and again at 320 px,
- * headings that skip a level, and a document that scrolls sideways at 320 px.
+ * headings that skip a level, and a document that scrolls sideways at 375 px or 320 px.
  */
 export async function checkA11y(page: Page): Promise<void> {
   const url = page.url();
@@ -130,11 +132,13 @@ export async function checkA11y(page: Page): Promise<void> {
   if (desktop.length) assert.fail(formatViolations(`${url} at ${original.width} px`, desktop));
   const skipped = await skippedHeadings(page);
   assert.deepEqual(skipped, [], `${url}: headings skip a level`);
-  await page.setViewportSize(PHONE);
   try {
-    const scroll = await sidewaysScroll(page);
-    assert.ok(scroll.scrollWidth <= scroll.clientWidth,
-      `${url} scrolls sideways at ${PHONE.width} px: scrollWidth ${scroll.scrollWidth} > clientWidth ${scroll.clientWidth}; sticking out: ${scroll.culprits.join(', ')}`);
+    for (const size of [COMMON_PHONE, PHONE]) {
+      await page.setViewportSize(size);
+      const scroll = await sidewaysScroll(page);
+      assert.ok(scroll.scrollWidth <= scroll.clientWidth,
+        `${url} scrolls sideways at ${size.width} px: scrollWidth ${scroll.scrollWidth} > clientWidth ${scroll.clientWidth}; sticking out: ${scroll.culprits.join(', ')}`);
+    }
     const phone = await axeViolations(page);
     if (phone.length) assert.fail(formatViolations(`${url} at ${PHONE.width} px`, phone));
   } finally {

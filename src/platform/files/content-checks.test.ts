@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { TEST_IDENTIFIERS } from '../testing/people.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,7 +40,7 @@ describe(`what uploads are, by content (${process.env.TEST_DB ?? 'pglite'})`, ()
   before(async () => {
     t = await createTestDatabase();
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-checks-'));
-    deps = { config: { uploadMaxBytes: 1024 * 1024 } as Config, db: t.db, dialect: t.dialect, mailer: undefined as never, storage: diskStorage(root) };
+    deps = { config: { uploadMaxBytes: 1024 * 1024 } as Config, db: t.db, dialect: t.dialect, mailer: undefined as never, storage: diskStorage(root), identifiers: TEST_IDENTIFIERS };
   });
   after(async () => {
     await t?.cleanup();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { TEST_IDENTIFIERS } from '../testing/people.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,7 +46,7 @@ describe(`uploads (${process.env.TEST_DB ?? 'pglite'})`, () => {
   before(async () => {
     t = await createTestDatabase();
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-files-'));
-    deps = { config: { uploadMaxBytes: MAX } as Config, db: t.db, dialect: t.dialect, mailer: undefined as never, storage: diskStorage(root) };
+    deps = { config: { uploadMaxBytes: MAX } as Config, db: t.db, dialect: t.dialect, mailer: undefined as never, storage: diskStorage(root), identifiers: TEST_IDENTIFIERS };
     ({ id: municipalityId } = await t.db.insertInto('municipalities').values({
       slug: 'zhovkva', names: JSON.stringify({ uk: 'Жовква' }), official_code: 'UA1', center_lat: 50, center_lng: 24, default_locale: 'uk', currency: 'UAH',
     }).returning('id').executeTakeFirstOrThrow());

@@ -1,3 +1,4 @@
+import type { Identifiers } from '../auth/identifiers.ts';
 import type { FastifyInstance, FastifyBaseLogger, RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config.ts';
@@ -15,4 +16,6 @@ export interface Deps {
   dialect: 'pglite' | 'postgres';
   mailer: Mailer;
   storage: FileStorage;
+  /** Keyed hashes of national ids and document numbers. */
+  identifiers: Identifiers;
 }

@@ -2,6 +2,7 @@ import type { Database } from '../../db/database.ts';
 import type { Municipality } from '../../db/schema.ts';
 import type { CurrentUser } from '../auth/current-user.ts';
 import type { Deps } from '../http/deps.ts';
+import { identifiers } from '../auth/identifiers.ts';
 import { createUser, TEST_PASSWORD } from './http.ts';
 
 export { TEST_PASSWORD };
@@ -22,6 +23,9 @@ export async function resident(db: Database, email: string, m: Municipality | nu
   return { ...u, current };
 }
 
+/** A keyed hasher with a fixed test key, for services that hash identifiers. */
+export const TEST_IDENTIFIERS = await identifiers({ identifierKey: 'a test key that is long enough for the rule' } as Deps['config'], null as never);
+
 /** The services only use `db`; the rest of Deps is not touched by them. */
-export const serviceDeps = (db: Database): Deps => ({ db, dialect: 'pglite', config: { baseUrl: 'http://localhost' } as Deps['config'], mailer: null as never, storage: null as never });
+export const serviceDeps = (db: Database): Deps => ({ db, dialect: 'pglite', config: { baseUrl: 'http://localhost' } as Deps['config'], mailer: null as never, storage: null as never, identifiers: TEST_IDENTIFIERS });
 
