@@ -30,7 +30,7 @@ describe('loadConfig', () => {
     assert.equal(c.trustProxy, false);
     assert.equal(c.logLevel, 'info');
     assert.equal(c.uploadMaxBytes, 10 * 1024 * 1024);
-    assert.deepEqual(c.oidcProviders, []);
+    assert.deepEqual(c.identityProviders, []);
     assert.match(c.tileUrl, /^https:\/\/.*\{z\}\/\{x\}\/\{y\}/);
   });
 
@@ -57,10 +57,12 @@ describe('loadConfig', () => {
     assert.equal(c.logLevel, 'silent', 'tests are quiet');
   });
 
-  test('production needs a BASE_URL', () => {
-    const c = loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://h.example.org' });
+  test('production needs a BASE_URL and an IDENTIFIER_KEY of 32 characters or more', () => {
+    const c = loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://h.example.org', IDENTIFIER_KEY: 'k'.repeat(32) });
     assert.equal(c.env, 'production');
-    assert.deepEqual(problemsOf({ NODE_ENV: 'production' }), ['BASE_URL is required when NODE_ENV=production']);
+    assert.deepEqual(problemsOf({ NODE_ENV: 'production', IDENTIFIER_KEY: 'k'.repeat(32) }), ['BASE_URL is required when NODE_ENV=production']);
+    assert.deepEqual(problemsOf({ NODE_ENV: 'production', BASE_URL: 'https://h.example.org' }), ['IDENTIFIER_KEY is required when NODE_ENV=production (it keys the hashes of national ids and document numbers)']);
+    assert.deepEqual(problemsOf({ IDENTIFIER_KEY: 'short' }), ['IDENTIFIER_KEY must be at least 32 characters long']);
   });
 
   test('the outbox cannot be made public any more: PUBLIC_OUTBOX is refused, not ignored', () => {
@@ -72,14 +74,17 @@ describe('loadConfig', () => {
     assert.doesNotThrow(() => loadConfig({ PUBLIC_OUTBOX: 'false' }), 'asking for what is now the rule is harmless');
   });
 
-  test('identity providers from JSON get the default residence claim', () => {
+  test('identity providers from IDENTITY_PROVIDERS and the older OIDC_PROVIDERS (each an OpenID Connect provider)', () => {
     const c = loadConfig({
       OIDC_PROVIDERS: JSON.stringify([
         { id: 'diia', name: 'Дія', issuer: 'https://id.example.org', clientId: 'c', clientSecret: 's' },
         { id: 'eid-rs', name: 'eID', issuer: 'https://eid.example.rs', clientId: 'c2', clientSecret: 's2', residenceClaim: 'mb' },
       ]),
+      IDENTITY_PROVIDERS: JSON.stringify([{ id: 'pl', name: 'login.gov.pl', type: 'saml', entryPoint: 'https://idp.example.pl' }]),
     });
-    assert.deepEqual(c.oidcProviders.map((p) => [p.id, p.residenceClaim]), [['diia', 'residence_code'], ['eid-rs', 'mb']]);
+    assert.deepEqual(c.identityProviders.map((p) => [p.id, p.type]), [['pl', 'saml'], ['diia', 'oidc'], ['eid-rs', 'oidc']]);
+    assert.throws(() => loadConfig({ IDENTITY_PROVIDERS: '[{"id":"x","name":"X","type":"oidc"}]', OIDC_PROVIDERS: '[{"id":"x","name":"X"}]' }), /"x" is used twice/);
+    assert.throws(() => loadConfig({ IDENTITY_PROVIDERS: '[{"id":"x","name":"X","type":"oidc","demo":true}]', NODE_ENV: 'production', BASE_URL: 'https://h.example', IDENTIFIER_KEY: 'k'.repeat(32) }), /demo identity providers are refused/);
   });
 
   test('several bad values at once give one ConfigError listing every problem', () => {
@@ -97,10 +102,8 @@ describe('loadConfig', () => {
       /^SMTP_URL is not a valid URL/,
       /^OIDC_PROVIDERS\[0\]\.id is required/,
       /^OIDC_PROVIDERS\[0\]\.name is required/,
-      /^OIDC_PROVIDERS\[0\]\.issuer is required/,
-      /^OIDC_PROVIDERS\[0\]\.clientId is required/,
-      /^OIDC_PROVIDERS\[0\]\.clientSecret is required/,
       /^BASE_URL is required when NODE_ENV=production/,
+      /^IDENTIFIER_KEY is required when NODE_ENV=production/,
     ];
     assert.equal(problems.length, expected.length, problems.join('\n'));
     for (const re of expected) assert.ok(problems.some((p) => re.test(p)), `${re} in:\n${problems.join('\n')}`);
@@ -116,7 +119,7 @@ describe('loadConfig', () => {
     }
     assert.ok(problemsOf({ OIDC_PROVIDERS: 'not json' }).some((p) => p.startsWith('OIDC_PROVIDERS must be a JSON array')));
     assert.ok(problemsOf({ OIDC_PROVIDERS: '[{"id":"Bank ID","name":"n","issuer":"i","clientId":"c","clientSecret":"s"}]' })
-      .some((p) => p === 'OIDC_PROVIDERS[0].id may hold only a-z, 0-9 and -'));
+      .some((p) => p === 'OIDC_PROVIDERS[0].id may hold only a-z, 0-9 and - (at most 40)'));
   });
 
   test('SECURITY_CONTACT: an address becomes mailto:, mailto: and https: URIs stay, anything else is refused', () => {

@@ -1,14 +1,17 @@
 import path from 'node:path';
 
-/** One OpenID Connect identity provider (BankID, Diia, an eID gateway). */
-export interface OidcProviderConfig {
+/**
+ * One identity provider as configured (IDENTITY_PROVIDERS): its id (in URLs), the name residents see, its
+ * dialect (`type`: `oidc`, `id-gov-ua`, `saml`) and that dialect's own settings, which the dialect checks
+ * when the app is built (platform/auth/identity/dialects.ts).
+ */
+export interface IdentityProviderConfig {
   id: string;
   name: string;
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-  /** Claim holding the official code (KOATUU/KATOTTH, matični broj, TERYT) of the residence. */
-  residenceClaim: string;
+  type: string;
+  /** Marked "(demo)" wherever shown; `npm run demo` starts these, production refuses them. */
+  demo?: boolean;
+  [setting: string]: unknown;
 }
 
 export interface Config {
@@ -27,7 +30,7 @@ export interface Config {
   /** Shown on every map, as the tile server's licence requires. */
   tileAttribution: string;
   uploadMaxBytes: number;
-  oidcProviders: OidcProviderConfig[];
+  identityProviders: IdentityProviderConfig[];
   rateLimits: boolean;
   /** Where to report a vulnerability (a mailto: or https: URI), published in /.well-known/security.txt. */
   securityContact: string | null;
@@ -81,23 +84,34 @@ function url(env: Env, name: string, protocols: string[], problems: string[]): s
   return raw;
 }
 
-function oidc(env: Env, problems: string[]): OidcProviderConfig[] {
-  const raw = env.OIDC_PROVIDERS;
-  if (!raw) return [];
-  try {
-    const list = JSON.parse(raw) as Partial<OidcProviderConfig>[];
-    if (!Array.isArray(list)) throw new Error('not an array');
-    return list.map((p, i) => {
-      for (const key of ['id', 'name', 'issuer', 'clientId', 'clientSecret'] as const) {
-        if (typeof p[key] !== 'string' || !p[key]) problems.push(`OIDC_PROVIDERS[${i}].${key} is required`);
-      }
-      if (p.id && !/^[a-z0-9-]+$/.test(p.id)) problems.push(`OIDC_PROVIDERS[${i}].id may hold only a-z, 0-9 and -`);
-      return { residenceClaim: 'residence_code', ...p } as OidcProviderConfig;
-    });
-  } catch (e) {
-    problems.push(`OIDC_PROVIDERS must be a JSON array of {id,name,issuer,clientId,clientSecret} (${(e as Error).message})`);
-    return [];
-  }
+/**
+ * IDENTITY_PROVIDERS: a JSON array of {id, name, type, …the dialect's settings}. OIDC_PROVIDERS, the older
+ * setting, is still read: each of its entries is an OpenID Connect provider (`type` "oidc").
+ */
+function identityProviders(env: Env, problems: string[]): IdentityProviderConfig[] {
+  const read = (name: 'IDENTITY_PROVIDERS' | 'OIDC_PROVIDERS', type?: string): IdentityProviderConfig[] => {
+    const raw = env[name];
+    if (!raw) return [];
+    try {
+      const list = JSON.parse(raw) as Partial<IdentityProviderConfig>[];
+      if (!Array.isArray(list)) throw new Error('not an array');
+      return list.map((entry, i) => {
+        const p = { ...(type ? { type } : {}), ...entry };
+        for (const key of ['id', 'name', 'type'] as const) {
+          if (typeof p[key] !== 'string' || !p[key]) problems.push(`${name}[${i}].${key} is required`);
+        }
+        if (typeof p.id === 'string' && !/^[a-z0-9-]{1,40}$/.test(p.id)) problems.push(`${name}[${i}].id may hold only a-z, 0-9 and - (at most 40)`);
+        return p as IdentityProviderConfig;
+      });
+    } catch (e) {
+      problems.push(`${name} must be a JSON array of {id,name,type,…} (${(e as Error).message})`);
+      return [];
+    }
+  };
+  const all = [...read('IDENTITY_PROVIDERS'), ...read('OIDC_PROVIDERS', 'oidc')];
+  const ids = all.map((p) => p.id);
+  for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) problems.push(`identity provider id "${id}" is used twice`);
+  return all;
 }
 
 /** A security contact as RFC 9116 wants it: an https: or mailto: URI; a bare e-mail address becomes mailto:. */
@@ -143,7 +157,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     tileUrl: env.TILE_URL || 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
     tileAttribution: env.TILE_ATTRIBUTION || '© OpenStreetMap contributors',
     uploadMaxBytes: int(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, problems, 1024),
-    oidcProviders: oidc(env, problems),
+    identityProviders: identityProviders(env, problems),
     rateLimits: bool(env, 'RATE_LIMITS', true, problems),
     securityContact: securityContact(env, problems),
     // Off in tests unless asked for: many write straight to the database and read the page at once.
@@ -157,6 +171,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (env.PUBLIC_OUTBOX !== undefined && !['', '0', 'false', 'no', 'off'].includes(env.PUBLIC_OUTBOX.toLowerCase())) {
     problems.push('PUBLIC_OUTBOX is no longer supported: the development outbox is shown only to signed-in platform administrators (and mail is printed on the console)');
   }
+  if (env_ === 'production' && config.identityProviders.some((p) => p.demo)) problems.push('demo identity providers are refused when NODE_ENV=production');
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
 }

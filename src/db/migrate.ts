@@ -15,6 +15,7 @@ import * as attemptBackoff from './migrations/2026_12_02_0012_attempt_backoff.ts
 import * as idempotencyKeys from './migrations/2026_12_02_0013_idempotency_keys.ts';
 import * as residentsContactGuests from './migrations/2026_12_02_0015_residents_contact_guests.ts';
 import * as residence from './migrations/2026_12_02_0016_residence.ts';
+import * as nationalIds from './migrations/2026_12_02_0019_national_ids.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0013_idempotency_keys': idempotencyKeys,
   '2026_12_02_0015_residents_contact_guests': residentsContactGuests,
   '2026_12_02_0016_residence': residence,
+  '2026_12_02_0019_national_ids': nationalIds,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

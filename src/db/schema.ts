@@ -79,6 +79,8 @@ export interface UserTable {
   identity_provider: string | null;
   identity_subject: string | null;
   residence_municipality_id: number | null;
+  /** Keyed hash of the national id a national identity provider vouched for (migration 0019). */
+  national_id_hash: ColumnType<string | null, string | null | undefined, string | null>;
   platform_role: PlatformRole | null;
   deleted_at: Timestamp | null;
   created_at: CreatedAt;

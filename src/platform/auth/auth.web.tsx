@@ -10,7 +10,7 @@ import { attempt, REGISTER, RESET, SIGN_IN } from './attempts.ts';
 import { RegisterSchema, ResetRequestSchema, ResetSchema, SignInSchema } from './auth.schemas.ts';
 import { register, requestPasswordReset, resetPassword, sendVerificationMail, signIn, verifyEmail } from './auth.service.ts';
 import { tokenIsLive } from './auth.repo.ts';
-import { OidcButtons } from './oidc.web.tsx';
+import { IdentityButtons } from './identity/buttons.tsx';
 import { SignInContext } from './sign-in-reasons.tsx';
 import { createSession, destroySession, SESSION_COOKIE, SESSION_DAYS } from './sessions.ts';
 import { Query, SingleLine, Text } from '../http/input.ts';
@@ -54,7 +54,7 @@ export function registerAuthPages(app: App, deps: Deps): void {
           <Field name="password" type="password" label={req.t('field.password')} hint={req.t('auth.register.passwordHint')} autocomplete="new-password" required errors={errors} values={values} />
           <Button>{req.t('auth.register.submit')}</Button>
         </Form>
-        <OidcButtons />
+        <IdentityButtons />
         <p>{req.t('auth.register.haveAccount')} <a href={`/${req.locale}/account/sign-in`}>{req.t('auth.signIn.title')}</a></p>
       </>
     ),
@@ -100,7 +100,7 @@ export function registerAuthPages(app: App, deps: Deps): void {
           <Button>{req.t('auth.signIn.submit')}</Button>
         </Form>
         <p><a href={`/${req.locale}/account/reset`}>{req.t('auth.signIn.forgot')}</a></p>
-        <OidcButtons />
+        <IdentityButtons />
         <p>{req.t('auth.signIn.noAccount')} <a href={`/${req.locale}/account/register`}>{req.t('auth.register.title')}</a></p>
       </>
     ),

@@ -1,3 +1,4 @@
+import { providerName } from '../auth/identity/finish.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
@@ -66,7 +67,7 @@ export async function viewContext(deps: Deps, req: FastifyRequest, reply: Fastif
     },
     flash: flash === undefined ? takeFlash(req, reply) : flash,
     unreadNotifications: req.user ? await unreadCount(deps.db, req.user.id) : 0,
-    oidcProviders: deps.config.oidcProviders.map((p) => ({ id: p.id, name: p.name })),
+    identityProviders: deps.config.identityProviders.map((p) => ({ id: p.id, name: providerName(p, req.locale) })),
     shownLabels: new Map(),
   };
 }
@@ -105,7 +106,7 @@ export async function render(
  */
 export function renderFragment(req: FastifyRequest, reply: FastifyReply, body: ComponentChildren, cacheSeconds: number | null): FastifyReply {
   const ctx: ViewContext = {
-    ...requestBasics(req), baseUrl: '', user: null, associationName: '', nav: [], csrfToken: '', flash: null, unreadNotifications: 0, oidcProviders: [],
+    ...requestBasics(req), baseUrl: '', user: null, associationName: '', nav: [], csrfToken: '', flash: null, unreadNotifications: 0, identityProviders: [],
     shownLabels: new Map(),
   };
   return reply

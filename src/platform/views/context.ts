@@ -33,7 +33,8 @@ export interface ViewContext {
   flash: Flash | null;
   unreadNotifications: number;
   assets: { css: string; js: string };
-  oidcProviders: { id: string; name: string }[];
+  /** The identity providers residents may sign in with (names as shown: a demo one says so). */
+  identityProviders: { id: string; name: string }[];
   /** The label each form field on the page shows, by field name: error messages name fields by it. */
   shownLabels: Map<string, string>;
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { verificationLevel, VERIFICATION_LEVELS, type VerificationLevel } from '../auth/current-user.ts';
+import { identitySignInHref } from '../auth/identity/dialects.ts';
 import { ButtonLink } from './components.tsx';
 import { useView, type ViewContext } from './context.ts';
 
@@ -18,9 +19,9 @@ export interface ResidentWay {
 const residentWays: ResidentWay[] = [
   {
     id: 'identity',
-    render: ({ t, oidcProviders, municipalityName }, req) => oidcProviders.length === 0 ? null : (
+    render: ({ t, identityProviders, municipalityName }, req) => identityProviders.length === 0 ? null : (
       <>{t('platform.level.way.identity', { municipality: municipalityName })}
-        <ul>{oidcProviders.map((p) => <li key={p.id}><a href={`/${req.locale}/auth/oidc/${p.id}?next=${encodeURIComponent(req.url)}`}>{t('platform.level.identityWith', { provider: p.name })}</a></li>)}</ul>
+        <ul>{identityProviders.map((p) => <li key={p.id}><a href={identitySignInHref(req.locale, p.id, req.url)}>{t('platform.level.identityWith', { provider: p.name })}</a></li>)}</ul>
       </>
     ),
   },
@@ -51,7 +52,7 @@ export function MunicipalityContact() {
  */
 export function LevelSteps({ req, required }: { req: FastifyRequest; required: string }) {
   const view = useView();
-  const { t, oidcProviders, municipalityName } = view;
+  const { t, identityProviders, municipalityName } = view;
   const next = encodeURIComponent(req.url);
   const have = verificationLevel(req.user, req.municipality!.id);
   const rank = (l: VerificationLevel | null) => (l ? VERIFICATION_LEVELS.indexOf(l) : -1);
@@ -66,8 +67,8 @@ export function LevelSteps({ req, required }: { req: FastifyRequest; required: s
     if (need === rank('identity') && !req.user.identityVerified) {
       steps.push(
         <li key="identity">{t('platform.level.identity')}
-          {oidcProviders.length > 0
-            ? <ul>{oidcProviders.map((p) => <li key={p.id}><a href={`/${req.locale}/auth/oidc/${p.id}?next=${next}`}>{t('platform.level.identityWith', { provider: p.name })}</a></li>)}</ul>
+          {identityProviders.length > 0
+            ? <ul>{identityProviders.map((p) => <li key={p.id}><a href={identitySignInHref(req.locale, p.id, req.url)}>{t('platform.level.identityWith', { provider: p.name })}</a></li>)}</ul>
             : <> {t('platform.level.identityNone')} <MunicipalityContact /></>}
         </li>,
       );

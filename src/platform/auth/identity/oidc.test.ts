@@ -5,11 +5,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { buildApp, type BuiltApp } from '../../app.ts';
-import { loadConfig } from '../../config.ts';
-import { createSession, SESSION_COOKIE } from './sessions.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
-import { reservePort } from '../testing/ports.ts';
+import { buildApp, type BuiltApp } from '../../../app.ts';
+import { loadConfig } from '../../../config.ts';
+import { createSession, SESSION_COOKIE } from '../sessions.ts';
+import { createTestDatabase, type TestDatabase } from '../../testing/db.ts';
+import { reservePort } from '../../testing/ports.ts';
 
 // oidc-provider ships no types (and @types/oidc-provider is not a dependency): the test types the slice it uses.
 interface OidcProvider { callback(): http.RequestListener }

@@ -1,0 +1,19 @@
+import { useView } from '../../views/context.ts';
+import { identitySignInHref } from './dialects.ts';
+
+/** "Sign in with Diia / login.gov.pl / eID.gov.rs" buttons for each configured identity provider. */
+export function IdentityButtons() {
+  const { identityProviders, t, locale } = useView();
+  if (!identityProviders.length) return null;
+  return (
+    <section class="stack" aria-labelledby="identity-title">
+      <h2 id="identity-title">{t('auth.identity.title')}</h2>
+      <p>{t('auth.identity.lead')}</p>
+      <ul class="actions">
+        {identityProviders.map((p) => (
+          <li key={p.id}><a class="button button--secondary" href={identitySignInHref(locale, p.id)}>{t('auth.identity.with', { provider: p.name })}</a></li>
+        ))}
+      </ul>
+    </section>
+  );
+}
