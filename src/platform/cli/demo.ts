@@ -1,3 +1,5 @@
+import { startDemoProviders } from '../auth/identity/demo.ts';
+import '../auth/identity/demo-providers.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { findUserByEmail, insertUser } from '../auth/auth.repo.ts';
@@ -83,6 +85,11 @@ export async function runDemo(serve: (opts: ServeOptions) => Promise<void>): Pro
     fs.rmSync(path.join(env.DATA_DIR, 'db'), { recursive: true, force: true });
   }
   let accounts: DemoAccount[] = [];
+  // Demo identity providers of every dialect, on local ports, clearly labelled; production refuses them.
+  const appBaseUrl = (env.BASE_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/$/, '');
+  const providers = await startDemoProviders(appBaseUrl);
+  const configured = env.IDENTITY_PROVIDERS ? JSON.parse(env.IDENTITY_PROVIDERS) as unknown[] : [];
+  env.IDENTITY_PROVIDERS = JSON.stringify([...configured, ...providers.map((p) => p.provider)]);
   await serve({
     web: true,
     worker: true,
@@ -97,6 +104,7 @@ export async function runDemo(serve: (opts: ServeOptions) => Promise<void>): Pro
       // The outbox holds every reset link, so it is shown only to a signed-in platform administrator.
       console.log(`\n  E-mails sent by the platform are printed here and appear at ${baseUrl}/en/dev/outbox`);
       console.log(`  once you are signed in as ${DEMO_ADMIN_EMAIL} (the platform administrator).\n`);
+      if (providers.length) console.log(`  Demo identity providers (sign in as a demo resident): ${providers.map((p) => p.provider.name).join(', ')}\n`);
     },
   });
 }

@@ -1,0 +1,2 @@
+// Every dialect's demo providers, started by `npm run demo` (never by `npm start`): each import registers its own.
+export {};
