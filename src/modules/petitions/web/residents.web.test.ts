@@ -88,7 +88,7 @@ test('the sign button is only for those who can sign; the others are told what t
   }
   for (const c of [clients.unconfirmed!, clients.outsider!]) {
     const page = (await c.get(path)).body;
-    assert.match(page, /Ask Zhovkva to confirm your residence/);
+    assert.match(page, /bring your passport or ID card to the service centre of Zhovkva/);
     assert.match(page, /<a href="mailto:office@zhovkva.example">office@zhovkva.example<\/a>/);
     assert.match(page, /<a href="tel:\+380322520000">\+380 32 252 00 00<\/a>/);
   }
