@@ -173,6 +173,21 @@ describe('requests', () => {
     assert.equal((await requestOf('asker2@example.org'))!.status, 'withdrawn');
   });
 
+  test('a double submit of a request with a scan makes one request and keeps one file', async () => {
+    await resident(t.db, 'twice@example.org', null);
+    const twice = await t.signedIn('twice@example.org', 'en');
+    const page = `/en/${a.slug}/residence/request`;
+    const html = (await twice.get(page)).body;
+    const once = new RegExp(`name="${ONCE_FIELD}" value="([^"]+)"`).exec(html)![1]!;
+    const form = multipartForm({ _csrf: await twice.csrf(page), [ONCE_FIELD]: once, address: 'Twice Street 2' }, { field: 'scan', name: 'scan.pdf', data: tinyPdf() });
+    const files = storedFiles(t.dataDir);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => twice.request('POST', page, form)));
+    assert.deepEqual([...new Set(answers.map((r) => r.statusCode))], [303]);
+    assert.equal((await t.db.selectFrom('residence_requests').innerJoin('users', 'users.id', 'residence_requests.user_id').select('residence_requests.id')
+      .where('users.email', '=', 'twice@example.org').execute()).length, 1);
+    assert.equal(storedFiles(t.dataDir), files + 1);
+  });
+
   test('an unconfirmed e-mail cannot ask; a guest is sent to sign in', async () => {
     const r = await sendRequest(c.unconfirmed!, { address: 'Main Street 9' });
     assert.equal(r.statusCode, 400);
