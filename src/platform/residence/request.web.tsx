@@ -38,13 +38,14 @@ export function registerRequestPages(app: App, deps: Deps): void {
   const show = async (req: FastifyRequest, reply: FastifyReply, errors: FormErrors, values: FormValues, status = 200) => {
     const t = req.t;
     const m = req.municipality!;
-    const next = nextOf(req, values.next);
+    const last = await latestRequestOf(deps.db, m.id, req.user!.id);
+    // Back to what they were doing: the page they came from, or the one their last request came from.
+    const next = nextOf(req, values.next ?? last?.next_path);
     const back = <p><ButtonLink variant="secondary" href={next}>{t('residence.request.back')}</ButtonLink></p>;
     const page = (body: preact.ComponentChildren) => render(deps, req, reply, { title: t('residence.request.title'), status, body: <><h1>{t('residence.request.title')}</h1>{body}</> });
     if (await isConfirmedResident(deps.db, m.id, req.user!.id)) {
       return page(<><Banner kind="success">{t('residence.request.confirmed', { municipality: localized(m.names, req.locale) })}</Banner>{back}</>);
     }
-    const last = await latestRequestOf(deps.db, m.id, req.user!.id);
     if (last?.status === 'pending') {
       return page(
         <>
@@ -66,7 +67,7 @@ export function registerRequestPages(app: App, deps: Deps): void {
         <p>{t('residence.request.lead', { municipality: localized(m.names, req.locale), days: REQUEST_WORKING_DAYS })}</p>
         <Form action={pathOf(req)} multipart once>
           <input type="hidden" name="next" value={next} />
-          <Field name="address" label={t('residence.field.address')} hint={t('residence.request.addressHint')} required autocomplete="street-address" maxLength={300} errors={errors} values={values} />
+          <Field name="address" label={t('residence.field.address')} hint={t('residence.request.addressHint')} required maxLength={300} errors={errors} values={values} />
           <FileField name="scan" label={t('residence.field.scan')} hint={t('residence.request.scanHint')} errors={errors} accept="image/png,image/jpeg,image/webp,application/pdf" />
           <Button>{t('residence.request.submit')}</Button>
         </Form>
