@@ -3,6 +3,7 @@ import { registerHomePages } from './tenancy/home.web.tsx';
 import { registerSetupPage } from './tenancy/setup.web.tsx';
 import { registerAdminPages } from './tenancy/admin.web.tsx';
 import { registerStaffPages } from './tenancy/staff.web.tsx';
+import { registerResidencePages } from './residence/residence.web.tsx';
 import { registerDistrictPages } from './tenancy/districts.web.tsx';
 import { registerModuleSettingsPages } from './tenancy/module-settings.web.tsx';
 import { registerNotificationPages } from './notify/notify.web.tsx';
@@ -14,6 +15,7 @@ export async function registerPlatformPages(app: App, deps: Deps): Promise<void>
   registerSetupPage(app, deps);
   registerAdminPages(app, deps);
   registerStaffPages(app, deps);
+  registerResidencePages(app, deps);
   registerDistrictPages(app, deps);
   registerModuleSettingsPages(app, deps);
   registerNotificationPages(app, deps);

@@ -11,7 +11,7 @@ export interface DemoMunicipality {
   currency: 'UAH' | 'RSD' | 'PLN' | 'EUR';
   timeZone: 'Europe/Kyiv' | 'Europe/Belgrade' | 'Europe/Warsaw';
   departments: { slug: string; names: LocalizedText; email: string }[];
-  people: { role: 'admin' | 'official' | 'moderator'; name: string; department?: string }[];
+  people: { role: 'admin' | 'official' | 'moderator' | 'registrar'; name: string; department?: string }[];
   residents: string[];
 }
 
@@ -48,6 +48,7 @@ export const DEMO_MUNICIPALITIES: DemoMunicipality[] = [
       { role: 'official', name: 'Тарас Коваль', department: 'communal' },
       { role: 'official', name: 'Ірина Савчук', department: 'finance' },
       { role: 'moderator', name: 'Андрій Бойко' },
+      { role: 'registrar', name: 'Галина Олійник' },
     ],
     residents: ['Марія Шевчук', 'Богдан Ткачук', 'Олена Гнатюк', 'Василь Романюк'],
   },
@@ -61,6 +62,7 @@ export const DEMO_MUNICIPALITIES: DemoMunicipality[] = [
       { role: 'admin', name: 'Драгана Стојановић' },
       { role: 'official', name: 'Милош Илић', department: 'communal' },
       { role: 'moderator', name: 'Јелена Митић' },
+      { role: 'registrar', name: 'Весна Јовановић' },
     ],
     residents: ['Никола Петровић', 'Сања Ђорђевић', 'Марко Костић'],
   },
@@ -74,6 +76,7 @@ export const DEMO_MUNICIPALITIES: DemoMunicipality[] = [
       { role: 'admin', name: 'Vesna Kovačević' },
       { role: 'official', name: 'Zoran Babić', department: 'communal' },
       { role: 'moderator', name: 'Ivana Horvat' },
+      { role: 'registrar', name: 'Milan Todorović' },
     ],
     residents: ['Dejan Marković', 'Tamara Nikolić', 'Stefan Popović'],
   },
@@ -87,6 +90,7 @@ export const DEMO_MUNICIPALITIES: DemoMunicipality[] = [
       { role: 'admin', name: 'Katarzyna Wiśniewska' },
       { role: 'official', name: 'Piotr Zieliński', department: 'communal' },
       { role: 'moderator', name: 'Agnieszka Wójcik' },
+      { role: 'registrar', name: 'Marek Nowak' },
     ],
     residents: ['Tomasz Lewandowski', 'Magdalena Kamińska'],
   },

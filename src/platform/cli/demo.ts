@@ -10,6 +10,7 @@ import { notify } from '../notify/notify.service.ts';
 import { addDepartment, addStaff, createMunicipality, updateMunicipality, verifyResidentByEmail } from '../tenancy/admin.service.ts';
 import { ensureAssociation, findMunicipalityBySlug, listDepartments, listMunicipalities, setPlatformRole } from '../tenancy/municipality.repo.ts';
 import { setIdentity } from '../tenancy/staff.repo.ts';
+import { residenceDemo } from '../residence/residence.demo.ts';
 import { ASSOCIATION_NAMES, DEMO_MUNICIPALITIES } from './demo-data.ts';
 import type { ServeOptions } from '../../main.ts';
 
@@ -62,16 +63,18 @@ export async function seedDemo(deps: Deps): Promise<DemoAccount[]> {
       const departmentId = p.department ? depts.find((x) => x.slug === p.department)?.id : undefined;
       await addStaff(deps, actor, m, { email, role: p.role, ...(departmentId ? { departmentId } : {}) });
       if (p.role === 'admin') people.admin = id;
-      else (p.role === 'official' ? people.officials : people.moderators).push(id);
+      else if (p.role !== 'registrar') (p.role === 'official' ? people.officials : people.moderators).push(id);
     }
     for (const [i, name] of d.residents.entries()) {
       const email = `resident${i + 1}@${d.slug}.example`;
-      const id = await account(email, name, d.locale, `resident, ${d.slug}${i === 0 ? ' (identity-verified)' : i === 1 ? ' (confirmed by an official)' : ''}`);
+      const id = await account(email, name, d.locale, `resident, ${d.slug}${i === 0 ? ' (identity-verified)' : i === 1 ? ' (confirmed by an official)' : i === d.residents.length - 1 ? ' (asked to be confirmed: in the registrars’ queue)' : ''}`);
       if (i === 0) await setIdentity(deps.db, id, 'demo-id', `demo-${d.slug}-${i}`, m.id);
       if (i === 1) await verifyResidentByEmail(deps, { id: people.officials[0] ?? adminId, ip: null }, m, email);
       await notify(deps.db, { userId: id, municipalityId: m.id, kind: 'account.security', params: { name }, link: `/${d.slug}/` });
       people.residents.push(id);
     }
+    // The last resident is confirmed by no one yet: their request waits in the registrars' queue.
+    await residenceDemo(deps, adminId, m, people.residents[people.residents.length - 1]!);
     for (const mod of allModules()) await mod.demo?.(deps.db, m, people);
   }
   return accounts;

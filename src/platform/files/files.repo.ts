@@ -16,3 +16,9 @@ export async function findFile(db: Database, id: string): Promise<FileRow | unde
     .where('id', '=', id)
     .executeTakeFirst();
 }
+
+/** Forgets a stored file's record (what pointed at it is cleared by its foreign keys); the caller removes the bytes. */
+export async function deleteFileRow(db: Database, id: string): Promise<string | undefined> {
+  const row = await db.deleteFrom('files').where('id', '=', id).returning('storage_key').executeTakeFirst();
+  return row?.storage_key;
+}

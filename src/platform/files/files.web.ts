@@ -18,27 +18,34 @@ export type MultipartRead =
  * Null when no file was chosen; pass `data` and `filename` on to saveUpload, which checks the content.
  */
 export async function readMultipartFile(app: App, req: FastifyRequest, reply: FastifyReply): Promise<MultipartRead> {
+  return (await readMultipartForm(app, req, reply)).upload;
+}
+
+/** readMultipartFile for a form whose file is optional: its plain fields come back whether or not a file was chosen. */
+export async function readMultipartForm(app: App, req: FastifyRequest, reply: FastifyReply): Promise<{ upload: MultipartRead; fields: Record<string, string> }> {
   const fields: Record<string, string> = {};
   const read = async (): Promise<MultipartRead> => {
     if (!req.isMultipart()) return null;
-    const part = await req.file();
-    if (!part) return null;
-    for (const [name, value] of Object.entries(part.fields)) {
-      const first = Array.isArray(value) ? value[0] : value;
-      if (first?.type === 'field' && typeof first.value === 'string') fields[name] = first.value;
+    let upload: MultipartRead = null;
+    for await (const part of req.parts()) {
+      if (part.type === 'field') {
+        if (typeof part.value === 'string' && !(part.fieldname in fields)) fields[part.fieldname] = part.value;
+        continue;
+      }
+      try {
+        const data = await part.toBuffer();
+        // A browser sends an empty, nameless part for a file input left empty; only the first file counts.
+        if (upload === null && !(data.length === 0 && !part.filename)) upload = { kind: 'file', filename: part.filename, data, fields };
+      } catch (error) {
+        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return { kind: 'too_large' };
+        throw error;
+      }
     }
-    try {
-      const data = await part.toBuffer();
-      // A browser sends an empty, nameless part for a file input left empty.
-      return data.length === 0 && !part.filename ? null : { kind: 'file', filename: part.filename, data, fields };
-    } catch (error) {
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return { kind: 'too_large' };
-      throw error;
-    }
+    return upload;
   };
-  const result = await read();
+  const upload = await read();
   await verifyCsrf(app, req, reply, fields);
-  return result;
+  return { upload, fields };
 }
 
 /** RFC 8187 encoding for filename*: encodeURIComponent leaves ' ( ) * unescaped, which the header grammar does not allow. */

@@ -212,6 +212,9 @@ export function adminSections(req: FastifyRequest, m: Municipality): [string, st
     [`${base}/districts`, req.t('admin.districts'), 'district.manage'],
     [`${base}/staff`, req.t('admin.staff'), 'staff.manage'],
     [`${base}/residents`, req.t('admin.residents'), 'residents.verify'],
+    [`${base}/residence`, req.t('admin.residence'), 'municipality.manage'],
+    [`/${req.locale}/${m.slug}/residence/confirm`, req.t('residence.confirm.title'), 'residence.confirm'],
+    [`/${req.locale}/${m.slug}/residence/requests`, req.t('residence.queue.title'), 'residence.decide'],
     [`${base}/audit`, req.t('admin.audit'), 'audit.view'],
     ...enabledModules(m).filter((mod) => mod.settings)
       .map((mod): [string, string, string] => [`${base}/modules/${mod.id}`, req.t(mod.nameKey), 'municipality.manage']),

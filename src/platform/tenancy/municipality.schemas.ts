@@ -41,7 +41,7 @@ export const DepartmentSchema = Type.Object({
 
 export const StaffSchema = Type.Object({
   email: Type.String({ format: 'email', maxLength: 254 }),
-  role: Type.Enum(['moderator', 'official', 'admin']),
+  role: Type.Enum(['moderator', 'official', 'registrar', 'admin']),
   departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 

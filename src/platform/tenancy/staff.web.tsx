@@ -18,8 +18,9 @@ import { describeAudit } from '../audit/audit.subjects.ts';
 import { Pagination } from '../views/components.tsx';
 import { Query, Page } from '../http/input.ts';
 import { onceKey } from '../idempotency/once.ts';
+import { can } from './policy.ts';
 
-const RemoveSchema = Type.Object({ userId: Type.Integer({ minimum: 1 }), role: Type.Enum(['moderator', 'official', 'admin']) });
+const RemoveSchema = Type.Object({ userId: Type.Integer({ minimum: 1 }), role: Type.Enum(['moderator', 'official', 'registrar', 'admin']) });
 const ResidentSchema = Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }) });
 const CensusSchema = Type.Object({ census: Type.String({ minLength: 3, maxLength: 2_000_000 }) });
 
@@ -96,7 +97,7 @@ export function registerStaffPages(app: App, deps: Deps): void {
         <Form action={req.url.split('?')[0]!}>
           <Field name="email" type="email" label={t('field.email')} required errors={errors} values={values} />
           <Select name="role" label={t('field.role')} value={String(values.role ?? 'official')} errors={errors}
-            options={(['official', 'moderator', 'admin'] as MunicipalRole[]).map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+            options={(['official', 'moderator', 'registrar', 'admin'] as MunicipalRole[]).map((r) => ({ value: r, label: t(`role.${r}`) }))} />
           <Select name="departmentId" label={t('field.departmentId')} value={String(values.departmentId ?? '')} errors={errors}
             options={[{ value: '', label: t('admin.noDepartment') }, ...depts.map((d) => ({ value: String(d.id), label: localized(d.names, req.locale) }))]} />
           <Button>{t('admin.addStaff')}</Button>
@@ -125,6 +126,9 @@ export function registerStaffPages(app: App, deps: Deps): void {
     return (
       <>
         <p>{t('admin.residentsLead')}</p>
+        {can(req.user, 'residence.confirm', { municipalityId: m.id }) && (
+          <p>{t('admin.residentsRegistrar')} <a href={`/${req.locale}/${m.slug}/residence/confirm`}>{t('residence.confirm.title')}</a> · <a href={`/${req.locale}/${m.slug}/residence/requests`}>{t('residence.queue.title')}</a></p>
+        )}
         <h2>{t('admin.verifyResident')}</h2>
         <Form action={req.url.split('?')[0]!}>
           <Field name="email" type="email" label={t('field.email')} required errors={errors} values={values} />

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.ts';
-import type { Municipality } from '../../db/schema.ts';
+import type { MunicipalRole, Municipality } from '../../db/schema.ts';
 import type { CurrentUser } from '../auth/current-user.ts';
 import type { Deps } from '../http/deps.ts';
 import { identifiers } from '../auth/identifiers.ts';
@@ -8,7 +8,7 @@ import { createUser, TEST_PASSWORD } from './http.ts';
 export { TEST_PASSWORD };
 
 /** A user with a password (for HTTP tests) and as the services see them. */
-export async function resident(db: Database, email: string, m: Municipality | null, opts: { fullName?: string; role?: 'moderator' | 'official' | 'admin'; emailVerified?: boolean } = {}) {
+export async function resident(db: Database, email: string, m: Municipality | null, opts: { fullName?: string; role?: MunicipalRole; emailVerified?: boolean } = {}) {
   const u = await createUser(db, {
     email, password: TEST_PASSWORD, fullName: opts.fullName ?? email.split('@')[0]!,
     ...(opts.emailVerified === false ? { emailVerified: false } : {}),

@@ -2,16 +2,20 @@ import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { verificationLevel, VERIFICATION_LEVELS, type VerificationLevel } from '../auth/current-user.ts';
 import { identitySignInHref } from '../auth/identity/dialects.ts';
+import { offersWay } from '../residence/residence.ways.ts';
+import type { ResidentWay as WayId } from '../residence/residence.tables.ts';
 import { ButtonLink } from './components.tsx';
 import { useView, type ViewContext } from './context.ts';
 
 /**
- * A way to become a confirmed resident of a municipality. The platform lists every way available to the
- * visitor; modules and later identity sources add theirs with `registerResidentWay` (census lists, residence
- * requests, postal codes…), so every page that says "be confirmed as a resident" lists the same ways.
+ * A way to become a confirmed resident of a municipality. The platform lists every way the municipality offers
+ * (`resident_ways`, its administrator's choice) and that is available to the visitor; modules and later identity
+ * sources add theirs with `registerResidentWay` (census lists, residence requests, postal codes…), so every page
+ * that says "be confirmed as a resident" lists the same ways, each saying what it takes.
  */
 export interface ResidentWay {
-  id: string;
+  /** Which of the municipality's ways this is: only those it offers are listed. */
+  id: WayId;
   /** The list item, or null where this way is not available here. */
   render: (view: ViewContext, req: FastifyRequest) => ComponentChildren | null;
 }
@@ -25,10 +29,10 @@ const residentWays: ResidentWay[] = [
       </>
     ),
   },
-  { id: 'official', render: ({ t, municipalityName }) => <>{t('platform.level.way.official', { municipality: municipalityName })} <MunicipalityContact /></> },
+  { id: 'in_person', render: ({ t, municipalityName }) => <>{t('platform.level.way.in_person', { municipality: municipalityName })} <MunicipalityContact /></> },
 ];
 
-/** Adds a way to become a confirmed resident (shown before asking the municipality in person). */
+/** Adds a way to become a confirmed resident (shown before going to the municipality in person). */
 export function registerResidentWay(way: ResidentWay): void {
   if (!residentWays.some((w) => w.id === way.id)) residentWays.splice(residentWays.length - 1, 0, way);
 }
@@ -74,12 +78,15 @@ export function LevelSteps({ req, required }: { req: FastifyRequest; required: s
       );
     }
     if (need >= rank('resident') && rank(have) < rank('resident')) {
-      const ways = residentWays.map((w) => [w.id, w.render(view, req)] as const).filter(([, node]) => node !== null);
-      steps.push(
-        <li key="resident">{t('platform.level.resident', { municipality: municipalityName })}
-          <ul class="ways">{ways.map(([id, node]) => <li key={id}>{node}</li>)}</ul>
-        </li>,
-      );
+      const ways = residentWays.filter((w) => offersWay(req.municipality, w.id))
+        .map((w) => [w.id, w.render(view, req)] as const).filter(([, node]) => node !== null);
+      steps.push(ways.length > 0
+        ? (
+          <li key="resident">{t('platform.level.resident', { municipality: municipalityName })}
+            <ul class="ways">{ways.map(([id, node]) => <li key={id}>{node}</li>)}</ul>
+          </li>
+        )
+        : <li key="resident">{t('platform.level.residentNoWay', { municipality: municipalityName })} <MunicipalityContact /></li>);
     }
   }
   return steps.length ? <ol class="steps">{steps}</ol> : null;

@@ -88,8 +88,25 @@ test('the sign button is only for those who can sign; the others are told what t
   }
   for (const c of [clients.unconfirmed!, clients.outsider!]) {
     const page = (await c.get(path)).body;
-    assert.match(page, /Ask Zhovkva to confirm your residence/);
+    assert.match(page, /bring your passport or ID card to the service centre of Zhovkva/);
     assert.match(page, /<a href="mailto:office@zhovkva.example">office@zhovkva.example<\/a>/);
     assert.match(page, /<a href="tel:\+380322520000">\+380 32 252 00 00<\/a>/);
   }
+  // Exactly the ways the municipality offers, each saying what it takes.
+  const outsider = clients.outsider!;
+  const offered = await outsider.get(path);
+  assert.match(offered.body, new RegExp(`href="/en/zhovkva/residence/request\\?next=${encodeURIComponent(path)}"`));
+  assert.match(offered.body, /a registrar of Zhovkva decides within 5 working days/);
+  await t.db.updateTable('municipalities').set({ resident_ways: JSON.stringify(['in_person']) }).where('id', '=', town.id).execute();
+  forgetMunicipality(town.slug);
+  const inPersonOnly = (await outsider.get(path)).body;
+  assert.doesNotMatch(inPersonOnly, /residence\/request/);
+  assert.match(inPersonOnly, /bring your passport or ID card/);
+  await t.db.updateTable('municipalities').set({ resident_ways: JSON.stringify([]) }).where('id', '=', town.id).execute();
+  forgetMunicipality(town.slug);
+  const none = (await outsider.get(path)).body;
+  assert.doesNotMatch(none, /bring your passport/);
+  assert.match(none, /it offers no way to do so on this platform yet/);
+  await t.db.updateTable('municipalities').set({ resident_ways: JSON.stringify(['identity', 'in_person', 'request']) }).where('id', '=', town.id).execute();
+  forgetMunicipality(town.slug);
 });
