@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { ConfigError } from '../../../config.ts';
 import type { Municipality } from '../../../db/schema.ts';
 import { translator } from '../../i18n/i18n.ts';
 import { createMunicipality, createUser, TEST_PASSWORD, type TestApp, type TestClient, startTestApp } from '../../testing/http.ts';
@@ -32,7 +33,7 @@ describe(`id.gov.ua sign-in against the local fake (${process.env.TEST_DB ?? 'pg
 
   before(async () => {
     fake = await startFakeIdGovUa({
-      clients: [{ id: 'hromada', secret: SECRET, redirectUris: ['id-gov-ua', 'wrong-secret', 'sealed', 'sealed-nodecrypt'].map((p) => idGovUaRedirectUri(BASE_URL, p)) }],
+      clients: [{ id: 'hromada', secret: SECRET, redirectUris: ['id-gov-ua', 'wrong-secret', 'sealed'].map((p) => idGovUaRedirectUri(BASE_URL, p)) }],
     });
     // The test's decrypter opens the fake's base64 "envelope": it stands in for the operator's EUSign command.
     const decryptCommand = [process.execPath, '-e', 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(Buffer.from(s,"base64")))'];
@@ -42,7 +43,6 @@ describe(`id.gov.ua sign-in against the local fake (${process.env.TEST_DB ?? 'pg
         provider('id-gov-ua'),
         provider('wrong-secret', { clientSecret: 'not-the-secret' }),
         provider('sealed', { cert: 'MIIB-the-client-certificate', decryptCommand }),
-        provider('sealed-nodecrypt', { cert: 'MIIB-the-client-certificate' }),
       ]),
     });
     zhovkva = await createMunicipality(t.db, { slug: 'zhovkva', officialCode: ZHOVKVA, names: { uk: 'Жовква', en: 'Zhovkva' } });
@@ -207,7 +207,18 @@ describe(`id.gov.ua sign-in against the local fake (${process.env.TEST_DB ?? 'pg
     assert.equal(taras.length, 1, 'the same person as through the plain answer');
     assert.equal(taras[0]!.residence_municipality_id, zhovkva.id);
 
-    const n = t.client('en');
-    assert.match(String((await refused(n, await atProvider(n, { provider: 'sealed-nodecrypt' }), 'failed')).why), /no decryptCommand/);
+    // The service encrypting an answer Hromada cannot open (say, by the terms of the agreement) is refused…
+    fake.tamper(() => ({ encryptedUserInfo: 'MIAGCSqGSIb3DQEHA6CAMIACAQI' }));
+    try {
+      const n = t.client('en');
+      assert.match(String((await refused(n, await atProvider(n), 'failed')).why), /no decryptCommand/);
+    } finally {
+      fake.tamper(null);
+    }
+    // …and a certificate without a decrypter stops the start, as any other mistake in the settings.
+    const settings = { IDENTITY_PROVIDERS: JSON.stringify([provider('sealed', { cert: 'MIIB' })]) };
+    await assert.rejects(startTestApp(settings), (err: Error) => err instanceof ConfigError && /cert is set but decryptCommand is not/.test(String((err as ConfigError).problems)));
+    const missing = { IDENTITY_PROVIDERS: JSON.stringify([{ id: 'x', name: 'x', type: 'id-gov-ua', clientId: 'c', authTypes: [] }]) };
+    await assert.rejects(startTestApp(missing), (err: Error) => err instanceof ConfigError && /clientSecret/.test(String((err as ConfigError).problems)) && /authTypes/.test(String((err as ConfigError).problems)));
   });
 });

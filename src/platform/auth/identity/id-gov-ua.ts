@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Type } from 'typebox';
-import type { IdentityProviderConfig } from '../../../config.ts';
+import { ConfigError, type IdentityProviderConfig } from '../../../config.ts';
 import type { Deps } from '../../http/deps.ts';
 import { Query, Text } from '../../http/input.ts';
 import { registerDialect } from './dialects.ts';
@@ -77,6 +77,9 @@ registerDialect({
   },
 
   routes(app, deps, providers) {
+    // An encrypted answer nobody can open would refuse every resident: say so at start instead.
+    const sealed = providers.filter((p) => p.cert && !p.decryptCommand).map((p) => `identity provider ${p.id}: cert is set but decryptCommand is not (see OPERATIONS.md)`);
+    if (sealed.length) throw new ConfigError(sealed);
     const byId = new Map(providers.map((p) => [p.id, p as IdGovUaSettings]));
     const querystring = Query({ code: Text(2000), state: Text(500), error: Text(200), error_description: Text(2000) });
     app.get('/auth/id-gov-ua/:provider/callback', { ...LIMIT, schema: { hide: true, querystring } }, async (req, reply) => {
