@@ -2,12 +2,12 @@ import crypto from 'node:crypto';
 import { Type } from 'typebox';
 import { ConfigError, type IdentityProviderConfig } from '../../../config.ts';
 import type { Deps } from '../../http/deps.ts';
-import { Query, Text } from '../../http/input.ts';
 import { registerDialect } from './dialects.ts';
 import { failSignIn, finishSignIn } from './finish.ts';
-import { saveFlow, takeFlow } from './flow.ts';
+import { saveFlow } from './flow.ts';
 import { exchangeCode, fetchUserInfo, IdGovUaError, type IdGovUaEndpoints } from './id-gov-ua.client.ts';
 import { DEFAULT_FIELDS, personFromUserInfo } from './id-gov-ua.person.ts';
+import { beginOAuthCallback, oauthCallbackQuery } from './oauth-callback.ts';
 
 /**
  * Ukraine's integrated electronic identification system, id.gov.ua (BankID NBU, Diia, a qualified electronic
@@ -81,17 +81,10 @@ registerDialect({
     const sealed = providers.filter((p) => p.cert && !p.decryptCommand).map((p) => `identity provider ${p.id}: cert is set but decryptCommand is not (see OPERATIONS.md)`);
     if (sealed.length) throw new ConfigError(sealed);
     const byId = new Map(providers.map((p) => [p.id, p as IdGovUaSettings]));
-    const querystring = Query({ code: Text(2000), state: Text(500), error: Text(200), error_description: Text(2000) });
-    app.get('/auth/id-gov-ua/:provider/callback', { ...LIMIT, schema: { hide: true, querystring } }, async (req, reply) => {
-      const provider = byId.get((req.params as { provider: string }).provider);
-      if (!provider) return reply.callNotFound();
-      const flow = takeFlow(req, reply, provider.id);
-      const locale = flow?.locale ?? req.locale;
-      const query = req.query as Record<string, string | undefined>;
-      if (typeof query.error === 'string') {
-        return failSignIn(deps, req, reply, provider, locale, query.error === 'access_denied' ? 'cancelled' : 'failed',
-          { error: query.error.slice(0, 100), description: query.error_description?.slice(0, 300) });
-      }
+    app.get('/auth/id-gov-ua/:provider/callback', { ...LIMIT, schema: { hide: true, querystring: oauthCallbackQuery() } }, async (req, reply) => {
+      const callback = await beginOAuthCallback(deps, req, reply, byId);
+      if (!callback) return reply;
+      const { provider, flow, locale, query } = callback;
       // No flow, another provider's or a state that does not match: started elsewhere, expired or forged.
       if (!flow || !query.state || query.state !== flow.state) {
         return failSignIn(deps, req, reply, provider, locale, 'expired', { why: flow ? 'state mismatch' : 'no flow cookie' });
