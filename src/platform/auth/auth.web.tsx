@@ -100,7 +100,7 @@ export function registerAuthPages(app: App, deps: Deps): void {
           <Button>{req.t('auth.signIn.submit')}</Button>
         </Form>
         <p><a href={`/${req.locale}/account/reset`}>{req.t('auth.signIn.forgot')}</a></p>
-        <IdentityButtons />
+        <IdentityButtons next={safeNext(values.next, '') || null} />
         <p>{req.t('auth.signIn.noAccount')} <a href={`/${req.locale}/account/register`}>{req.t('auth.register.title')}</a></p>
       </>
     ),

@@ -1,8 +1,11 @@
 import { useView } from '../../views/context.ts';
 import { identitySignInHref } from './dialects.ts';
 
-/** "Sign in with Diia / login.gov.pl / eID.gov.rs" buttons for each configured identity provider. */
-export function IdentityButtons() {
+/**
+ * "Continue with Diia / login.gov.pl / eID.gov.rs" for each configured identity provider, going on to `next`
+ * (where the sign-in started, e.g. the petition to sign) afterwards.
+ */
+export function IdentityButtons({ next }: { next?: string | null | undefined }) {
   const { identityProviders, t, locale } = useView();
   if (!identityProviders.length) return null;
   return (
@@ -11,7 +14,7 @@ export function IdentityButtons() {
       <p>{t('auth.identity.lead')}</p>
       <ul class="actions">
         {identityProviders.map((p) => (
-          <li key={p.id}><a class="button button--secondary" href={identitySignInHref(locale, p.id)}>{t('auth.identity.with', { provider: p.name })}</a></li>
+          <li key={p.id}><a class="button button--secondary" href={identitySignInHref(locale, p.id, next)}>{t('auth.identity.with', { provider: p.name })}</a></li>
         ))}
       </ul>
     </section>

@@ -2,11 +2,12 @@ import * as oidc from 'openid-client';
 import { Type } from 'typebox';
 import type { IdentityProviderConfig } from '../../../config.ts';
 import type { Deps } from '../../http/deps.ts';
-import { Query, Text } from '../../http/input.ts';
+import { Text } from '../../http/input.ts';
 import { translator } from '../../i18n/i18n.ts';
 import { registerDialect } from './dialects.ts';
 import { failSignIn, finishSignIn, providerName } from './finish.ts';
-import { saveFlow, takeFlow } from './flow.ts';
+import { saveFlow } from './flow.ts';
+import { beginOAuthCallback, oauthCallbackQuery } from './oauth-callback.ts';
 import { claimEmail, claimText, type VerifiedIdentity } from './link.ts';
 import { redirectWithFlash } from '../../http/flash.ts';
 
@@ -115,15 +116,10 @@ registerDialect({
 
   routes(app, deps, providers) {
     const byId = new Map(providers.map((p) => [p.id, p as OidcSettings]));
-    app.get('/auth/oidc/:provider/callback', { ...LIMIT, schema: { hide: true, querystring: Query({ code: Text(2000), state: Text(500), error: Text(200), error_description: Text(2000), iss: Text(500) }) } }, async (req, reply) => {
-      const provider = byId.get((req.params as { provider: string }).provider);
-      if (!provider) return reply.callNotFound();
-      const flow = takeFlow(req, reply, provider.id);
-      const locale = flow?.locale ?? req.locale;
-      const query = req.query as Record<string, string | undefined>;
-      if (typeof query.error === 'string') {
-        return failSignIn(deps, req, reply, provider, locale, query.error === 'access_denied' ? 'cancelled' : 'failed', { error: query.error.slice(0, 100), description: query.error_description?.slice(0, 300) });
-      }
+    app.get('/auth/oidc/:provider/callback', { ...LIMIT, schema: { hide: true, querystring: oauthCallbackQuery({ iss: Text(500) }) } }, async (req, reply) => {
+      const callback = await beginOAuthCallback(deps, req, reply, byId);
+      if (!callback) return reply;
+      const { provider, flow, locale, query } = callback;
       // No flow, another provider's flow or a state that does not match: started elsewhere, expired or forged.
       if (!flow || query.state !== flow.state || !flow.extra.nonce || !flow.extra.verifier) {
         return failSignIn(deps, req, reply, provider, locale, 'expired', { why: flow ? 'state mismatch' : 'no flow cookie' });

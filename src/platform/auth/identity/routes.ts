@@ -2,6 +2,7 @@ import type { App, Deps } from '../../http/deps.ts';
 import { Query, SingleLine } from '../../http/input.ts';
 import { safeNext } from '../../http/request-context.ts';
 import { checkProviders, dialectOf } from './dialects.ts';
+import './id-gov-ua.ts';
 import './oidc.ts';
 
 const LIMIT = { config: { rateLimit: { max: 30, timeWindow: 5 * 60_000 } } };
