@@ -107,7 +107,7 @@ export async function runDemo(serve: (opts: ServeOptions) => Promise<void>): Pro
       // The outbox holds every reset link, so it is shown only to a signed-in platform administrator.
       console.log(`\n  E-mails sent by the platform are printed here and appear at ${baseUrl}/en/dev/outbox`);
       console.log(`  once you are signed in as ${DEMO_ADMIN_EMAIL} (the platform administrator).\n`);
-      if (providers.length) console.log(`  Demo identity providers (sign in as a demo resident): ${providers.map((p) => p.provider.name).join(', ')}\n`);
+      if (providers.length) console.log(`  Demo identity providers (sign in as a demo resident): ${providers.map((p) => `${p.provider.name} (demo)`).join(', ')}\n`);
     },
   });
 }
