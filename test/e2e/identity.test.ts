@@ -44,9 +44,10 @@ after(async () => {
   for (const p of providers) await p.stop();
 });
 
-const journeys: [Locale, string, string][] = [['en', 'demo-ua-1', 'diia_id'], ['uk', 'demo-ua-2', 'bank_id']];
+// In English through the sign-in page; in Ukrainian straight from the petition's steps, without an account first.
+const journeys: [Locale, string, string, 'sign-in' | 'steps'][] = [['en', 'demo-ua-1', 'diia_id', 'sign-in'], ['uk', 'demo-ua-2', 'bank_id', 'steps']];
 
-for (const [locale, subject, authType] of journeys) {
+for (const [locale, subject, authType, via] of journeys) {
   test(`a newcomer signs a petition after signing in with Diia (demo), in ${locale}`, async () => {
     const t = tr(locale);
     const person = DEMO_PEOPLE.find((p) => p.subject === subject)!;
@@ -56,10 +57,10 @@ for (const [locale, subject, authType] of journeys) {
       const page = await context.newPage();
       await visit(page, petition);
       assert.equal(await text(page, 'main #sign-needs'), t('petitions.web.signNeedsTitle'));
-      await follow(page, () => page.click('main .sign-box a[href*="/account/sign-in"]'), { status: 200 });
-
+      const demoName = t('auth.identity.demoName', { provider: 'Diia' });
+      if (via === 'sign-in') await follow(page, () => page.click('main .sign-box a[href*="/account/sign-in"]'), { status: 200 });
       const button = page.locator(`main a[href^="/${locale}/auth/with/${DEMO_ID_GOV_UA}"]`);
-      assert.equal((await button.innerText()).trim(), t('auth.identity.with', { provider: t('auth.identity.demoName', { provider: 'Diia' }) }));
+      assert.equal((await button.innerText()).trim(), via === 'sign-in' ? t('auth.identity.with', { provider: demoName }) : t('platform.level.identityWith', { provider: demoName }));
       await follow(page, () => button.click(), { status: 200 });
       assert.equal(await page.locator('html').getAttribute('lang'), 'uk', 'the provider’s own page, in Ukrainian');
       await page.getByLabel(FAKE_AUTH_TYPES[authType]!).check();

@@ -64,6 +64,15 @@ export function LevelSteps({ req, required }: { req: FastifyRequest; required: s
   const steps: ComponentChildren[] = [];
   if (!req.user) {
     steps.push(<li key="in">{t('platform.level.signIn')} <a href={`/${req.locale}/account/sign-in?next=${next}`}>{t('platform.level.signInLink')}</a> · <a href={`/${req.locale}/account/register`}>{t('platform.level.registerLink')}</a></li>);
+    // A newcomer with an electronic ID needs no account first: signing in with it makes one and verifies it.
+    const idCounts = need === rank('identity') || (need >= rank('resident') && offersWay(req.municipality, 'identity'));
+    if (idCounts && identityProviders.length > 0) {
+      steps.push(
+        <li key="id">{t('platform.level.signInWithId')}
+          <ul>{identityProviders.map((p) => <li key={p.id}><a href={identitySignInHref(req.locale, p.id, req.url)}>{t('platform.level.identityWith', { provider: p.name })}</a></li>)}</ul>
+        </li>,
+      );
+    }
   } else {
     if (need >= rank('email') && !req.user.emailVerified && !req.user.identityVerified) {
       steps.push(<li key="email">{t('platform.level.email')} <a href={`/${req.locale}/account`}>{t('platform.level.emailLink')}</a></li>);
