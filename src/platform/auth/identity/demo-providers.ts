@@ -1,2 +1,2 @@
 // Every dialect's demo providers, started by `npm run demo` (never by `npm start`): each import registers its own.
-export {};
+import './saml.demo.ts';

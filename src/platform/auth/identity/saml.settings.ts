@@ -130,6 +130,8 @@ export function samlOptions(p: SamlProvider, cacheProvider: CacheProvider): Saml
   return {
     entryPoint: p.config.entryPoint,
     authnRequestBinding: p.config.binding === 'post' ? 'HTTP-POST' : 'HTTP-Redirect',
+    // The HTTP-POST binding carries the request uncompressed (SAML bindings 3.5.4); node-saml deflates unless told.
+    skipRequestCompression: p.config.binding === 'post',
     issuer: p.spEntityId,
     audience: p.spEntityId,
     callbackUrl: p.acsUrl,

@@ -104,7 +104,8 @@ registerDialect({
       schema: { hide: true, body: Type.Object({ SAMLResponse: Type.Optional(Text(800_000)), RelayState: Type.Optional(Text(1000)) }) },
     }, async (req, reply) => {
       const p = find(req);
-      if (!p) return reply.callNotFound();
+      // Not callNotFound(): the not-found route would check a CSRF token this cross-site post cannot have.
+      if (!p) return reply.code(404).type('text/plain; charset=utf-8').send('Not Found');
       return consume(deps, req, reply, p);
     });
   },
