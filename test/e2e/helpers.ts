@@ -59,8 +59,11 @@ function useCachedPgliteTemplate(): void {
   }
 }
 
-/** Starts the whole application (web and job worker) on a fresh database, as `hromada start` would. */
-export async function startServer(): Promise<TestServer> {
+/**
+ * Starts the whole application (web and job worker) on a fresh database, as `hromada start` would; `env` adds
+ * settings (identity providers), or computes them from the server's address.
+ */
+export async function startServer(env: Record<string, string> | ((baseUrl: string) => Record<string, string>) = {}): Promise<TestServer> {
   useCachedPgliteTemplate();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-e2e-'));
   const reserved = await reservePort();
@@ -70,6 +73,7 @@ export async function startServer(): Promise<TestServer> {
     NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BASE_URL: baseUrl, RATE_LIMITS: 'false',
     // Maps ask this server for tiles (which it does not have): journeys never reach out to a tile server.
     TILE_URL: `${baseUrl}/tiles/{z}/{x}/{y}.png`,
+    ...(typeof env === 'function' ? env(baseUrl) : env),
   });
   let handle: TestDatabase | undefined;
   let built: BuiltApp | undefined;

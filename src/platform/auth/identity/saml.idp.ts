@@ -37,6 +37,8 @@ export interface LocalIdpOptions {
 
 export interface LocalIdp {
   url: string;
+  /** The service provider it answers (may be set after start, when the service's address is known first). */
+  sp: LocalIdpOptions['sp'];
   ssoUrl: string;
   entityId: string;
   cert: string;
@@ -97,27 +99,27 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
     singleSignOnService: [{ Binding: binding.redirect, Location: `${url}/sso` }, { Binding: binding.post, Location: `${url}/sso` }],
   });
   const spEntity = (signed: boolean) => samlify.ServiceProvider({
-    entityID: options.sp.entityId, authnRequestsSigned: true, wantAssertionsSigned: signed, wantMessageSigned: !signed,
-    signingCert: options.sp.signingCert, encryptCert: options.sp.encryptionCert,
-    assertionConsumerService: [{ Binding: binding.post, Location: options.sp.acsUrl }],
+    entityID: result.sp.entityId, authnRequestsSigned: true, wantAssertionsSigned: signed, wantMessageSigned: !signed,
+    signingCert: result.sp.signingCert, encryptCert: result.sp.encryptionCert,
+    assertionConsumerService: [{ Binding: binding.post, Location: result.sp.acsUrl }],
   });
-  const sp = spEntity(true);
+  const sp = () => spEntity(true);
   const pending = new Map<string, string>();
-  const result: LocalIdp = { url, ssoUrl: `${url}/sso`, entityId, cert, tweaks: {}, stop: async () => {
+  const result: LocalIdp = { url, sp: options.sp, ssoUrl: `${url}/sso`, entityId, cert, tweaks: {}, stop: async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   } };
 
   async function answer(requestId: string, relayState: string, person: LocalIdpPerson | null): Promise<string> {
-    if (!person) return Buffer.from(cancelledResponse(entityId, options.sp.acsUrl, requestId)).toString('base64');
+    if (!person) return Buffer.from(cancelledResponse(entityId, result.sp.acsUrl, requestId)).toString('base64');
     const tweaks = result.tweaks;
     result.tweaks = {};
     const at = (minutes: number) => new Date(Date.now() + ((tweaks.shiftMinutes ?? 0) + minutes) * 60_000).toISOString();
     const issuer = tweaks.issuer ?? entityId;
     const authn = tweaks.authnContext ?? options.authnContext ?? 'http://eidas.europa.eu/LoA/substantial';
     const values = {
-      ID: `_${crypto.randomUUID()}`, AssertionID: tweaks.assertionId ?? `_${crypto.randomUUID()}`, Destination: options.sp.acsUrl,
-      Audience: tweaks.audience ?? options.sp.entityId, SubjectRecipient: options.sp.acsUrl, Issuer: issuer, IssueInstant: at(0),
+      ID: `_${crypto.randomUUID()}`, AssertionID: tweaks.assertionId ?? `_${crypto.randomUUID()}`, Destination: result.sp.acsUrl,
+      Audience: tweaks.audience ?? result.sp.entityId, SubjectRecipient: result.sp.acsUrl, Issuer: issuer, IssueInstant: at(0),
       StatusCode: `${SAMLP_STATUS}Success`, ConditionsNotBefore: at(-1), ConditionsNotOnOrAfter: at(5), SubjectConfirmationDataNotOnOrAfter: at(5),
       NameIDFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent', NameID: person.nameId, InResponseTo: requestId,
     };
@@ -125,7 +127,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
       AuthnStatement: `<saml:AuthnStatement AuthnInstant="${at(0)}" SessionIndex="_${crypto.randomUUID()}"><saml:AuthnContext><saml:AuthnContextClassRef>${esc(authn)}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`,
       AttributeStatement: attributeStatement(person.attributes),
     };
-    const made = await idp.createLoginResponse(tweaks.unsignedAssertion ? spEntity(false) : sp, { extract: { request: { id: requestId } } }, 'post', { email: '' }, {
+    const made = await idp.createLoginResponse(tweaks.unsignedAssertion ? spEntity(false) : sp(), { extract: { request: { id: requestId } } }, 'post', { email: '' }, {
       relayState, customTagReplacement: (template: string) => ({ id: values.ID, context: fill(template, values, raw) }),
     });
     return made.context;
@@ -150,9 +152,9 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
         let request: { id: string; relayState: string };
         try {
           const parsed = req.method === 'POST'
-            ? await idp.parseLoginRequest(sp, 'post', { body: Object.fromEntries(body) })
-            : await idp.parseLoginRequest(sp, 'redirect', { query: Object.fromEntries(reqUrl.searchParams), octetString: signedPart(reqUrl) });
-          if (parsed.extract.issuer !== options.sp.entityId) throw new Error('another service provider');
+            ? await idp.parseLoginRequest(sp(), 'post', { body: Object.fromEntries(body) })
+            : await idp.parseLoginRequest(sp(), 'redirect', { query: Object.fromEntries(reqUrl.searchParams), octetString: signedPart(reqUrl) });
+          if (parsed.extract.issuer !== result.sp.entityId) throw new Error('another service provider');
           request = { id: String(parsed.extract.request?.id ?? ''), relayState: (req.method === 'POST' ? body : reqUrl.searchParams).get('RelayState') ?? '' };
         } catch {
           return send(400, page(lang, title, `<h1>${esc(title)}</h1><p>${esc(t('auth.saml.demo.unknown'))}</p>`));
@@ -172,7 +174,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
         if (relayState === undefined) return send(400, page(lang, title, `<h1>${esc(title)}</h1><p>${esc(t('auth.saml.demo.unknown'))}</p>`));
         const samlResponse = await answer(requestId, relayState, body.get('person') === 'cancel' ? null : person);
         const relay = relayState ? `<input type="hidden" name="RelayState" value="${esc(relayState)}">` : '';
-        return send(200, page(lang, title, `<h1>${esc(title)}</h1><form id="answer" method="post" action="${esc(options.sp.acsUrl)}">
+        return send(200, page(lang, title, `<h1>${esc(title)}</h1><form id="answer" method="post" action="${esc(result.sp.acsUrl)}">
 <input type="hidden" name="SAMLResponse" value="${esc(samlResponse)}">${relay}<p>${esc(t('auth.saml.demo.returning'))}</p>
 <button type="submit">${esc(t('auth.saml.demo.continue'))}</button></form><script>document.getElementById('answer').submit()</script>`));
       }
