@@ -12,7 +12,6 @@ export async function postToProvider(deps: Deps, req: FastifyRequest, reply: Fas
   const name = providerName(p.config, req.locale);
   const csp = String(reply.getHeader('content-security-policy') ?? '');
   if (csp) reply.header('content-security-policy', csp.replace(/form-action ([^;]*)/, `form-action $1 ${new URL(p.config.entryPoint).origin}`));
-  reply.header('cache-control', 'private, no-store');
   const fields = Object.entries(message).filter(([, v]) => typeof v === 'string' && v) as [string, string][];
   return render(deps, req, reply, {
     title: req.t('auth.saml.post.title', { provider: name }),
