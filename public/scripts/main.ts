@@ -78,6 +78,11 @@ const behaviours: Record<string, Behaviour> = {
       else form.submit();
     });
   },
+
+  /** Sends a form on at once (a SAML request posted to the identity provider); its button does the same without script. */
+  'submit-now'(el) {
+    if (el instanceof HTMLFormElement) el.submit();
+  },
 };
 
 type MapModule = typeof import('./map.ts');

@@ -16,6 +16,7 @@ import * as idempotencyKeys from './migrations/2026_12_02_0013_idempotency_keys.
 import * as residentsContactGuests from './migrations/2026_12_02_0015_residents_contact_guests.ts';
 import * as residence from './migrations/2026_12_02_0016_residence.ts';
 import * as nationalIds from './migrations/2026_12_02_0019_national_ids.ts';
+import * as samlRequests from './migrations/2026_12_02_0020_saml_requests.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0015_residents_contact_guests': residentsContactGuests,
   '2026_12_02_0016_residence': residence,
   '2026_12_02_0019_national_ids': nationalIds,
+  '2026_12_02_0020_saml_requests': samlRequests,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

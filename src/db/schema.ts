@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, RawBuilder, Selectable, Updateable } from 'kysely';
 import type { ReportTables } from './schema.reports.ts';
 import type { DocumentType, ResidenceTables, ResidentMethod, ResidentWay } from '../platform/residence/residence.tables.ts';
+import type { SamlTables } from '../platform/auth/identity/saml.tables.ts';
 
 /** A text stored per locale: `{ "uk": "Жовква", "en": "Zhovkva" }`. */
 export type LocalizedText = Partial<Record<string, string>>;
@@ -363,7 +364,7 @@ export interface PetitionBlockedDomainTable {
 }
 
 /** Every table; module tables that would make this file too long live in schema.<module>.ts. */
-export interface DB extends ReportTables, ResidenceTables {
+export interface DB extends ReportTables, ResidenceTables, SamlTables {
   association: AssociationTable;
   municipalities: MunicipalityTable;
   departments: DepartmentTable;

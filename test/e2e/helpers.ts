@@ -61,9 +61,9 @@ function useCachedPgliteTemplate(): void {
 
 /**
  * Starts the whole application (web and job worker) on a fresh database, as `hromada start` would; `env` adds
- * settings that depend on the server's address (identity providers that send the browser back to it).
+ * settings (identity providers), or computes them from the server's address (providers that send the browser back to it).
  */
-export async function startServer(env?: (baseUrl: string) => Promise<Record<string, string>>): Promise<TestServer> {
+export async function startServer(env: Record<string, string> | ((baseUrl: string) => Record<string, string> | Promise<Record<string, string>>) = {}): Promise<TestServer> {
   useCachedPgliteTemplate();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-e2e-'));
   const reserved = await reservePort();
@@ -73,7 +73,7 @@ export async function startServer(env?: (baseUrl: string) => Promise<Record<stri
     NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BASE_URL: baseUrl, RATE_LIMITS: 'false',
     // Maps ask this server for tiles (which it does not have): journeys never reach out to a tile server.
     TILE_URL: `${baseUrl}/tiles/{z}/{x}/{y}.png`,
-    ...(env ? await env(baseUrl) : {}),
+    ...(typeof env === 'function' ? await env(baseUrl) : env),
   });
   let handle: TestDatabase | undefined;
   let built: BuiltApp | undefined;

@@ -81,7 +81,11 @@ const sessionLoader = batcherPer((db: Database) => createBatcher((ids: string[])
 
 /** Loads the user of a live session with their roles; slides the expiry at most every few minutes. */
 export async function loadSessionUser(db: Database, token: string): Promise<CurrentUser | null> {
-  const id = tokenHash(token);
+  return loadSessionUserById(db, tokenHash(token));
+}
+
+/** The same, by the session's stored id (its hash; `CurrentUser.sessionId`), for a request that carries no cookie. */
+export async function loadSessionUserById(db: Database, id: string): Promise<CurrentUser | null> {
   const row = await sessionLoader(db).run(id);
   if (!row?.live) return null;
   const { memberships, residences } = row;

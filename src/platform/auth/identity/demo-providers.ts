@@ -1,2 +1,3 @@
 // Every dialect's demo providers, started by `npm run demo` (never by `npm start`): each import registers its own.
 import './id-gov-ua.demo.ts';
+import './saml.demo.ts';

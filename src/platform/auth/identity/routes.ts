@@ -4,8 +4,10 @@ import { safeNext } from '../../http/request-context.ts';
 import { checkProviders, dialectOf } from './dialects.ts';
 import './id-gov-ua.ts';
 import './oidc.ts';
+import './saml.ts';
 
-const LIMIT = { config: { rateLimit: { max: 30, timeWindow: 5 * 60_000 } } };
+// Never from the shared cache: each start makes a request of its own (a SAML POST page holds a fresh request ID).
+const LIMIT = { config: { rateLimit: { max: 30, timeWindow: 5 * 60_000 }, sharedCache: false } };
 
 /**
  * Signing in with an identity provider: `/:locale/auth/with/:provider` starts it for every dialect (the older
