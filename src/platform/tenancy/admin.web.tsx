@@ -212,6 +212,7 @@ export function adminSections(req: FastifyRequest, m: Municipality): [string, st
     [`${base}/districts`, req.t('admin.districts'), 'district.manage'],
     [`${base}/staff`, req.t('admin.staff'), 'staff.manage'],
     [`${base}/residents`, req.t('admin.residents'), 'residents.verify'],
+    [`${base}/letters`, req.t('residence.letters.title'), 'residence.letters'],
     [`${base}/audit`, req.t('admin.audit'), 'audit.view'],
     ...enabledModules(m).filter((mod) => mod.settings)
       .map((mod): [string, string, string] => [`${base}/modules/${mod.id}`, req.t(mod.nameKey), 'municipality.manage']),
