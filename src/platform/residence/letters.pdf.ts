@@ -44,8 +44,8 @@ function page(doc: PDFKit.PDFDocument, m: Municipality, l: PrintedLetter, baseUr
   const locale: Locale = isLocale(l.locale) ? l.locale : (m.default_locale as Locale);
   const t = translator(locale);
   const name = localized(m.names, locale);
-  const width = doc.page.width - 40 * MM;
   doc.addPage();
+  const width = doc.page.width - 40 * MM;
   doc.font(BOLD).fontSize(13).text(name, 20 * MM, 15 * MM, { width });
   if (m.contact_address) doc.font(FONT).fontSize(9).text(m.contact_address, { width });
   // The window: a sender line in small type, then the recipient, all inside 85 × 45 mm.

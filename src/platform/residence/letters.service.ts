@@ -56,8 +56,8 @@ export const showCode = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`
  * repeat of the same form prints the same codes and a new printing new ones. Neither the nonce nor the code is
  * stored; each letter takes 5 bits of the MAC, the one value past the 31-letter alphabet skipped, so every letter is equally likely.
  */
-async function codeFor(deps: Deps, letterId: number, nonce: string): Promise<string> {
-  const mac = crypto.createHmac('sha256', await letterKey(deps)).update(`code\n${letterId}\n${nonce}`).digest();
+function codeFor(key: string, letterId: number, nonce: string): string {
+  const mac = crypto.createHmac('sha256', key).update(`code\n${letterId}\n${nonce}`).digest();
   let code = '';
   for (let i = 0; code.length < CODE_LENGTH; i++) {
     const v = mac[i]! & 31;
@@ -66,9 +66,12 @@ async function codeFor(deps: Deps, letterId: number, nonce: string): Promise<str
   return code;
 }
 
+const hashWith = (key: string, letterId: number, code: string) =>
+  crypto.createHmac('sha256', key).update(`hash\n${letterId}\n${normaliseCode(code)}`).digest('base64url');
+
 /** What is stored of a code: a keyed hash bound to its letter. */
 export async function codeHash(deps: Deps, letterId: number, code: string): Promise<string> {
-  return crypto.createHmac('sha256', await letterKey(deps)).update(`hash\n${letterId}\n${normaliseCode(code)}`).digest('base64url');
+  return hashWith(await letterKey(deps), letterId, code);
 }
 
 const offers = (m: Municipality) => (m.resident_ways as string[]).includes('letter');
@@ -96,6 +99,8 @@ export type PrintOutcome = { kind: 'printed'; ids: number[]; printedAt: string; 
  */
 export async function printLetters(deps: Deps, actor: Actor, m: Municipality, which: 'waiting' | number[], once: OnceKey | null): Promise<PrintOutcome> {
   const nonce = once?.key ?? crypto.randomUUID();
+  // Read before the transaction: PGlite has one connection, which the transaction holds.
+  const key = await letterKey(deps);
   return createOnce(deps.db, once, 'residence.letters.print', async (trx): Promise<PrintOutcome> => {
     const ids = which === 'waiting' ? await waitingLetterIds(trx, m.id, LETTER_BATCH_MAX) : which.slice(0, LETTER_BATCH_MAX);
     const letters = (await lettersForPrint(trx, m.id, ids)).filter((l) => l.used_at === null);
@@ -103,7 +108,7 @@ export async function printLetters(deps: Deps, actor: Actor, m: Municipality, wh
     const printedAt = new Date();
     const expiresAt = new Date(printedAt.getTime() + LETTER_VALID_DAYS * 86_400_000);
     for (const l of letters) {
-      await markPrinted(trx, l.id, await codeHash(deps, l.id, await codeFor(deps, l.id, nonce)), actor.id, printedAt, expiresAt);
+      await markPrinted(trx, l.id, hashWith(key, l.id, codeFor(key, l.id, nonce)), actor.id, printedAt, expiresAt);
       await audit(trx, {
         municipalityId: m.id, actorId: actor.id, action: 'residence.letter.print', subjectType: 'user', subjectId: l.user_id,
         after: { letter: l.id, reprint: l.printed_at !== null, expiresAt }, ip: actor.ip ?? null,
@@ -115,11 +120,12 @@ export async function printLetters(deps: Deps, actor: Actor, m: Municipality, wh
 
 /** What goes on each page of a printed batch: only letters still holding the code `nonce` made (not used, not printed again since). */
 export async function printedCodes(deps: Deps, m: Municipality, printed: Extract<PrintOutcome, { kind: 'printed' }>, nonce: string) {
+  const key = await letterKey(deps);
   const letters = await lettersForPrint(deps.db, m.id, printed.ids);
   const out = [];
   for (const l of letters) {
-    const code = await codeFor(deps, l.id, nonce);
-    if (l.used_at === null && l.code_hash === (await codeHash(deps, l.id, code)) && l.expires_at) {
+    const code = codeFor(key, l.id, nonce);
+    if (l.used_at === null && l.code_hash === hashWith(key, l.id, code) && l.expires_at) {
       out.push({ id: l.id, recipient: l.recipient, address: l.address, locale: l.locale, code, expiresAt: new Date(l.expires_at) });
     }
   }
@@ -134,12 +140,13 @@ export type CodeOutcome =
 export async function enterCode(deps: Deps, user: CurrentUser, m: Municipality, raw: string, ip: string | null = null): Promise<CodeOutcome> {
   if (!offers(m)) return { kind: 'not_offered' };
   if (user.residentOf.includes(m.id)) return { kind: 'already_resident' };
+  const key = await letterKey(deps);
   return deps.db.transaction().execute(async (trx): Promise<CodeOutcome> => {
     const letter = await findOpenLetter(trx, m.id, user.id, true);
     if (!letter) return { kind: 'no_letter' };
     if (!letter.code_hash || !letter.expires_at) return { kind: 'not_printed' };
     if (new Date(letter.expires_at) <= new Date()) return { kind: 'expired' };
-    const given = Buffer.from(await codeHash(deps, letter.id, raw));
+    const given = Buffer.from(hashWith(key, letter.id, raw));
     const stored = Buffer.from(letter.code_hash);
     if (given.length !== stored.length || !crypto.timingSafeEqual(given, stored)) {
       const attempts = await countWrongCode(trx, letter.id);
