@@ -108,7 +108,7 @@ class NoColumns extends Error {}
 /** A census CSV file (comma, semicolon or tab separated, UTF-8 with or without BOM, a header row naming the columns), read as a stream. */
 export async function importCensusCsv(deps: Deps, actor: { id: number; ip?: string | null }, m: Municipality, data: Buffer | Readable): Promise<ImportOutcome> {
   const parser = (data instanceof Readable ? data : Readable.from([data])).pipe(parse({
-    bom: true, delimiter: [',', ';', '\t'], relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD,
+    bom: true, delimiter: [',', ';', '\t'], relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: MAX_RECORD,
   }));
   let seen = 0;
   async function* rows(): AsyncIterable<RawRow> {
