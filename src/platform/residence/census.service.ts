@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import type { Municipality } from '../../db/schema.ts';
 import type { CurrentUser } from '../auth/current-user.ts';
@@ -105,11 +105,18 @@ function columnsOf(header: string[]): { email?: number; document?: number; addre
 
 class NoColumns extends Error {}
 
+function* slices(data: Buffer, size = 64 * 1024): Iterable<Buffer> {
+  for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
+}
+
 /** A census CSV file (comma, semicolon or tab separated, UTF-8 with or without BOM, a header row naming the columns), read as a stream. */
 export async function importCensusCsv(deps: Deps, actor: { id: number; ip?: string | null }, m: Municipality, data: Buffer | Readable): Promise<ImportOutcome> {
-  const parser = (data instanceof Readable ? data : Readable.from([data])).pipe(parse({
+  const parser = parse({
     bom: true, delimiter: [',', ';', '\t'], relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: MAX_RECORD,
-  }));
+  });
+  // The parser takes what it is given at once and keeps every row of it: fed in slices, it holds about one slice of rows.
+  // `pipeline` stops feeding it at its first error, which reaches the loop below.
+  pipeline(data instanceof Readable ? data : Readable.from(slices(data)), parser, () => {});
   let seen = 0;
   async function* rows(): AsyncIterable<RawRow> {
     let cols: ReturnType<typeof columnsOf> = null;
