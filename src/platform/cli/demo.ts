@@ -9,6 +9,7 @@ import { addDepartment, addStaff, createMunicipality, updateMunicipality, verify
 import { ensureAssociation, findMunicipalityBySlug, listDepartments, listMunicipalities, setPlatformRole } from '../tenancy/municipality.repo.ts';
 import { setIdentity } from '../tenancy/staff.repo.ts';
 import { ASSOCIATION_NAMES, DEMO_MUNICIPALITIES } from './demo-data.ts';
+import { seedLettersDemo } from './demo-letters.ts';
 import type { ServeOptions } from '../../main.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
@@ -70,6 +71,7 @@ export async function seedDemo(deps: Deps): Promise<DemoAccount[]> {
       await notify(deps.db, { userId: id, municipalityId: m.id, kind: 'account.security', params: { name }, link: `/${d.slug}/` });
       people.residents.push(id);
     }
+    if (d === DEMO_MUNICIPALITIES[0] && people.residents[2]) await seedLettersDemo(deps, m, people.admin || adminId, { userId: people.residents[2], name: d.residents[2]! });
     for (const mod of allModules()) await mod.demo?.(deps.db, m, people);
   }
   return accounts;
