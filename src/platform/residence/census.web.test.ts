@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Municipality } from '../../db/schema.ts';
-import { createUser, multipartForm, startTestApp, TEST_PASSWORD, type TestApp, type TestClient } from '../testing/http.ts';
-import { municipalityWith, rowCount } from './letters.testing.ts';
+import { multipartForm, startTestApp, type TestApp, type TestClient } from '../testing/http.ts';
+import { municipalityWith, rowCount, signedInPeople } from './letters.testing.ts';
 
 let t: TestApp;
 let a: Municipality;
@@ -15,15 +15,11 @@ before(async () => {
   a = await municipalityWith(t.db, 'zhovkva');
   b = await municipalityWith(t.db, 'vlasotince');
   off = await municipalityWith(t.db, 'bez-spysku', ['identity']);
-  const people: [string, { municipalityId: number; role: 'registrar' | 'admin' | 'moderator' | 'official' }[]][] = [
+  Object.assign(users, await signedInPeople(t, [
     ['admin-a', [{ municipalityId: a.id, role: 'admin' }]], ['admin-b', [{ municipalityId: b.id, role: 'admin' }]],
     ['official-b', [{ municipalityId: b.id, role: 'official' }]], ['moderator-a', [{ municipalityId: a.id, role: 'moderator' }]],
     ['resident', []], ['other', []],
-  ];
-  for (const [name, roles] of people) {
-    await createUser(t.db, { email: `${name}@example.org`, password: TEST_PASSWORD, fullName: name, roles, locale: 'en' });
-    users[name] = await t.signedIn(`${name}@example.org`, 'en');
-  }
+  ]));
 });
 after(() => t.close());
 

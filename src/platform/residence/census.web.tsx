@@ -10,23 +10,16 @@ import { safeNext } from '../http/request-context.ts';
 import { localized } from '../i18n/i18n.ts';
 import { AdminNav, requirePermission } from '../tenancy/admin.web.tsx';
 import { Banner, Button, ErrorSummary, Field, FileField, Form, Table, type FormErrors, type FormValues } from '../views/components.tsx';
-import { registerResidentWay } from '../views/level.tsx';
 import { countCensus } from './census.repo.ts';
 import { CENSUS_COLUMNS, CENSUS_REPORT_MAX, claimByCensus, importCensusCsv, importCensusList, type ImportReport } from './census.service.ts';
-import { guardWay } from './way-guard.tsx';
+import { guardWay, registerWayPage } from './way-guard.tsx';
 
 const ACTION = 'residents.verify';
 const ListSchema = Type.Object({ census: Type.String({ minLength: 3, maxLength: 2_000_000 }) });
 const ClaimSchema = Type.Object({ document: Type.String({ minLength: 3, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]*$' }), address: Type.String({ minLength: 5, maxLength: 300 }) });
 const NextQuery = Query({ next: SingleLine(500) });
 
-registerResidentWay({
-  id: 'census',
-  render: ({ t, municipality, municipalityName }, req) => !municipality || !(municipality.resident_ways as string[]).includes('census') ? null : (
-    <>{t('residence.way.census', { municipality: municipalityName })}{' '}
-      <a href={`/${req.locale}/${municipality.slug}/residence/census?next=${encodeURIComponent(req.url)}`}>{t('residence.way.censusLink')}</a></>
-  ),
-});
+registerWayPage('census');
 
 /** The census list: the admin's import (a CSV file or typed addresses, with a report of bad rows) and the resident's census way. */
 export function registerCensusPages(app: App, deps: Deps): void {

@@ -1,7 +1,8 @@
 import { extractText, getDocumentProxy } from 'unpdf';
 import type { Database } from '../../db/database.ts';
 import type { Municipality } from '../../db/schema.ts';
-import { createMunicipality } from '../testing/http.ts';
+import type { MunicipalRole } from '../../db/schema.ts';
+import { createMunicipality, createUser, TEST_PASSWORD, type TestApp, type TestClient } from '../testing/http.ts';
 import type { ResidentWay } from './residence.tables.ts';
 
 /** A municipality offering `ways` (letters and census switched on, as its admin would). */
@@ -26,4 +27,14 @@ export function codeOn(page: string): string {
 /** Rows of a table, for "nothing changed" checks. */
 export async function rowCount(db: Database, table: 'residence_letters' | 'resident_verifications' | 'census_entries' | 'audit_log'): Promise<number> {
   return Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+}
+
+/** People by name (`<name>@example.org`, English), each with their roles, signed in. */
+export async function signedInPeople(t: TestApp, people: [string, { municipalityId: number; role: MunicipalRole }[]][], unconfirmed: string[] = []) {
+  const clients: Record<string, TestClient> = {};
+  for (const [name, roles] of people) {
+    await createUser(t.db, { email: `${name}@example.org`, password: TEST_PASSWORD, fullName: name, roles, locale: 'en', emailVerified: !unconfirmed.includes(name) });
+    clients[name] = await t.signedIn(`${name}@example.org`, 'en');
+  }
+  return clients;
 }

@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Municipality } from '../../db/schema.ts';
 import { isTrustworthyPdf } from '../files/pdf.ts';
 import { postAtOnce } from '../idempotency/testing.ts';
-import { createUser, startTestApp, TEST_PASSWORD, type TestApp, type TestClient } from '../testing/http.ts';
-import { codeOn, municipalityWith, pdfPages, rowCount } from './letters.testing.ts';
+import { startTestApp, type TestApp, type TestClient } from '../testing/http.ts';
+import { codeOn, municipalityWith, pdfPages, rowCount, signedInPeople } from './letters.testing.ts';
 
 let t: TestApp;
 let a: Municipality;
@@ -18,15 +18,11 @@ before(async () => {
   a = await municipalityWith(t.db, 'zhovkva');
   b = await municipalityWith(t.db, 'vlasotince');
   off = await municipalityWith(t.db, 'bez-lystiv', ['identity']);
-  const people: [string, { municipalityId: number; role: 'registrar' | 'admin' | 'moderator' | 'official' }[]][] = [
+  Object.assign(users, await signedInPeople(t, [
     ['registrar-a', [{ municipalityId: a.id, role: 'registrar' }]], ['registrar-b', [{ municipalityId: b.id, role: 'registrar' }]],
     ['admin-b', [{ municipalityId: b.id, role: 'admin' }]], ['moderator-a', [{ municipalityId: a.id, role: 'moderator' }]],
     ['official-a', [{ municipalityId: a.id, role: 'official' }]], ['resident', []], ['other', []], ['unconfirmed', []],
-  ];
-  for (const [name, roles] of people) {
-    await createUser(t.db, { email: `${name}@example.org`, password: TEST_PASSWORD, fullName: name, roles, locale: 'en', emailVerified: name !== 'unconfirmed' });
-    users[name] = await t.signedIn(`${name}@example.org`, 'en');
-  }
+  ], ['unconfirmed']));
   registrarA = users['registrar-a']!;
 });
 after(() => t.close());

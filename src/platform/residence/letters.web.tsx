@@ -9,11 +9,10 @@ import { safeNext } from '../http/request-context.ts';
 import { localized } from '../i18n/i18n.ts';
 import { onceKey } from '../idempotency/once.ts';
 import { Content } from '../views/content.tsx';
-import { registerResidentWay } from '../views/level.tsx';
 import { Banner, Button, ErrorSummary, Field, Form, SummaryList, type FormErrors, type FormValues } from '../views/components.tsx';
 import { findLastClosedLetter, findOpenLetter } from './letters.repo.ts';
 import { enterCode, LETTER_MAX_ATTEMPTS, requestLetter } from './letters.service.ts';
-import { guardWay } from './way-guard.tsx';
+import { guardWay, registerWayPage } from './way-guard.tsx';
 
 /** The most lines an address may take: what fits in an envelope's window under the name. */
 const ADDRESS_LINES = 6;
@@ -21,13 +20,7 @@ const RequestSchema = Type.Object({ recipient: Type.String({ minLength: 2, maxLe
 const CodeSchema = Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }) });
 const NextQuery = Query({ next: SingleLine(500) });
 
-registerResidentWay({
-  id: 'letter',
-  render: ({ t, municipality, municipalityName }, req) => !municipality || !(municipality.resident_ways as string[]).includes('letter') ? null : (
-    <>{t('residence.way.letter', { municipality: municipalityName })}{' '}
-      <a href={`/${req.locale}/${municipality.slug}/residence/letter?next=${encodeURIComponent(req.url)}`}>{t('residence.way.letterLink')}</a></>
-  ),
-});
+registerWayPage('letter');
 
 /** The resident's side of the postal code letter: ask for one, see where it is, enter its code. */
 export function registerLetterPages(app: App, deps: Deps): void {

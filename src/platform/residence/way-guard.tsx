@@ -4,6 +4,7 @@ import type { Deps } from '../http/deps.ts';
 import { render } from '../http/render.tsx';
 import { redirectToSignIn } from '../http/request-context.ts';
 import { ButtonLink } from '../views/components.tsx';
+import { registerResidentWay } from '../views/level.tsx';
 import type { ResidentWay } from './residence.tables.ts';
 
 /** Whether the municipality offers `way` (its admin's choice, `municipalities.resident_ways`). */
@@ -29,6 +30,20 @@ export async function guardWay(deps: Deps, req: FastifyRequest, reply: FastifyRe
         <p>{req.t(`residence.way.notOffered.${way}`)}</p>
         <p><ButtonLink variant="secondary" href={`/${req.locale}/${m.slug}/`}>{req.t('residence.way.back')}</ButtonLink></p>
       </>
+    ),
+  });
+}
+
+/**
+ * Lists a way of this area on every "be confirmed as a resident" page, where the municipality offers it: what it
+ * takes (`residence.way.<way>`) and a link to its page (`residence.way.<way>Link`), which brings the visitor back.
+ */
+export function registerWayPage(way: 'letter' | 'census'): void {
+  registerResidentWay({
+    id: way,
+    render: ({ t, municipality, municipalityName }, req) => !municipality || !(municipality.resident_ways as string[]).includes(way) ? null : (
+      <>{t(`residence.way.${way}`, { municipality: municipalityName })}{' '}
+        <a href={`/${req.locale}/${municipality.slug}/residence/${way}?next=${encodeURIComponent(req.url)}`}>{t(`residence.way.${way}Link`)}</a></>
     ),
   });
 }
