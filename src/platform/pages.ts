@@ -8,6 +8,9 @@ import { registerDistrictPages } from './tenancy/districts.web.tsx';
 import { registerModuleSettingsPages } from './tenancy/module-settings.web.tsx';
 import { registerNotificationPages } from './notify/notify.web.tsx';
 import { registerOperatorPages } from './ops/operator.web.tsx';
+import { registerLetterPages } from './residence/letters.web.tsx';
+import { registerLetterStaffPages } from './residence/letters.staff.web.tsx';
+import { registerCensusPages } from './residence/census.web.tsx';
 
 /** The platform's own pages: homes, setup, administration, notifications. */
 export async function registerPlatformPages(app: App, deps: Deps): Promise<void> {
@@ -20,4 +23,7 @@ export async function registerPlatformPages(app: App, deps: Deps): Promise<void>
   registerModuleSettingsPages(app, deps);
   registerNotificationPages(app, deps);
   registerOperatorPages(app, deps);
+  registerLetterPages(app, deps);
+  registerLetterStaffPages(app, deps);
+  registerCensusPages(app, deps);
 }

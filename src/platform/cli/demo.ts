@@ -12,6 +12,7 @@ import { ensureAssociation, findMunicipalityBySlug, listDepartments, listMunicip
 import { setIdentity } from '../tenancy/staff.repo.ts';
 import { residenceDemo } from '../residence/residence.demo.ts';
 import { ASSOCIATION_NAMES, DEMO_MUNICIPALITIES } from './demo-data.ts';
+import { seedLettersDemo } from './demo-letters.ts';
 import type { ServeOptions } from '../../main.ts';
 
 export const DEMO_PASSWORD = 'hromada-demo-2026';
@@ -75,6 +76,7 @@ export async function seedDemo(deps: Deps): Promise<DemoAccount[]> {
     }
     // The last resident is confirmed by no one yet: their request waits in the registrars' queue.
     await residenceDemo(deps, adminId, m, people.residents[people.residents.length - 1]!);
+    if (d === DEMO_MUNICIPALITIES[0] && people.residents[2]) await seedLettersDemo(deps, m, people.admin || adminId, { userId: people.residents[2], name: d.residents[2]! });
     for (const mod of allModules()) await mod.demo?.(deps.db, m, people);
   }
   return accounts;

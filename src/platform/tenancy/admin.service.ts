@@ -10,7 +10,7 @@ import { findMunicipalityBySlug, hostTaken, insertMunicipality, updateMunicipali
 import { namesFrom, type DepartmentSchema, type MunicipalitySchema, type StaffSchema } from './municipality.schemas.ts';
 import { createOnce, type OnceKey } from '../idempotency/once.ts';
 import {
-  addMembership, addOfficialDepartment, countAdmins, departmentBelongsTo, importCensusEntries, insertDepartment,
+  addMembership, addOfficialDepartment, countAdmins, departmentBelongsTo, insertDepartment,
   removeMembership, removeOfficialDepartments, verifyResident,
 } from './staff.repo.ts';
 
@@ -103,17 +103,6 @@ export async function verifyResidentByEmail(deps: Deps, actor: Actor, m: Municip
     await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'resident.verify', subjectType: 'user', subjectId: user.id, ip: actor.ip ?? null });
   });
   return 'verified';
-}
-
-/** Imports a census list of e-mail addresses (one per line, or comma-separated); returns how many accounts were verified. */
-export async function importCensus(deps: Deps, actor: Actor, m: Municipality, text: string): Promise<{ entries: number; verified: number }> {
-  const ids = [...new Set(text.split(/[\s,;]+/).map((s) => s.trim().toLowerCase()).filter((s) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s)))];
-  const verified = await deps.db.transaction().execute(async (trx) => {
-    const n = await importCensusEntries(trx, m.id, ids, actor.id);
-    await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'census.import', subjectType: 'census', subjectId: null, after: { entries: ids.length, verified: n }, ip: actor.ip ?? null });
-    return n;
-  });
-  return { entries: ids.length, verified };
 }
 
 /** Sets (or clears, with null) the municipality's logo, an uploaded image. */

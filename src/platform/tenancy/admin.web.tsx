@@ -215,6 +215,7 @@ export function adminSections(req: FastifyRequest, m: Municipality): [string, st
     [`${base}/residence`, req.t('admin.residence'), 'municipality.manage'],
     [`/${req.locale}/${m.slug}/residence/confirm`, req.t('residence.confirm.title'), 'residence.confirm'],
     [`/${req.locale}/${m.slug}/residence/requests`, req.t('residence.queue.title'), 'residence.decide'],
+    [`${base}/letters`, req.t('residence.letters.title'), 'residence.letters'],
     [`${base}/audit`, req.t('admin.audit'), 'audit.view'],
     ...enabledModules(m).filter((mod) => mod.settings)
       .map((mod): [string, string, string] => [`${base}/modules/${mod.id}`, req.t(mod.nameKey), 'municipality.manage']),

@@ -51,25 +51,10 @@ export async function removeOfficialDepartments(db: Database, municipalityId: nu
   await db.deleteFrom('official_departments').where('municipality_id', '=', municipalityId).where('user_id', '=', userId).execute();
 }
 
-/** Stores census identifiers (e-mail addresses) and verifies the residents who already have accounts. */
-export async function importCensusEntries(db: Database, municipalityId: number, identifiers: string[], by: number): Promise<number> {
-  if (!identifiers.length) return 0;
-  await db.insertInto('census_entries').values(identifiers.map((identifier) => ({ municipality_id: municipalityId, identifier, uploaded_by: by })))
-    .onConflict((oc) => oc.doNothing()).execute();
-  const users = await db.selectFrom('users').select('id').where('email', 'in', identifiers).where('email_verified_at', 'is not', null).execute();
-  for (const u of users) await verifyResident(db, municipalityId, u.id, 'census', by);
-  return users.length;
-}
-
 export async function listResidentVerifications(db: Database, municipalityId: number, limit = 50) {
   return db.selectFrom('resident_verifications').innerJoin('users', 'users.id', 'resident_verifications.user_id')
     .select(['users.full_name', 'users.email', 'resident_verifications.method', 'resident_verifications.created_at'])
     .where('resident_verifications.municipality_id', '=', municipalityId).orderBy('resident_verifications.created_at', 'desc').limit(limit).execute();
-}
-
-export async function countCensus(db: Database, municipalityId: number): Promise<number> {
-  const row = await db.selectFrom('census_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('municipality_id', '=', municipalityId).executeTakeFirst();
-  return Number(row?.n ?? 0);
 }
 
 /** Records an identity-provider verification (used by the demo and by OpenID Connect sign-in). */

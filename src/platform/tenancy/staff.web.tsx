@@ -8,10 +8,11 @@ import { render } from '../http/render.tsx';
 import { localized } from '../i18n/i18n.ts';
 import { Button, ErrorSummary, Field, Form, NameFields, Select, Table, type FormErrors, type FormValues } from '../views/components.tsx';
 import { AdminNav, requirePermission } from './admin.web.tsx';
-import { addDepartment, addStaff, importCensus, removeStaff, verifyResidentByEmail } from './admin.service.ts';
+import { addDepartment, addStaff, removeStaff, verifyResidentByEmail } from './admin.service.ts';
 import { listDepartments } from './municipality.repo.ts';
 import { DepartmentSchema, StaffSchema } from './municipality.schemas.ts';
-import { countCensus, listResidentVerifications, listStaff } from './staff.repo.ts';
+import { listResidentVerifications, listStaff } from './staff.repo.ts';
+import { countCensus } from '../residence/census.repo.ts';
 import { countAudit, listAudit } from '../audit/audit.ts';
 import { AuditTable } from '../audit/audit.view.tsx';
 import { describeAudit } from '../audit/audit.subjects.ts';
@@ -22,7 +23,6 @@ import { can } from './policy.ts';
 
 const RemoveSchema = Type.Object({ userId: Type.Integer({ minimum: 1 }), role: Type.Enum(['moderator', 'official', 'registrar', 'admin']) });
 const ResidentSchema = Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }) });
-const CensusSchema = Type.Object({ census: Type.String({ minLength: 3, maxLength: 2_000_000 }) });
 
 type Page = (req: FastifyRequest, errors: FormErrors, values: FormValues) => Promise<preact.ComponentChildren>;
 
@@ -49,7 +49,7 @@ export function registerStaffPages(app: App, deps: Deps): void {
       if (!parsed.ok) return show(req, reply, parsed.errors, parsed.values, 400);
       const result = await handle(parsed.value, req);
       if (typeof result !== 'string') return show(req, reply, result, parsed.value as FormValues, 400);
-      const base = req.url.split('?')[0]!.replace(/\/(remove|census)$/, '');
+      const base = req.url.split('?')[0]!.replace(/\/remove$/, '');
       return redirectWithFlash(reply, base, { kind: 'success', message: result });
     });
   }
@@ -135,11 +135,7 @@ export function registerStaffPages(app: App, deps: Deps): void {
           <Button>{t('admin.verifyResident')}</Button>
         </Form>
         <h2>{t('admin.census')}</h2>
-        <p>{t('admin.censusCount', { count: census })}</p>
-        <Form action={`${req.url.split('?')[0]}/census`}>
-          <Field name="census" label={t('field.census')} hint={t('admin.censusHint')} multiline rows={6} errors={errors} values={values} />
-          <Button variant="secondary">{t('admin.censusImport')}</Button>
-        </Form>
+        <p>{t('residence.census.counts', census)} <a href={`${req.url.split('?')[0]}/census`}>{t('residence.census.manage')}</a></p>
         <Table caption={t('admin.verifiedResidents')} head={[t('field.fullName'), t('field.email'), t('admin.method'), t('admin.when')]}
           rows={list.map((r) => [r.full_name, r.email ?? '—', t(`admin.method.${r.method}`), req.fmt.dateTime(r.created_at)])} />
       </>
@@ -160,10 +156,5 @@ export function registerStaffPages(app: App, deps: Deps): void {
         <Pagination page={pageNo} pages={Math.ceil(total / 50)} hrefFor={(n) => `?page=${n}`} />
       </>
     );
-  });
-
-  post('residents/census', 'residents.verify', CensusSchema, residents, async (v, req) => {
-    const r = await importCensus(deps, actor(req), req.municipality!, v.census);
-    return req.t('admin.censusImported', { entries: r.entries, verified: r.verified });
   });
 }
