@@ -80,4 +80,21 @@ test('a resident asks to be confirmed, a registrar approves, the resident return
   });
 });
 
+test('every way and the registrar\'s pages pass axe and the HTML check in all five locales, at 1280 and 320 px', async () => {
+  await server.db.updateTable('municipalities').set({ resident_ways: JSON.stringify(['identity', 'in_person', 'request', 'letter', 'census']) }).where('id', '=', town.id).execute();
+  for (const locale of ['uk', 'sr-Cyrl', 'sr-Latn', 'pl', 'en'] as const) {
+    const base = `/${locale}/${town.slug}`;
+    const newcomer = await seedUser(server.db, { email: `newcomer-${locale}@zhovkva.example.org`, fullName: 'Ірина Нова', locale });
+    await signedIn(browser, server, newcomer, locale, async (page) => {
+      await visit(page, petitionPath.replace('/en/', `/${locale}/`));
+      const ways = await page.locator('main .sign-box ul.ways > li').count();
+      assert.equal(ways, 4, `${locale}: in person, request, letter and census (identity needs a provider)`);
+      for (const path of ['residence/request', 'residence/letter', 'residence/census']) await visit(page, `${base}/${path}`);
+    });
+    await signedIn(browser, server, people.registrar!, locale, async (page) => {
+      for (const path of ['residence/requests', 'residence/confirm', 'admin/letters']) await visit(page, `${base}/${path}`);
+    });
+  }
+});
+
 htmlCheckTest();

@@ -114,7 +114,7 @@ export function registerCensusPages(app: App, deps: Deps): void {
               <p class="lead">{t('residence.census.claimLead', { municipality: localized(m.names, req.locale) })}</p>
               <Form action={req.url} aria-label={title}>
                 <Field name="document" label={t('residence.census.document')} hint={t('residence.census.documentHint')} autocomplete="off" maxLength={64} required errors={errors} values={values} />
-                <Field name="address" label={t('residence.census.address')} hint={t('residence.census.addressHint')} autocomplete="street-address" maxLength={300} required errors={errors} values={values} />
+                <Field name="address" label={t('residence.census.address')} hint={t('residence.census.addressHint')} multiline rows={3} autocomplete="street-address" maxLength={300} required errors={errors} values={values} />
                 <Button>{t('residence.census.claim')}</Button>
               </Form>
             </>}
