@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { seedDemo, DEMO_PASSWORD } from '../cli/demo.ts';
+import { startDemoProviders, type RunningDemoProvider } from '../auth/identity/demo.ts';
+import '../auth/identity/demo-providers.ts';
 import { startTestApp, type TestApp, type TestClient } from '../testing/http.ts';
 import type { RouteEntry } from './input.ts';
 
@@ -13,12 +15,15 @@ import type { RouteEntry } from './input.ts';
  */
 
 let t: TestApp;
+let providers: RunningDemoProvider[] = [];
 const clients: Record<string, TestClient> = {};
 const known: Record<string, string[]> = {};
 const ROLES = ['anonymous', 'resident1@zhovkva.example', 'moderator@zhovkva.example', 'official@zhovkva.example', 'admin@zhovkva.example', 'admin@hromada.example'];
 
 before(async () => {
-  t = await startTestApp();
+  // Every dialect's callbacks are fuzzed too: the demo's local providers (OpenID-less fakes of id.gov.ua, SAML IdPs).
+  providers = await startDemoProviders('http://localhost:3000');
+  t = await startTestApp({ BASE_URL: 'http://localhost:3000', IDENTITY_PROVIDERS: JSON.stringify(providers.map((p) => p.provider)) });
   await seedDemo(t.built.deps);
   const m = await t.db.selectFrom('municipalities').select(['id', 'slug']).where('slug', '=', 'zhovkva').executeTakeFirstOrThrow();
   const numbers = async (table: 'petitions' | 'reports') =>
@@ -32,7 +37,7 @@ before(async () => {
   known.slug = (await t.db.selectFrom('report_categories').select('slug').where('municipality_id', '=', m.id).execute()).map((r) => r.slug);
   known.module = ['petitions', 'reports'];
   known.file = ['discovery.json', 'services.xml', 'requests.json', 'potholes.json', '1.json', 'icon.svg', 'tok.json'];
-  known.provider = ['demo'];
+  known.provider = providers.map((p) => p.provider.id);
   known.token = ['x'.repeat(20)];
   for (const role of ROLES) {
     const c = t.client();
@@ -42,7 +47,10 @@ before(async () => {
   }
 });
 
-after(() => t?.close());
+after(async () => {
+  await t?.close();
+  for (const p of providers) await p.stop();
+});
 
 /** Hostile values, as typed (they are percent-encoded when sent). */
 const HOSTILE = [
