@@ -45,7 +45,7 @@ async function checkCategory(db: Database, m: Municipality, categoryId: number |
 /** A resident starts a draft; only they see it until they submit it. */
 export async function createDraft(deps: Deps, user: CurrentUser, m: Municipality, input: PetitionInput, once: OnceKey | null = null) {
   const settings = petitionSettings(m);
-  if (!meetsLevel(user, m.id, settings.createLevel)) return { kind: 'level' as const, required: settings.createLevel };
+  if (!meetsLevel(user, m, settings.createLevel)) return { kind: 'level' as const, required: settings.createLevel };
   if (!(await checkCategory(deps.db, m, input.categoryId))) return { kind: 'unknown_category' as const };
   // A double click or a resend of the form is the same draft (platform/idempotency).
   return createOnce(deps.db, once, 'petitions.draft', async (trx) => {

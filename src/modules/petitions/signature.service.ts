@@ -54,7 +54,7 @@ export type SignOutcome =
 export async function signPetition(deps: Deps, user: CurrentUser, m: Municipality, p: PetitionRow, ip: string | null): Promise<SignOutcome> {
   if (!collecting(p)) return { kind: 'closed' };
   const required = petitionSettings(m).signLevel;
-  if (!meetsLevel(user, m.id, required)) return { kind: 'level', required };
+  if (!meetsLevel(user, m, required)) return { kind: 'level', required };
   const domain = emailDomain(user.email);
   const row = await insertSignature(deps.db, { municipality_id: m.id, petition_id: p.id, user_id: user.id, ip_prefix: ipPrefix(ip), email_domain: domain });
   if (!row) {

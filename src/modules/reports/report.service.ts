@@ -86,7 +86,7 @@ export async function fileReport(deps: Deps, filer: Filer, m: Municipality, inpu
 export async function fileReport(deps: Deps, filer: Filer, m: Municipality, input: NewReport, once: OnceKey | null, askNearby: boolean): Promise<CreateOutcome | NearbyOutcome>;
 export async function fileReport(deps: Deps, filer: Filer, m: Municipality, input: NewReport, once: OnceKey | null = null, askNearby = false): Promise<CreateOutcome | NearbyOutcome> {
   const required = reportSettings(m).reportLevel;
-  if (filer.kind === 'resident' && !meetsLevel(filer.user, m.id, required)) return { kind: 'level', required };
+  if (filer.kind === 'resident' && !meetsLevel(filer.user, m, required)) return { kind: 'level', required };
   return createOnce(deps.db, once, 'reports.file', async (trx): Promise<CreateOutcome | NearbyOutcome> => {
     const checked = await checkReport(trx, m, input);
     if (checked.kind !== 'ok') return checked;
@@ -113,7 +113,7 @@ export type SupportOutcome = { kind: 'supported' | 'already' | 'own' | 'closed' 
 /** "Me too": the resident has the same problem and follows this report instead of filing another. */
 export async function supportReport(deps: Deps, user: CurrentUser, m: Municipality, r: ReportRow): Promise<SupportOutcome> {
   const required = reportSettings(m).reportLevel;
-  if (!meetsLevel(user, m.id, required)) return { kind: 'level', required };
+  if (!meetsLevel(user, m, required)) return { kind: 'level', required };
   if (r.author_id === user.id) return { kind: 'own' };
   if (!OPEN_STATUSES.includes(r.status)) return { kind: 'closed' };
   return deps.db.transaction().execute(async (trx) => {

@@ -20,19 +20,23 @@ export interface CurrentUser {
 export const VERIFICATION_LEVELS = ['unverified', 'email', 'identity', 'resident'] as const;
 export type VerificationLevel = (typeof VERIFICATION_LEVELS)[number];
 
+/** Where a level is reached: the municipality, and the ways it offers (an identity's residence counts only where `identity` is one). */
+export type LevelPlace = { id: number; resident_ways?: readonly string[] | null };
+
 /** The highest verification level the user reaches in a municipality. */
-export function verificationLevel(user: CurrentUser | null, municipalityId: number): VerificationLevel | null {
+export function verificationLevel(user: CurrentUser | null, m: LevelPlace): VerificationLevel | null {
   if (!user) return null;
-  if (user.residentOf.includes(municipalityId)) return 'resident';
-  if (user.identityVerified && user.residenceMunicipalityId === municipalityId) return 'resident';
+  if (user.residentOf.includes(m.id)) return 'resident';
+  const identityCounts = !Array.isArray(m.resident_ways) || m.resident_ways.includes('identity');
+  if (user.identityVerified && user.residenceMunicipalityId === m.id && identityCounts) return 'resident';
   if (user.identityVerified) return 'identity';
   if (user.emailVerified) return 'email';
   return 'unverified';
 }
 
 /** Whether the user reaches at least `required` in the municipality. */
-export function meetsLevel(user: CurrentUser | null, municipalityId: number, required: VerificationLevel): boolean {
-  const level = verificationLevel(user, municipalityId);
+export function meetsLevel(user: CurrentUser | null, m: LevelPlace, required: VerificationLevel): boolean {
+  const level = verificationLevel(user, m);
   if (!level) return false;
   return VERIFICATION_LEVELS.indexOf(level) >= VERIFICATION_LEVELS.indexOf(required);
 }

@@ -36,12 +36,12 @@ describe('verification levels', () => {
 
   for (const { who, u, inA, inB } of cases) {
     test(`${who}: ${inA ?? 'none'} in A, ${inB ?? 'none'} in B`, () => {
-      assert.equal(verificationLevel(u, A), inA);
-      assert.equal(verificationLevel(u, B), inB);
-      for (const [m, level] of [[A, inA], [B, inB]] as const) {
+      assert.equal(verificationLevel(u, { id: A }), inA);
+      assert.equal(verificationLevel(u, { id: B }), inB);
+      for (const [m, level] of [[{ id: A }, inA], [{ id: B }, inB]] as const) {
         const reached = level ? VERIFICATION_LEVELS.indexOf(level) : -1;
         for (const required of VERIFICATION_LEVELS) {
-          assert.equal(meetsLevel(u, m, required), reached >= VERIFICATION_LEVELS.indexOf(required), `meetsLevel(${required}) in ${m === A ? 'A' : 'B'}`);
+          assert.equal(meetsLevel(u, m, required), reached >= VERIFICATION_LEVELS.indexOf(required), `meetsLevel(${required}) in ${m.id === A ? 'A' : 'B'}`);
         }
       }
     });
@@ -50,9 +50,16 @@ describe('verification levels', () => {
   test('the levels are ordered from weakest to strongest', () => {
     assert.deepEqual([...VERIFICATION_LEVELS], ['unverified', 'email', 'identity', 'resident']);
     const resident = user({ residentOf: [A] });
-    assert.ok(meetsLevel(resident, A, 'identity'), 'a resident confirmed by an official counts above an identity');
-    assert.ok(!meetsLevel(user({ identityVerified: true }), A, 'resident'));
-    assert.ok(!meetsLevel(null, A, 'unverified'), 'signing in is the least that is needed');
+    assert.ok(meetsLevel(resident, { id: A }, 'identity'), 'a resident confirmed by an official counts above an identity');
+    assert.ok(!meetsLevel(user({ identityVerified: true }), { id: A }, 'resident'));
+    assert.ok(!meetsLevel(null, { id: A }, 'unverified'), 'signing in is the least that is needed');
+  });
+
+  test('an identity\'s residence confirms a resident only where the municipality offers that way', () => {
+    const living = user({ identityVerified: true, residenceMunicipalityId: A });
+    assert.equal(verificationLevel(living, { id: A, resident_ways: ['identity', 'in_person'] }), 'resident');
+    assert.equal(verificationLevel(living, { id: A, resident_ways: ['in_person', 'request'] }), 'identity');
+    assert.equal(verificationLevel(user({ residentOf: [A] }), { id: A, resident_ways: [] }), 'resident', 'a registrar\'s confirmation stands whatever the ways');
   });
 });
 

@@ -58,7 +58,7 @@ export function LevelSteps({ req, required }: { req: FastifyRequest; required: s
   const view = useView();
   const { t, identityProviders, municipalityName } = view;
   const next = encodeURIComponent(req.url);
-  const have = verificationLevel(req.user, req.municipality!.id);
+  const have = verificationLevel(req.user, req.municipality!);
   const rank = (l: VerificationLevel | null) => (l ? VERIFICATION_LEVELS.indexOf(l) : -1);
   const need = VERIFICATION_LEVELS.indexOf(required as VerificationLevel);
   const steps: ComponentChildren[] = [];

@@ -40,7 +40,7 @@ async function SignBox({ deps, req, p }: { deps: Deps; req: FastifyRequest; p: P
     );
   }
   const required = petitionSettings(req.municipality!).signLevel;
-  if (req.user && meetsLevel(req.user, req.municipality!.id, required)) {
+  if (req.user && meetsLevel(req.user, req.municipality!, required)) {
     return <div class="sign-box"><Form action={`${path}/sign`}><Button>{p.status === 'supporters' ? t('petitions.web.cosign') : t('petitions.web.sign')}</Button></Form></div>;
   }
   // No button that leads nowhere: who cannot sign yet is told here what they lack and whom to ask.

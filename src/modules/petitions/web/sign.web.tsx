@@ -30,7 +30,7 @@ export function registerSignPages(app: App, deps: Deps): void {
     const required = petitionSettings(req.municipality!).signLevel;
     const path = petitionPath(req, p.number);
     if (!collecting(p)) return redirectWithFlash(reply, path, { kind: 'error', message: req.t('petitions.web.notCollecting') });
-    if (req.user && meetsLevel(req.user, req.municipality!.id, required)) {
+    if (req.user && meetsLevel(req.user, req.municipality!, required)) {
       return render(deps, req, reply, {
         title: req.t('petitions.web.sign'),
         body: (
