@@ -6,7 +6,7 @@ import type { CurrentUser } from '../auth/current-user.ts';
 import type { Deps } from '../http/deps.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { resident, serviceDeps } from '../testing/people.ts';
-import { claimByCensus, importCensusCsv, importCensusList, normaliseAddress } from './census.service.ts';
+import { claimByCensus, headerDelimiter, importCensusCsv, importCensusList, normaliseAddress } from './census.service.ts';
 import { municipalityWith, rowCount } from './letters.testing.ts';
 
 let database: TestDatabase;
@@ -71,6 +71,15 @@ describe('census import', () => {
     const ok = await importCensusCsv(deps(), admin, m, stream);
     assert.equal(ok.kind === 'imported' && ok.report.entries, 5000);
     assert.equal(await rowCount(database.db, 'census_entries'), before + 5000);
+  });
+
+  test('one separator per file, the header row\'s: an address with a comma in a semicolon file stays whole', async () => {
+    const r = await importCensusCsv(deps(), admin, m, csv('document;address\nGH 4242;вул. Січових Стрільців, 7\n'));
+    assert.equal(r.kind, 'imported');
+    const row = await database.db.selectFrom('census_entries').select('address').where('municipality_id', '=', m.id).where('address', 'like', '%Стрільців%').executeTakeFirstOrThrow();
+    assert.equal(row.address, 'вул. Січових Стрільців, 7');
+    assert.equal(headerDelimiter(Buffer.from('email\tdocument\n')), '\t');
+    assert.equal(headerDelimiter(Buffer.from('email,document\na;b,c\n')), ',');
   });
 
   test('a header naming neither column, and a typed list with bad addresses', async () => {

@@ -105,18 +105,32 @@ function columnsOf(header: string[]): { email?: number; document?: number; addre
 
 class NoColumns extends Error {}
 
+/** The separator a CSV's header row uses: a semicolon or a tab where it has one (spreadsheets in Ukraine, Serbia, Poland), else a comma. */
+export function headerDelimiter(start: Buffer): string {
+  const header = start.toString('utf8').split(/\r?\n/, 1)[0] ?? '';
+  return header.includes(';') ? ';' : header.includes('\t') ? '\t' : ',';
+}
+
 function* slices(data: Buffer, size = 64 * 1024): Iterable<Buffer> {
   for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
 }
 
 /** A census CSV file (comma, semicolon or tab separated, UTF-8 with or without BOM, a header row naming the columns), read as a stream. */
 export async function importCensusCsv(deps: Deps, actor: { id: number; ip?: string | null }, m: Municipality, data: Buffer | Readable): Promise<ImportOutcome> {
+  // One separator for the whole file, the one its header row uses: addresses hold commas in a semicolon file.
+  const source = (data instanceof Readable ? data : Readable.from(slices(data)))[Symbol.asyncIterator]();
+  const first = await source.next();
+  const head = first.done ? Buffer.alloc(0) : Buffer.from(first.value as Buffer);
   const parser = parse({
-    bom: true, delimiter: [',', ';', '\t'], relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: MAX_RECORD,
+    bom: true, delimiter: headerDelimiter(head), relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: MAX_RECORD,
   });
+  async function* again(): AsyncIterable<Buffer> {
+    if (head.length) yield head;
+    for (let next = await source.next(); !next.done; next = await source.next()) yield next.value as Buffer;
+  }
   // The parser takes what it is given at once and keeps every row of it: fed in slices, it holds about one slice of rows.
   // `pipeline` stops feeding it at its first error, which reaches the loop below.
-  pipeline(data instanceof Readable ? data : Readable.from(slices(data)), parser, () => {});
+  pipeline(Readable.from(again()), parser, () => {});
   let seen = 0;
   async function* rows(): AsyncIterable<RawRow> {
     let cols: ReturnType<typeof columnsOf> = null;
