@@ -65,8 +65,8 @@ test('a visitor signs in with login.gov.pl (demo) and signs a petition at once',
     assert.equal(new URL(page.url()).origin, idp.url);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     const person = page.getByRole('button', { name: en('auth.saml.demo.as', { name: idpPeople([AGNIESZKA!])[0]!.label }) });
-    // Its answer page posts the signed assertion to Hromada's ACS by itself.
-    await Promise.all([page.waitForURL((u) => u.origin === server.baseUrl && u.pathname === '/en/account'), person.click()]);
+    // Its answer page posts the signed assertion to Hromada's ACS by itself; the visitor is back at the petition.
+    await Promise.all([page.waitForURL((u) => u.origin === server.baseUrl && u.pathname === petition), person.click()]);
     await page.waitForLoadState('load');
     await checkA11y(page);
     assert.equal(await text(page, 'main .banner'), en('auth.identity.signedIn', { provider: en('auth.identity.demoName', { provider: 'login.gov.pl' }) }));
