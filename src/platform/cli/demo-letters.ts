@@ -1,8 +1,7 @@
 import type { Municipality } from '../../db/schema.ts';
 import type { Deps } from '../http/deps.ts';
-import { forgetMunicipality } from '../http/request-context.ts';
 import { importCensusCsv } from '../residence/census.service.ts';
-import { insertLetter, setResidentWays } from '../residence/letters.repo.ts';
+import { insertLetter } from '../residence/letters.repo.ts';
 
 /** The demo's census numbers (made up, documented in OPERATIONS.md): any account may confirm itself with one of them. */
 export const DEMO_CENSUS = [
@@ -11,10 +10,8 @@ export const DEMO_CENSUS = [
   ['ДЕМО 000003', 'пл. Вічева, 3, Жовква'],
 ] as const;
 
-/** Letters and the census way in the first demo municipality: a census list by document number and one letter waiting to be printed. */
+/** Letters and the census way in the first demo municipality (residenceDemo has switched every way on): a census list by document number and one letter waiting to be printed. */
 export async function seedLettersDemo(deps: Deps, m: Municipality, admin: number, waiting: { userId: number; name: string }): Promise<void> {
-  await setResidentWays(deps.db, m.id, [...(m.resident_ways as string[]), 'letter', 'census']);
-  forgetMunicipality(m.slug);
   const csv = `document,address\n${DEMO_CENSUS.map(([doc, address]) => `${doc},"${address}"`).join('\n')}\n`;
   await importCensusCsv(deps, { id: admin, ip: null }, m, Buffer.from(csv));
   await insertLetter(deps.db, m.id, waiting.userId, waiting.name, 'вул. Городоцька, 12, кв. 4\n80300 Жовква');

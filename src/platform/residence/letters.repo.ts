@@ -76,7 +76,3 @@ export async function markPrinted(db: Database, id: number, codeHash: string, by
     .where('id', '=', id).where('used_at', 'is', null).execute();
 }
 
-/** Sets the ways a municipality offers (the demo switches letters and census on; admins choose on their settings page). */
-export async function setResidentWays(db: Database, municipalityId: number, ways: string[]): Promise<void> {
-  await db.updateTable('municipalities').set({ resident_ways: JSON.stringify(ways) }).where('id', '=', municipalityId).execute();
-}

@@ -10,7 +10,8 @@ import { listOpenLetters } from './letters.repo.ts';
 import { lettersPdf } from './letters.pdf.ts';
 import { AddressLines } from './letters.web.tsx';
 import { LETTER_BATCH_MAX, LETTER_MAX_ATTEMPTS, LETTER_VALID_DAYS, printedCodes, printLetters } from './letters.service.ts';
-import { guardWay, offersWay } from './way-guard.tsx';
+import { guardWay } from './way-guard.tsx';
+import { offersWay } from './residence.ways.ts';
 
 const ACTION = 'residence.letters';
 
@@ -32,7 +33,7 @@ export function registerLetterStaffPages(app: App, deps: Deps): void {
           <h1>{title}</h1>
           <AdminNav req={req} />
           <p class="lead">{t('residence.letters.lead', { days: LETTER_VALID_DAYS, attempts: LETTER_MAX_ATTEMPTS })}</p>
-          {!offersWay(req, 'letter') && <Banner kind="warning">{t('residence.letters.off')}</Banner>}
+          {!offersWay(req.municipality, 'letter') && <Banner kind="warning">{t('residence.letters.off')}</Banner>}
           <h2>{t('residence.letters.waiting')}</h2>
           {waiting.length === 0
             ? <EmptyState title={t('residence.letters.noneWaiting')} />

@@ -6,9 +6,8 @@ import { redirectToSignIn } from '../http/request-context.ts';
 import { ButtonLink } from '../views/components.tsx';
 import { registerResidentWay } from '../views/level.tsx';
 import type { ResidentWay } from './residence.tables.ts';
+import { offersWay } from './residence.ways.ts';
 
-/** Whether the municipality offers `way` (its admin's choice, `municipalities.resident_ways`). */
-export const offersWay = (req: FastifyRequest, way: ResidentWay) => (req.municipality!.resident_ways as string[]).includes(way);
 
 /**
  * Stops a resident's page of a way to be confirmed: visitors are sent to sign in; where the municipality does not
@@ -16,7 +15,7 @@ export const offersWay = (req: FastifyRequest, way: ResidentWay) => (req.municip
  */
 export async function guardWay(deps: Deps, req: FastifyRequest, reply: FastifyReply, way: ResidentWay): Promise<FastifyReply | undefined> {
   if (!req.user) return redirectToSignIn(req, reply);
-  if (offersWay(req, way)) return undefined;
+  if (offersWay(req.municipality, way)) return undefined;
   const m = req.municipality!;
   if (req.method === 'POST') {
     await audit(deps.db, { municipalityId: m.id, actorId: req.user.id, action: 'residence.way.refused', subjectType: 'user', subjectId: req.user.id, after: { way }, ip: req.ip });
@@ -41,7 +40,7 @@ export async function guardWay(deps: Deps, req: FastifyRequest, reply: FastifyRe
 export function registerWayPage(way: 'letter' | 'census'): void {
   registerResidentWay({
     id: way,
-    render: ({ t, municipality, municipalityName }, req) => !municipality || !(municipality.resident_ways as string[]).includes(way) ? null : (
+    render: ({ t, municipality, municipalityName }, req) => !municipality || !offersWay(municipality, way) ? null : (
       <>{t(`residence.way.${way}`, { municipality: municipalityName })}{' '}
         <a href={`/${req.locale}/${municipality.slug}/residence/${way}?next=${encodeURIComponent(req.url)}`}>{t(`residence.way.${way}Link`)}</a></>
     ),

@@ -34,9 +34,9 @@ export function registerDialect(dialect: IdentityDialect): void {
   dialects.set(dialect.type, dialect);
 }
 
-export function dialectOf(provider: IdentityProviderConfig): IdentityDialect {
-  const d = dialects.get(provider.type);
-  if (!d) throw new Error(`no identity dialect ${provider.type}`);
+export function dialectOf(type: string): IdentityDialect {
+  const d = dialects.get(type);
+  if (!d) throw new Error(`no identity dialect ${type}`);
   return d;
 }
 

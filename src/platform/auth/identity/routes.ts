@@ -23,9 +23,9 @@ export async function registerIdentityRoutes(app: App, deps: Deps): Promise<void
     app.get(url, start, async (req, reply) => {
       const provider = byId.get((req.params as { provider: string }).provider);
       if (!provider || (url.includes('/oidc/') && provider.type !== 'oidc')) return reply.callNotFound();
-      return dialectOf(provider).start(deps, req, reply, provider, { locale: req.locale, next: safeNext((req.query as { next?: unknown }).next, '') || null });
+      return dialectOf(provider.type).start(deps, req, reply, provider, { locale: req.locale, next: safeNext((req.query as { next?: unknown }).next, '') || null });
     });
   }
   const types = [...new Set(providers.map((p) => p.type))];
-  for (const type of types) await dialectOf({ type } as never).routes(app, deps, providers.filter((p) => p.type === type));
+  for (const type of types) await dialectOf(type).routes(app, deps, providers.filter((p) => p.type === type));
 }
