@@ -200,8 +200,8 @@ export function verifyConsistency(m: number, n: number, proof: readonly Uint8Arr
   const path = isPowerOfTwo(m) ? [rootM, ...proof] : [...proof];
   let [fn, sn] = [m - 1, n - 1];
   while (odd(fn)) [fn, sn] = [half(fn), half(sn)];
-  let fr = Buffer.from(path[0]!);
-  let sr = Buffer.from(path[0]!);
+  let fr: Buffer = Buffer.from(path[0]!);
+  let sr: Buffer = Buffer.from(path[0]!);
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
     if (odd(fn) || fn === sn) {
