@@ -177,7 +177,8 @@ const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && crypto.t
 /** RFC 9162 §2.1.3.2: does `proof` place the leaf hash at `index` in the tree of `size` with `root`? */
 export function verifyInclusion(leaf: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): boolean {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
-  let [fn, sn, r] = [index, size - 1, Buffer.from(leaf)];
+  let [fn, sn] = [index, size - 1];
+  let r: Buffer = Buffer.from(leaf);
   for (const p of proof) {
     if (sn === 0) return false;
     if (odd(fn) || fn === sn) {
