@@ -1,3 +1,5 @@
+import { ensureLedgerLog } from './platform/ledger/log.ts';
+import { buildMissingTrees } from './platform/ledger/upgrade.ts';
 import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -75,6 +77,9 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
     storage: diskStorage(`${config.dataDir}/files`),
     identifiers: await identifiers(config, db),
   };
+  // The ledger's log name and first key at first start; trees for chains written before they existed.
+  await ensureLedgerLog(db, new URL(config.baseUrl).host);
+  await buildMissingTrees(db);
 
   // Every cookie is Secure when the site is served over https (session, CSRF secret, flash, sign-in flow).
   await app.register(cookie, { secret: await sharedSecret(db, 'cookie'), parseOptions: { secure: config.baseUrl.startsWith('https:') } });

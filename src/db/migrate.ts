@@ -17,6 +17,7 @@ import * as residentsContactGuests from './migrations/2026_12_02_0015_residents_
 import * as residence from './migrations/2026_12_02_0016_residence.ts';
 import * as nationalIds from './migrations/2026_12_02_0019_national_ids.ts';
 import * as samlRequests from './migrations/2026_12_02_0020_saml_requests.ts';
+import * as transparencyLog from './migrations/2026_12_02_0021_transparency_log.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0016_residence': residence,
   '2026_12_02_0019_national_ids': nationalIds,
   '2026_12_02_0020_saml_requests': samlRequests,
+  '2026_12_02_0021_transparency_log': transparencyLog,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, RawBuilder, Selectable, Updatea
 import type { ReportTables } from './schema.reports.ts';
 import type { DocumentType, ResidenceTables, ResidentMethod, ResidentWay } from '../platform/residence/residence.tables.ts';
 import type { SamlTables } from '../platform/auth/identity/saml.tables.ts';
+import type { LedgerTables } from '../platform/ledger/ledger.tables.ts';
 
 /** A text stored per locale: `{ "uk": "Жовква", "en": "Zhovkva" }`. */
 export type LocalizedText = Partial<Record<string, string>>;
@@ -222,6 +223,8 @@ export interface LedgerEntryTable {
   payload: Json<Record<string, unknown>>;
   prev_hash: string;
   hash: string;
+  /** The entry's Merkle leaf hash (platform/ledger/merkle.ts); null only before the tree was built for it. */
+  leaf: Buffer | null;
   created_at: CreatedAt;
 }
 
@@ -364,7 +367,7 @@ export interface PetitionBlockedDomainTable {
 }
 
 /** Every table; module tables that would make this file too long live in schema.<module>.ts. */
-export interface DB extends ReportTables, ResidenceTables, SamlTables {
+export interface DB extends ReportTables, ResidenceTables, SamlTables, LedgerTables {
   association: AssociationTable;
   municipalities: MunicipalityTable;
   departments: DepartmentTable;

@@ -26,14 +26,15 @@ export async function chainHead(db: Database, municipalityId: number, chain: str
  * Inserts entries already hashed by the caller: one array per column, so a sealed batch of thousands is one
  * small statement (a multi-row VALUES would bind seven parameters per entry and take long to build).
  */
-export async function insertEntries(db: Database, municipalityId: number, rows: Omit<LedgerRow, 'createdAt'>[]): Promise<void> {
+export async function insertEntries(db: Database, municipalityId: number, rows: (PublishedEntry & { leaf: Buffer })[]): Promise<void> {
   if (rows.length === 0) return;
-  const col = (f: (r: Omit<LedgerRow, 'createdAt'>) => string | number) => sql.val(rows.map(f));
-  await sql`INSERT INTO ledger_entries (municipality_id, chain, seq, kind, payload, prev_hash, hash)
-    SELECT ${municipalityId}::int, v.chain, v.seq, v.kind, v.payload::jsonb, v.prev_hash, v.hash
+  const col = (f: (r: PublishedEntry & { leaf: Buffer }) => string | number) => sql.val(rows.map(f));
+  await sql`INSERT INTO ledger_entries (municipality_id, chain, seq, kind, payload, prev_hash, hash, leaf)
+    SELECT ${municipalityId}::int, v.chain, v.seq, v.kind, v.payload::jsonb, v.prev_hash, v.hash, decode(v.leaf, 'hex')
     FROM unnest(${col((r) => r.chain)}::text[], ${col((r) => r.seq)}::bigint[], ${col((r) => r.kind)}::text[],
-      ${col((r) => JSON.stringify(r.payload))}::text[], ${col((r) => r.prev)}::text[], ${col((r) => r.hash)}::text[])
-      AS v(chain, seq, kind, payload, prev_hash, hash)`.execute(db);
+      ${col((r) => JSON.stringify(r.payload))}::text[], ${col((r) => r.prev)}::text[], ${col((r) => r.hash)}::text[],
+      ${col((r) => r.leaf.toString('hex'))}::text[])
+      AS v(chain, seq, kind, payload, prev_hash, hash, leaf)`.execute(db);
 }
 
 /** A page of a chain in order, starting after `afterSeq`. */

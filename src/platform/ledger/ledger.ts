@@ -2,6 +2,9 @@ import { breatheEvery } from '../time/breathe.ts';
 import crypto from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import { chainHead, insertEntries, lockChain, selectEntries, type LedgerRow } from './ledger.repo.ts';
+import { signCheckpoint } from './log.ts';
+import { leafHash } from './merkle.ts';
+import { growTree } from './tree.ts';
 
 /**
  * The public ledger: every signature and vote is appended to a hash chain per municipality and
@@ -77,9 +80,16 @@ export function entryHash(e: Omit<PublishedEntry, 'hash'>): string {
 
 /** entryHash with the payload's canonical JSON made already: the keys in their sorted order, around it. */
 function hashWithPayload(e: Omit<PublishedEntry, 'hash' | 'payload'>, payload: string): string {
-  const canonical = `{"chain":${canonicalJson(e.chain)},"kind":${canonicalJson(e.kind)},"payload":${payload},"prev":${canonicalJson(e.prev)},"seq":${canonicalJson(e.seq)}}`;
-  return crypto.createHash('sha256').update(canonical, 'utf8').digest('hex');
+  return crypto.createHash('sha256').update(canonicalEntry(e, payload), 'utf8').digest('hex');
 }
+
+/** An entry's canonical form: the text its `hash` is the SHA-256 of, and its Merkle leaf. */
+function canonicalEntry(e: Omit<PublishedEntry, 'hash' | 'payload'>, payload: string): string {
+  return `{"chain":${canonicalJson(e.chain)},"kind":${canonicalJson(e.kind)},"payload":${payload},"prev":${canonicalJson(e.prev)},"seq":${canonicalJson(e.seq)}}`;
+}
+
+/** The Merkle leaf hash of an entry (RFC 9162: SHA-256 of 0x00 and the entry's canonical form). */
+export const entryLeaf = (e: Omit<PublishedEntry, 'hash'>): Buffer => leafHash(Buffer.from(canonicalEntry(e, canonicalJson(e.payload)), 'utf8'));
 
 /**
  * An opaque, per-chain name for a user: HMAC-SHA256 (hex) keyed by a platform secret over the
@@ -121,17 +131,22 @@ export async function appendToLedger(
   const head = await chainHead(db, input.municipalityId, input.chain);
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
-  const out: PublishedEntry[] = [];
+  const size = seq;
+  const out: (PublishedEntry & { leaf: Buffer })[] = [];
   for (const [i, e] of input.entries.entries()) {
     await breatheEvery(i);
     seq += 1;
     const entry = { chain: input.chain, seq, kind: e.kind, payload: e.payload, prev };
-    const hash = hashWithPayload(entry, payloads[i]!);
-    out.push({ ...entry, hash });
+    const canonical = Buffer.from(canonicalEntry(entry, payloads[i]!), 'utf8');
+    const hash = crypto.createHash('sha256').update(canonical).digest('hex');
+    out.push({ ...entry, hash, leaf: leafHash(canonical) });
     prev = hash;
   }
   await insertEntries(db, input.municipalityId, out);
-  return out;
+  // The Merkle tree grows in the same transaction, and the new size gets its signed checkpoint.
+  const root = await growTree(db, input.municipalityId, input.chain, size, out.map((e) => e.leaf));
+  await signCheckpoint(db, input.municipalityId, input.chain, seq, root);
+  return out.map(({ leaf: _, ...e }) => e);
 }
 
 /** A page of a chain for publication, oldest first; `limit` is capped at 10 000. */
