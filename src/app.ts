@@ -1,5 +1,7 @@
 import { ensureLedgerLog } from './platform/ledger/log.ts';
 import { buildMissingTrees } from './platform/ledger/upgrade.ts';
+import { registerLedgerApi } from './platform/ledger/routes.ts';
+import { registerLedgerDirectory } from './platform/ledger/directory.ts';
 import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -115,6 +117,8 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
   registerAssets(app);
   registerFileRoutes(app, deps);
   registerSiteFiles(app, deps);
+  registerLedgerApi(app, deps);
+  registerLedgerDirectory(app, deps);
   await registerAuthRoutes(app, deps);
   await registerPlatformPages(app, deps);
   for (const mod of modules) await mod.routes?.(app, deps);

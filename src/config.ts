@@ -1,3 +1,4 @@
+import { ledgerWitnesses, type WitnessConfig } from './platform/ledger/config.ts';
 import path from 'node:path';
 
 /**
@@ -42,6 +43,10 @@ export interface Config {
    * stolen copy of the database would hold both; see OPERATIONS.md.
    */
   identifierKey: string | null;
+  /** Witnesses whose cosignatures of ledger checkpoints are accepted and shown (LEDGER_WITNESSES). */
+  ledgerWitnesses: WitnessConfig[];
+  /** How long after an act its inclusion promise allows for sealing it into the ledger (LEDGER_PROMISE_SECONDS). */
+  ledgerPromiseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -163,6 +168,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     // Off in tests unless asked for: many write straight to the database and read the page at once.
     pageCacheMs: int(env, 'PAGE_CACHE_MS', env_ === 'test' ? 0 : 1000, problems, 0, 1000),
     identifierKey: env.IDENTIFIER_KEY || null,
+    ledgerWitnesses: ledgerWitnesses(env.LEDGER_WITNESSES, problems),
+    ledgerPromiseSeconds: int(env, 'LEDGER_PROMISE_SECONDS', 3600, problems, 60, 7 * 86_400),
   };
   if (config.identifierKey !== null && config.identifierKey.length < 32) problems.push('IDENTIFIER_KEY must be at least 32 characters long');
   if (env_ === 'production' && !config.identifierKey) problems.push('IDENTIFIER_KEY is required when NODE_ENV=production (it keys the hashes of national ids and document numbers)');

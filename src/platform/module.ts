@@ -31,8 +31,18 @@ export interface ModuleManifest {
   openapi?: OpenApiPart;
   /** The module's public pages of a municipality past its list (`/petitions/7`), for sitemap.xml; paths follow the slug. */
   publicPages?(db: Database, municipality: Municipality): Promise<SitemapPage[]>;
+  /** The ledger chains the module writes (`petition:12`), and which of them anyone may read. */
+  ledger?: LedgerChains;
   /** Fills a municipality with realistic demo content. */
   demo?(db: Database, municipality: Municipality, people: DemoPeople): Promise<void>;
+}
+
+/** A module's chains in the public ledger: named `<prefix>:<key>`; `visible` says whether anyone may read one. */
+export interface LedgerChains {
+  prefix: string;
+  visible(db: Database, municipality: Municipality, key: string): Promise<boolean>;
+  /** The page that shows the chain to people (a local path after the locale), e.g. `/zhovkva/petitions/12/ledger`. */
+  page(municipality: Municipality, key: string): string;
 }
 
 /** Tags and OpenAPI 3.1 path items a module adds to /api/openapi.json. */

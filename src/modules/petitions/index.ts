@@ -6,6 +6,7 @@ import { petitionsForSitemap } from './petition.repo.ts';
 import { notifySignersJob, publicStatuses } from './petition.service.ts';
 import { PetitionSettingsSchema } from './petition.settings.ts';
 import { closeExpired, sealPending } from './signature.service.ts';
+import { petitionChains } from './petition.chains.ts';
 import { registerPetitionStaffPages } from './staff/routes.tsx';
 import { registerPetitionPages } from './web/routes.tsx';
 
@@ -28,6 +29,7 @@ export const petitions: ModuleManifest = {
     { name: 'petitions.close-expired', everySeconds: 60, run: closeExpired },
   ],
   auditSubjects: { petition: numberedSubject('petitions', 'petitions') },
+  ledger: petitionChains,
   async publicPages(db, m) {
     return (await petitionsForSitemap(db, m.id, publicStatuses(m))).map((p) => ({ path: `/petitions/${p.number}`, updated: p.updated_at }));
   },

@@ -18,7 +18,7 @@ declare module 'fastify' {
 }
 
 /** First path segments that are platform pages, never municipality slugs. */
-export const RESERVED_SLUGS = ['account', 'admin', 'api', 'assets', 'setup', 'dev', 'auth', 'healthz', 'readyz', 'metrics', 'open311', 'feeds', 'search', 'about'];
+export const RESERVED_SLUGS = ['account', 'admin', 'api', 'assets', 'setup', 'dev', 'auth', 'healthz', 'readyz', 'metrics', 'open311', 'feeds', 'search', 'about', 'ledger', 'openapi', '.well-known'];
 
 // Municipalities are read on every request and change rarely: a 2-second cache per process keeps
 // several web processes consistent enough while sparing the database most of those reads.

@@ -43,11 +43,11 @@ export async function registerOpenApi(app: App, parts: OpenApiPart[] = []): Prom
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Hromada API', version: '1', description: 'Open-government platform of an association of municipalities.' },
-      tags: [{ name: 'platform', description: 'Municipalities and the platform itself' }, ...parts.flatMap((p) => p.tags ?? [])],
+      tags: [{ name: 'platform', description: 'Municipalities and the platform itself' }, { name: 'ledger', description: 'The public ledger as a transparency log: entries, signed checkpoints, inclusion and consistency proofs, keys and witnesses (docs/LEDGER.md)' }, ...parts.flatMap((p) => p.tags ?? [])],
       paths: Object.assign({}, ...parts.map((p) => p.paths ?? {})) as Record<string, never>,
     },
     // Only the JSON API belongs in the document, not HTML pages; Open311 comes in by hand (`parts`).
-    transform: ({ schema, url }) => (url.startsWith('/api/v1')
+    transform: ({ schema, url }) => (url.startsWith('/api/v1') || url.startsWith('/.well-known/hromada-ledger')
       ? { schema: { ...documented((schema ?? {}) as RouteSchema), hide: false } as never, url }
       : { schema: { ...(schema ?? {}), hide: true } as never, url }),
   });

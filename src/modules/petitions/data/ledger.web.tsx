@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
-import type { FastifyReply } from 'fastify';
 import type { Municipality } from '../../../db/schema.ts';
 import { notFound } from '../../../platform/http/errors.tsx';
 import { Query, Text } from '../../../platform/http/input.ts';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { render } from '../../../platform/http/render.tsx';
-import { canonicalJson, ledgerEntries, type LedgerRow } from '../../../platform/ledger/ledger.ts';
+import { ledgerEntries, type LedgerRow } from '../../../platform/ledger/ledger.ts';
+import { EntriesQuery, entriesResponse, sendEntries } from '../../../platform/ledger/entries.ts';
 import { chainHead } from '../../../platform/ledger/ledger.repo.ts';
 import { Banner, SummaryList, Table } from '../../../platform/views/components.tsx';
 import { Content } from '../../../platform/views/content.tsx';
@@ -13,7 +13,7 @@ import { PetitionLedgerChecker } from '../ledger-check.ts';
 import type { PetitionRow } from '../petition.repo.ts';
 import { chainName } from '../signature.service.ts';
 import { countSignatures } from '../signature.repo.ts';
-import { csvLine, publicPetition } from './common.ts';
+import { publicPetition } from './common.ts';
 
 /** Entries per published page (docs/LEDGER.md). */
 const PAGE = 10_000;
@@ -24,26 +24,7 @@ const LATEST = 20;
  */
 export const LEDGER_PAGE = { checkLimit: 50_000 };
 
-const Entry = Type.Object({
-  chain: Type.String(), seq: Type.Integer(), kind: Type.String(), payload: Type.Record(Type.String(), Type.Unknown()),
-  prev: Type.String(), hash: Type.String(), createdAt: Type.String({ format: 'date-time' }),
-});
-const PageQuery = Type.Object({
-  afterSeq: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 }),
-  limit: Type.Integer({ minimum: 1, maximum: PAGE, default: PAGE }),
-}, { additionalProperties: false });
 const Params = Type.Object({ municipality: Type.String(), number: Type.String({ pattern: '^[1-9][0-9]{0,8}$' }) });
-const NextLink = { link: Type.String({ description: '<…?afterSeq=…>; rel="next" while the page is full' }) };
-
-/** One page of a chain; sets `Link: <…>; rel="next"` when the page is full. */
-async function chainPage(deps: Deps, reply: FastifyReply, m: Municipality, p: PetitionRow, ext: 'json' | 'csv', q: { afterSeq: number; limit: number }) {
-  const rows = await ledgerEntries(deps.db, m.id, chainName(p.number), q);
-  if (rows.length === q.limit) {
-    const next = `/api/v1/${m.slug}/petitions/${p.number}/ledger.${ext}?afterSeq=${rows[rows.length - 1]!.seq}&limit=${q.limit}`;
-    reply.header('link', `<${next}>; rel="next"`);
-  }
-  return rows;
-}
 
 /** Reads the whole chain page by page through the checker; keeps what the page shows. */
 async function checkChain(deps: Deps, m: Municipality, p: PetitionRow, signer: string | null) {
@@ -63,29 +44,17 @@ async function checkChain(deps: Deps, m: Municipality, p: PetitionRow, signer: s
 
 /** The published chain of a petition (JSON, CSV) and a page that re-checks and re-counts it. */
 export function registerLedgerRoutes(app: App, deps: Deps): void {
-  const schema = (ext: string) => ({ tags: ['petitions'], summary: `The public ledger of a petition's signatures (${ext})`, params: Params, querystring: PageQuery });
 
-  app.get('/api/v1/:municipality/petitions/:number/ledger.json', {
-    schema: { ...schema('JSON'), response: { 200: { ...Type.Array(Entry), description: 'The page of entries', headers: NextLink } } },
-  }, async (req, reply) => {
-    const m = req.municipality!;
-    const p = await publicPetition(deps.db, m, req);
-    if (!p) return notFound(deps, req, reply);
-    const rows = await chainPage(deps, reply, m, p, 'json', req.query);
-    return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() }));
-  });
-
-  app.get('/api/v1/:municipality/petitions/:number/ledger.csv', {
-    schema: { ...schema('CSV'), response: { 200: { description: 'One entry a line, as ledger.json; payload as canonical JSON', headers: NextLink, content: { 'text/csv': { schema: Type.String() } } } } },
-  }, async (req, reply) => {
-    const m = req.municipality!;
-    const p = await publicPetition(deps.db, m, req);
-    if (!p) return notFound(deps, req, reply);
-    const rows = await chainPage(deps, reply, m, p, 'csv', req.query);
-    const body = csvLine(['chain', 'seq', 'kind', 'payload', 'prev', 'hash', 'createdAt'])
-      + rows.map((r) => csvLine([r.chain, r.seq, r.kind, canonicalJson(r.payload), r.prev, r.hash, new Date(r.createdAt)])).join('');
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${m.slug}-petition-${p.number}-ledger.csv"`).send(body);
-  });
+  for (const ext of ['json', 'csv'] as const) {
+    app.get(`/api/v1/:municipality/petitions/:number/ledger.${ext}`, {
+      schema: { tags: ['petitions'], summary: `The public ledger of a petition's signatures (${ext.toUpperCase()})`, params: Params, querystring: EntriesQuery, response: entriesResponse(ext) },
+    }, async (req, reply) => {
+      const m = req.municipality!;
+      const p = await publicPetition(deps.db, m, req);
+      if (!p) return notFound(deps, req, reply);
+      return sendEntries(deps, reply, m, chainName(p.number), ext, req.query, `/api/v1/${m.slug}/petitions/${p.number}/ledger.${ext}`);
+    });
+  }
 
   app.get('/:locale/:municipality/petitions/:number/ledger', { schema: { hide: true, querystring: Query({ signer: Text(254) }) } }, async (req, reply) => {
     const m = req.municipality!;
