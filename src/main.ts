@@ -4,6 +4,7 @@ import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createAdmin } from './platform/cli/create-admin.ts';
 import { runDemo } from './platform/cli/demo.ts';
+import { ledgerKeys } from './platform/cli/ledger-keys.ts';
 import { issueSetupToken } from './platform/tenancy/setup.service.ts';
 import { enqueue } from './platform/jobs/queue.ts';
 import type { Deps } from './platform/http/deps.ts';
@@ -15,6 +16,7 @@ const USAGE = `Usage: hromada <command>
   migrate        bring the database schema up to date and exit
   demo           start on a fresh demo database (DATA_DIR defaults to ./data-demo)
   create-admin   create a platform administrator: create-admin <email> <full name>  (password from HROMADA_ADMIN_PASSWORD or prompted)
+  ledger-keys    list the ledger's signing keys, or start a new one: ledger-keys rotate [--overlap-days N] (default 30)
   verify-ledger  re-check a petition's public ledger and re-count it: verify-ledger <ledger.json URL or saved file>
 `;
 
@@ -88,6 +90,8 @@ async function main(argv: string[]): Promise<void> {
       return runDemo(serve);
     case 'create-admin':
       return createAdmin(args);
+    case 'ledger-keys':
+      return ledgerKeys(args);
     case 'verify-ledger': {
       if (!args[0]) throw new Error('Usage: hromada verify-ledger <ledger.json URL or file>');
       const { verifyLedger } = await import('./modules/petitions/data/verify-ledger.ts');
