@@ -18,6 +18,9 @@ const USAGE = `Usage: hromada <command>
   create-admin   create a platform administrator: create-admin <email> <full name>  (password from HROMADA_ADMIN_PASSWORD or prompted)
   ledger-keys    list the ledger's signing keys, or start a new one: ledger-keys rotate [--overlap-days N] (default 30)
   verify-ledger  re-check a petition's public ledger and re-count it: verify-ledger <ledger.json URL or saved file>
+  witness        watch a Hromada site's ledger and co-sign its checkpoints (exit code 2 on a fork):
+                   witness keygen --name <witness name> --out <key file>
+                   witness run --log <site URL> --name <witness name> --key <key file> --state <dir> [--once | --every <seconds>]
 `;
 
 export interface ServeOptions {
@@ -98,6 +101,11 @@ async function main(argv: string[]): Promise<void> {
       const { result, text } = await verifyLedger(args[0]);
       console.log(text);
       process.exitCode = result.ok ? 0 : 1;
+      return;
+    }
+    case 'witness': {
+      const { witnessCommand } = await import('./platform/ledger/witness/cli.ts');
+      process.exitCode = await witnessCommand(args);
       return;
     }
     default:
