@@ -51,8 +51,10 @@ function value(node: ValueNode, text: string): StrictJson {
         if (seen.has(key)) throw new StrictJsonError(`duplicate key ${JSON.stringify(key)}`, m.name.loc.start.line, m.name.loc.start.column);
         if (!wellFormed(key)) throw new StrictJsonError('a key that is not well-formed Unicode (a lone surrogate)', m.name.loc.start.line, m.name.loc.start.column);
         seen.add(key);
-        // defineProperty, so a key "__proto__" is an own property as JSON.parse makes it, not the prototype.
-        Object.defineProperty(out, key, { value: value(m.value, text), enumerable: true, writable: true, configurable: true });
+        const v = value(m.value, text);
+        // A key "__proto__" is an own property, as JSON.parse makes it, not the object's prototype.
+        if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+        else out[key] = v;
       }
       return out;
     }
