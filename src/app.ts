@@ -2,6 +2,7 @@ import { ensureLedgerLog } from './platform/ledger/log.ts';
 import { buildMissingTrees } from './platform/ledger/upgrade.ts';
 import { registerLedgerApi } from './platform/ledger/routes.ts';
 import { registerLedgerDirectory } from './platform/ledger/directory.ts';
+import { registerReceiptCheck } from './platform/ledger/receipt.web.tsx';
 import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -119,6 +120,7 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
   registerSiteFiles(app, deps);
   registerLedgerApi(app, deps);
   registerLedgerDirectory(app, deps);
+  registerReceiptCheck(app, deps);
   await registerAuthRoutes(app, deps);
   await registerPlatformPages(app, deps);
   for (const mod of modules) await mod.routes?.(app, deps);

@@ -4,6 +4,7 @@ import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createAdmin } from './platform/cli/create-admin.ts';
 import { runDemo } from './platform/cli/demo.ts';
+import { ledgerKeys } from './platform/cli/ledger-keys.ts';
 import { issueSetupToken } from './platform/tenancy/setup.service.ts';
 import { enqueue } from './platform/jobs/queue.ts';
 import type { Deps } from './platform/http/deps.ts';
@@ -15,6 +16,7 @@ const USAGE = `Usage: hromada <command>
   migrate        bring the database schema up to date and exit
   demo           start on a fresh demo database (DATA_DIR defaults to ./data-demo)
   create-admin   create a platform administrator: create-admin <email> <full name>  (password from HROMADA_ADMIN_PASSWORD or prompted)
+  ledger-keys    list the ledger's signing keys, or start a new one: ledger-keys rotate [--overlap-days N] (default 30)
   verify-ledger  re-check a public ledger chain, its Merkle tree and signed checkpoints, and re-count it:
                  verify-ledger <ledger.json or .csv URL, or saved .json/.csv file>
                    --checkpoint <file or URL>  a signed checkpoint the chain must match (default from a URL: the latest)
@@ -92,6 +94,8 @@ async function main(argv: string[]): Promise<void> {
       return runDemo(serve);
     case 'create-admin':
       return createAdmin(args);
+    case 'ledger-keys':
+      return ledgerKeys(args);
     case 'verify-ledger': {
       const { verifyLedgerCommand } = await import('./platform/ledger/verify/verify-ledger.ts');
       const { petitionMeaning } = await import('./modules/petitions/data/verify-ledger.ts');

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { checkReceipt } from '../../platform/ledger/receipt.ts';
+import { publishedKeys } from '../../platform/ledger/log.ts';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../db/database.ts';
 import type { Municipality } from '../../db/schema.ts';
@@ -118,15 +120,23 @@ describe('counting and sealing', () => {
     const p = await openPetition(db, town, author.current, moderatorId);
     const s = await resident(db, 'receipt@example.org', town);
     await signPetition(deps(), s.current, town, p, null);
-    const before = await signatureReceipt(db, p, s.id);
+    const before = await signatureReceipt(db, p, s.id, 3600);
     assert.equal(before?.entry, null);
     assert.match(before!.signer, /^[0-9a-f]{64}$/);
+    const keys = (await publishedKeys(db)).keys;
+    const promised = checkReceipt(before!.receipt, keys);
+    assert.deepEqual([promised.ok, promised.sealed], [true, false]);
+    assert.equal(promised.promise!.deadline.getTime(), new Date(before!.signedAt).getTime() - new Date(before!.signedAt).getMilliseconds() + 3600_000);
     await sealPending(deps());
-    const afterSeal = await signatureReceipt(db, p, s.id);
+    const afterSeal = await signatureReceipt(db, p, s.id, 3600);
     const [entry] = await chain(p);
     assert.deepEqual(afterSeal?.entry && { seq: afterSeal.entry.seq, hash: afterSeal.entry.hash }, { seq: 1, hash: entry!.hash });
     assert.equal(entry!.payload.signer, before!.signer);
-    assert.equal(await signatureReceipt(db, p, author.id), null);
+    // The promise made at signing is the one kept: the sealed entry is exactly what it promised.
+    assert.equal(afterSeal!.receipt.promise, before!.receipt.promise);
+    const sealed = checkReceipt(afterSeal!.receipt, keys);
+    assert.deepEqual([sealed.ok, sealed.sealed], [true, true], JSON.stringify(sealed.steps));
+    assert.equal(await signatureReceipt(db, p, author.id, 3600), null);
   });
 });
 

@@ -5,6 +5,7 @@ import { meetsLevel, type CurrentUser } from '../../platform/auth/current-user.t
 import { sharedSecret } from '../../platform/auth/secrets.ts';
 import type { Deps } from '../../platform/http/deps.ts';
 import { appendToLedger, pseudonym } from '../../platform/ledger/ledger.ts';
+import { buildReceipt } from '../../platform/ledger/receipt.ts';
 import { breatheEvery } from '../../platform/time/breathe.ts';
 import { lockChain } from '../../platform/ledger/ledger.repo.ts';
 import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
@@ -173,18 +174,25 @@ export async function invalidateSignatures(deps: Deps, actor: Actor, m: Municipa
   });
 }
 
-/** What a signer can check later: their pseudonym and, once sealed, their entry's place and hash in the chain. */
-export async function signatureReceipt(db: Database, p: PetitionRow, userId: number) {
+/** The ledger's form of a signing time: UTC to the second, as sealing writes it (`at` in docs/LEDGER.md). */
+export const ledgerTime = (d: Date | string) => `${new Date(d).toISOString().slice(0, 19)}Z`;
+
+/**
+ * What a signer can check later: their pseudonym, the signed promise to seal their signature into the chain
+ * within `promiseSeconds` of signing, and once sealed their entry's place, hash and inclusion proof. The
+ * promise is made from the signature itself (Ed25519 signatures are deterministic), the same on every view.
+ */
+export async function signatureReceipt(db: Database, p: PetitionRow, userId: number, promiseSeconds: number) {
   const sig = await findSignature(db, p, userId);
   if (!sig) return null;
   const chain = chainName(p.number);
   const seq = await sealedSeq(db, { municipalityId: p.municipality_id, petitionId: p.id }, Number(sig.id));
-  const entry = seq === null ? undefined : await db.selectFrom('ledger_entries').select(['seq', 'hash', 'prev_hash', 'created_at'])
-    .where('municipality_id', '=', p.municipality_id).where('chain', '=', chain).where('seq', '=', seq).executeTakeFirst();
+  const signer = await signerPseudonym(db, p.number, userId);
+  const deadline = new Date(new Date(sig.signed_at).getTime() + promiseSeconds * 1000);
+  const receipt = await buildReceipt(db, p.municipality_id, chain, { kind: 'signature', payload: { signer, at: ledgerTime(sig.signed_at) }, deadline }, seq);
   return {
-    chain, signedAt: sig.signed_at, invalidated: sig.invalidation_id !== null,
-    signer: await signerPseudonym(db, p.number, userId),
-    entry: entry ? { seq: Number(entry.seq), hash: entry.hash, prev: entry.prev_hash, sealedAt: entry.created_at } : null,
+    chain, signedAt: sig.signed_at, invalidated: sig.invalidation_id !== null, signer, deadline, receipt,
+    entry: receipt.entry && receipt.inclusion ? { seq: receipt.entry.seq, hash: receipt.entry.hash, size: receipt.inclusion.size } : null,
   };
 }
 

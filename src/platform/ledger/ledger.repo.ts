@@ -53,3 +53,11 @@ export async function selectEntries(db: Database, municipalityId: number, chain:
     createdAt: r.created_at,
   }));
 }
+
+/** The first entry of a chain with this kind and exactly this payload (canonical JSON), or null. */
+export async function findPromised(db: Database, municipalityId: number, chain: string, kind: string, payload: string): Promise<number | null> {
+  const row = await db.selectFrom('ledger_entries').select('seq')
+    .where('municipality_id', '=', municipalityId).where('chain', '=', chain).where('kind', '=', kind)
+    .where('payload', '=', sql<never>`${payload}::jsonb`).orderBy('seq').limit(1).executeTakeFirst();
+  return row ? Number(row.seq) : null;
+}

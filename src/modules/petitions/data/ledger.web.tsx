@@ -8,6 +8,7 @@ import { ledgerEntries, type LedgerRow } from '../../../platform/ledger/ledger.t
 import { EntriesQuery, entriesResponse, sendEntries } from '../../../platform/ledger/entries.ts';
 import { chainHead } from '../../../platform/ledger/ledger.repo.ts';
 import { Banner, SummaryList, Table } from '../../../platform/views/components.tsx';
+import { ChainHeadSection, chainHead as chainHeadOf } from '../../../platform/ledger/views.tsx';
 import { Content } from '../../../platform/views/content.tsx';
 import { PetitionLedgerChecker } from '../ledger-check.ts';
 import type { PetitionRow } from '../petition.repo.ts';
@@ -65,9 +66,10 @@ export function registerLedgerRoutes(app: App, deps: Deps): void {
     const signer = /^[0-9a-f]{64}$/.test(raw) ? raw : null;
     const head = await chainHead(deps.db, m.id, chainName(p.number));
     const tooLong = (head?.seq ?? 0) > LEDGER_PAGE.checkLimit;
-    const [checked, exact] = await Promise.all([
+    const [checked, exact, signedHead] = await Promise.all([
       tooLong ? null : checkChain(deps, m, p, signer),
       countSignatures(deps.db, p.id),
+      chainHeadOf(deps, m, chainName(p.number)),
     ]);
     const result = checked?.result ?? null;
     const mine = checked?.mine ?? [];
@@ -119,6 +121,7 @@ export function registerLedgerRoutes(app: App, deps: Deps): void {
             <Table caption={t('petitions.data.latest')} head={[t('petitions.data.seq'), t('petitions.data.kind'), t('petitions.data.signer'), t('petitions.data.sealedAt'), t('petitions.data.hash')]}
               rows={latest.map((e) => [String(e.seq), kind(e.kind), <code class="hash">{String(e.payload.signer)}</code>, when(e.createdAt), <code class="hash">{e.hash}</code>])} numeric={[0]} />
           )}
+          <ChainHeadSection m={m} head={signedHead} />
           <h2>{t('petitions.data.selfTitle')}</h2>
           <p>{t('petitions.data.selfHint')}</p>
           <p class="data-links"><a href={`${api}.json`}>ledger.json</a> · <a href={`${api}.csv`}>ledger.csv</a></p>

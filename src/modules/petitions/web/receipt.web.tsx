@@ -41,12 +41,23 @@ function NextSteps({ req, p, count }: { req: FastifyRequest; p: PetitionRow; cou
 
 /** The signer's receipt: what happens next first, then the proof in the public ledger. */
 export function registerReceiptPage(app: App, deps: Deps): void {
+  // The receipt as one file the signer keeps and anyone can check (docs/LEDGER.md "Receipts").
+  app.get('/:locale/:municipality/petitions/:number/receipt.json', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.user) return redirectToSignIn(req, reply);
+    const p = await findPetition(deps.db, req.municipality!.id, routeNumber(req));
+    const receipt = p ? await signatureReceipt(deps.db, p, req.user.id, deps.config.ledgerPromiseSeconds) : null;
+    if (!p || !receipt) return notFound(deps, req, reply);
+    const name = `hromada-receipt-${req.municipality!.slug}-petition-${p.number}${receipt.entry ? '' : '-promise'}.json`;
+    return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`)
+      .header('cache-control', 'private, no-store').send(`${JSON.stringify(receipt.receipt, null, 2)}\n`);
+  });
+
   app.get('/:locale/:municipality/petitions/:number/receipt', { schema: { hide: true, querystring: Query({ signed: Text(40) }) } }, async (req, reply) => {
     if (!req.user) return redirectToSignIn(req, reply);
     const p = await findPetition(deps.db, req.municipality!.id, routeNumber(req));
     // A co-signer whose signature sent the petition to moderation may no longer see the petition page, but
     // their receipt is theirs: it is shown to whoever signed, whatever the petition's state.
-    const receipt = p ? await signatureReceipt(deps.db, p, req.user.id) : null;
+    const receipt = p ? await signatureReceipt(deps.db, p, req.user.id, deps.config.ledgerPromiseSeconds) : null;
     if (!p || !receipt) return notFound(deps, req, reply);
     const just = (req.query as { signed?: string }).signed;
     const m = req.municipality!;
@@ -60,9 +71,11 @@ export function registerReceiptPage(app: App, deps: Deps): void {
       [req.t('petitions.web.receipt.chain'), <code>{receipt.chain}</code>],
       [req.t('petitions.web.receipt.signer'), <code class="hash">{receipt.signer}</code>],
     ];
+    items.push([req.t('petitions.web.receipt.promise'), req.t('petitions.web.receipt.promiseBy', { date: when.format(receipt.deadline) })]);
     if (receipt.entry) {
       items.push([req.t('petitions.web.receipt.seq'), String(receipt.entry.seq)]);
       items.push([req.t('petitions.web.receipt.hash'), <code class="hash">{receipt.entry.hash}</code>]);
+      items.push([req.t('petitions.web.receipt.proven'), req.t('petitions.web.receipt.provenIn', { size: receipt.entry.size })]);
     }
     return render(deps, req, reply, {
       title: req.t('petitions.web.receipt.title'),
@@ -79,9 +92,11 @@ export function registerReceiptPage(app: App, deps: Deps): void {
           <p>{req.t('petitions.web.receipt.lead')}</p>
           <SummaryList items={items} />
           <p>{receipt.entry ? req.t('petitions.web.receipt.sealed') : req.t('petitions.web.receipt.pending')}</p>
+          <p><a class="button button--secondary" href={`${path}/receipt.json`} download>{req.t('petitions.web.receipt.download')}</a></p>
+          <p>{req.t('petitions.web.receipt.downloadHint')}</p>
           {visible && (
             <p class="data-links">
-              <a href={`${path}/ledger?signer=${receipt.signer}`}>{req.t('petitions.web.receipt.check')}</a> · <a href={`/api/v1/${m.slug}/petitions/${p.number}/ledger.json`}>ledger.json</a>
+              <a href={`${path}/ledger?signer=${receipt.signer}`}>{req.t('petitions.web.receipt.check')}</a> · <a href={`/${req.locale}/${m.slug}/ledger/${receipt.chain}/receipt`}>{req.t('petitions.web.receipt.checkFile')}</a> · <a href={`/api/v1/${m.slug}/petitions/${p.number}/ledger.json`}>ledger.json</a>
             </p>
           )}
         </>
