@@ -22,6 +22,7 @@ const USAGE = `Usage: hromada <command>
                    --checkpoint <file or URL>  a signed checkpoint the chain must match (default from a URL: the latest)
                    --keys <file or URL>        the installation's keys (default from a URL: /.well-known/hromada-ledger-keys.json)
                    --since <file>              a checkpoint saved earlier: the chain must extend it
+                   --receipt <file>            a receipt (hromada-ledger-receipt/v1): checked, and against the chain
 `;
 
 export interface ServeOptions {

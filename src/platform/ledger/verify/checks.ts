@@ -51,11 +51,14 @@ export function describe(opened: OpenedCheckpoint): string {
   return `${c.origin} of ${c.size} entries, root ${c.root.toString('base64')}, at ${c.time!.toISOString()}, signed by key ${opened.signedBy.join(', ')}${witnesses}`;
 }
 
+/** What a checkpoint check prints, and the checkpoint found to be the root of the chain's first entries (if any). */
+export interface Checked { line: string; matched: Checkpoint | null }
+
 /** A checkpoint given by the user (a file or a URL): signed, and of this chain. */
-export function checkGiven(note: string, keys: LedgerKeys, replay: ChainReplay, site: Site | null): string {
+export function checkGiven(note: string, keys: LedgerKeys, replay: ChainReplay, site: Site | null): Checked {
   const opened = openFor('checkpoint', note, keys, replay, site);
   matchChain('checkpoint', opened.checkpoint, replay);
-  return `checkpoint: ok, ${describe(opened)}`;
+  return { line: `checkpoint: ok, ${describe(opened)}`, matched: opened.checkpoint };
 }
 
 /** A checkpoint saved earlier: signed, of this chain, and the chain as read now extends it (recomputed). */
@@ -78,8 +81,8 @@ function proofHashes(text: string, from: number, to: number): Buffer[] {
  * The installation's latest checkpoint, read after the entries: it is the chain as read, or a later one that
  * extends it (an RFC 9162 consistency proof fetched from the log, checked against the root recomputed here).
  */
-export async function checkLatest(site: Site, keys: LedgerKeys, replay: ChainReplay): Promise<string> {
-  if (replay.chain === undefined) return 'checkpoint: none, as the chain is empty';
+export async function checkLatest(site: Site, keys: LedgerKeys, replay: ChainReplay): Promise<Checked> {
+  if (replay.chain === undefined) return { line: 'checkpoint: none, as the chain is empty', matched: null };
   const api = chainApi(site, replay.chain);
   const got = await fetchText(`${api}/checkpoint`, 'text/plain');
   if (got.status === 404) throw new CheckFailed('checkpoint', `${api}/checkpoint has none for a chain of ${replay.size} entries`);
@@ -89,7 +92,7 @@ export async function checkLatest(site: Site, keys: LedgerKeys, replay: ChainRep
   if (c.size < replay.size) throw new CheckFailed('checkpoint', `the latest has ${c.size} entries, the chain ${replay.size}: entries without a signed checkpoint`);
   if (c.size === replay.size) {
     matchChain('checkpoint', c, replay);
-    return `checkpoint: ok, the latest, ${describe(opened)}`;
+    return { line: `checkpoint: ok, the latest, ${describe(opened)}`, matched: c };
   }
   const url = `${api}/proof/consistency?from=${replay.size}&to=${c.size}`;
   const proof = await fetchText(url, 'application/json');
@@ -103,5 +106,5 @@ export async function checkLatest(site: Site, keys: LedgerKeys, replay: ChainRep
   if (!verifyConsistency(replay.size, c.size, hashes, replay.rootAt(replay.size), c.root)) {
     throw new CheckFailed('checkpoint', `the latest (${c.size} entries) does not extend the ${replay.size} entries read: the log shows another history`);
   }
-  return `checkpoint: ok, the latest, which has grown since and extends the entries read (consistency proof from ${replay.size}), ${describe(opened)}`;
+  return { line: `checkpoint: ok, the latest, which has grown since and extends the entries read (consistency proof from ${replay.size}), ${describe(opened)}`, matched: null };
 }

@@ -14,6 +14,7 @@ import { KEYS_PATH as SERVED_KEYS_PATH } from '../directory.ts';
 import { LEDGER_CSV_COLUMNS } from '../entries.ts';
 import { appendToLedger, canonicalJson, entryHash, GENESIS_HASH, ledgerEntries, type LedgerRow, type PublishedEntry } from '../ledger.ts';
 import { ensureLedgerLog, publishedKeys, rotateLedgerKey } from '../log.ts';
+import { buildReceipt } from '../receipt.ts';
 import { consistencyProofOf, EMPTY_ROOT, rootOf } from '../merkle.ts';
 import { COSIGNATURE_V1, cosignatureLine, privateKeyFromRaw, rawPublicKey, signNote, splitNote, vkeyOf } from '../note.ts';
 import { entryDigests } from './canonical.ts';
@@ -125,7 +126,7 @@ describe(`hromada verify-ledger (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const strangerKeys = file('stranger.json', JSON.stringify({ log: 'hromada.example', keys: [{ generation: 1, publicKey: rawPublicKey(stranger).toString('base64'), createdAt: new Date(0).toISOString(), retiresAt: null }], witnesses: [] }));
     assert.equal(last((await run({ source, keys: strangerKeys, checkpoint: file('cp5', await note(5)) })).text), `failed: checkpoint: no signature by an installation key for ${ORIGIN}`);
     assert.equal(last((await run({ source, keys: await keysFile(), checkpoint: file('other', await note(1, 'test:2')) })).text), 'failed: checkpoint: its origin hromada.example/zhovkva/test:2 names another chain than test:1');
-    assert.match(last((await run({ source, checkpoint: file('cp5', await note(5)) })).text)!, /^failed: keys: checking a signed checkpoint needs the installation's keys/);
+    assert.match(last((await run({ source, checkpoint: file('cp5', await note(5)) })).text)!, /^failed: keys: checking a signed checkpoint or receipt needs the installation's keys/);
 
     const witness = crypto.generateKeyPairSync('ed25519').privateKey;
     const vkey = vkeyOf('courier.example', rawPublicKey(witness), COSIGNATURE_V1);
@@ -190,6 +191,42 @@ describe(`hromada verify-ledger (${process.env.TEST_DB ?? 'pglite'})`, () => {
     } finally {
       server.close();
     }
+  });
+
+  test('a receipt: checked offline, then against the chain; it fails once its entry is removed, and a promise must be kept', async () => {
+    const keys = await keysFile();
+    const source = json(entries);
+    const e2 = entries[1]!;
+    const act = (payload: Record<string, unknown>, deadline = new Date(Date.now() + 60_000)) => ({ kind: 'vote', payload, deadline });
+    const sealed = file('receipt.json', JSON.stringify(await buildReceipt(t.db, m, 'test:1', act(e2.payload), 2)));
+    const good = await run({ source, keys, receipt: sealed });
+    assert.equal(good.result.ok, true, good.text);
+    assert.ok(good.lines.includes('receipt: ok, the inclusion proof places entry 2 in the tree of size 5.'), good.text);
+    assert.ok(good.lines.includes('receipt: ok, the ledger as it is now (tree size 5) extends the checkpoint in the receipt: nothing before it was changed or removed.'), good.text);
+
+    const removed = rehash(entries.filter((e) => e.seq !== 2).map((e, i) => ({ ...e, seq: i + 1 })));
+    const shrunk = 'failed: receipt: the ledger\'s tree is now smaller (size 4) than the checkpoint in the receipt: entries were removed.';
+    assert.equal(last((await run({ source: json(removed, 'removed.json'), keys, receipt: sealed })).text), shrunk);
+    // Removed, and the tree grown back past the receipt's size with another entry: a rewritten history.
+    const regrown = rehash([...removed, { ...entries[4]!, seq: 5, payload: { voter: 'filler' } }]);
+    assert.equal(last((await run({ source: json(regrown, 'regrown.json'), keys, receipt: sealed })).text), 'failed: receipt: the ledger as it is now (tree size 5) does not extend the checkpoint in the receipt: its history was rewritten. Keep this file as evidence.');
+    assert.equal(last((await run({ source: json(entries.slice(0, 3), 'cut.json'), keys, receipt: sealed })).text), shrunk.replace('size 4', 'size 3'));
+    const altered = JSON.parse(fs.readFileSync(sealed, 'utf8'));
+    altered.entry.payload.voter = 'someone else';
+    assert.equal(last((await run({ source, keys, receipt: file('altered.json', JSON.stringify(altered)) })).text), 'failed: receipt: the entry in the receipt is not what was promised.');
+    assert.match(last((await run({ source, keys, receipt: file('dup.json', fs.readFileSync(sealed, 'utf8').replace('"format":', '"origin":"x","format":')) })).text)!, /^failed: receipt: line 1, column \d+: duplicate key "origin"$/);
+    const other = file('other.json', JSON.stringify(await buildReceipt(t.db, m, 'test:2', act({ voter: 'x' }), 1)));
+    assert.equal(last((await run({ source, keys, receipt: other })).text), 'failed: receipt: this receipt belongs to another chain.');
+
+    const promised = async (payload: Record<string, unknown>, deadline?: Date) => file('promise.json', JSON.stringify(await buildReceipt(t.db, m, 'test:1', act(payload, deadline), null)));
+    assert.ok((await run({ source, keys, receipt: await promised(e2.payload) })).lines.includes('receipt: ok, the promised entry has been sealed since, as entry 2; download the receipt again to keep its proof.'));
+    assert.ok((await run({ source, keys, receipt: await promised({ voter: 'soon' }) })).lines.includes('receipt: ok, the promised entry is not sealed yet, and its deadline has not passed.'));
+    const overdue = 'failed: receipt: the promised entry is not in the ledger, and the promised deadline has passed: the site broke its promise. Keep this file as evidence.';
+    const past = await promised({ voter: 'never' }, new Date(Date.now() - 3_600_000));
+    assert.equal(last((await run({ source, keys, receipt: past })).text), overdue);
+    // Judged by a signed checkpoint from after the deadline, whenever the check runs.
+    assert.equal(last((await run({ source, keys, receipt: past, checkpoint: file('cp5', await note(5)), now: new Date(0) })).text), overdue);
+    assert.ok((await run({ source, keys, receipt: past, now: new Date(0) })).result.ok, 'without such a checkpoint, the deadline is judged by the time given');
   });
 
   test('after a rotation: old checkpoints keep their key, a retired key cannot sign new ones', async () => {

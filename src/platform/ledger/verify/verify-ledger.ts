@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { checkGiven, checkLatest, checkSince, CheckFailed, type Site } from './checks.ts';
+import { checkGiven, checkLatest, checkSince, CheckFailed, type Checked, type Site } from './checks.ts';
 import { readKeys, type LedgerKeys } from './keys.ts';
+import { ReceiptWatch } from './receipt-check.ts';
 import { ChainReplay, type Meanings } from './replay.ts';
 import { entryPages, KEYS_PATH, readSource, siteOf } from './source.ts';
 
@@ -9,7 +10,7 @@ import { entryPages, KEYS_PATH, readSource, siteOf } from './source.ts';
  * trusting only the entries, the installation's published keys and what the user saved earlier. It reads
  * every page (JSON or CSV, strictly), replays the hash chain and the module's meaning, recomputes the Merkle
  * tree, and checks signed checkpoints against it: one given, the latest published (when reading from a
- * site), and one saved earlier (`--since`), which the chain must extend. One line per check, then
+ * site), and one saved earlier (`--since`), which the chain must extend; and a receipt (`--receipt`). One line per check, then
  * `ok: …` or `failed: …`.
  */
 
@@ -22,6 +23,10 @@ export interface VerifyOptions {
   keys?: string | undefined;
   /** A checkpoint note saved earlier, which the chain must extend. */
   since?: string | undefined;
+  /** A receipt file (hromada-ledger-receipt/v1): checked offline, then against the chain read. */
+  receipt?: string | undefined;
+  /** The time a promise's deadline is judged against when no later signed checkpoint is (default: now). */
+  now?: Date;
 }
 
 export type VerifyOutcome =
@@ -60,14 +65,16 @@ export async function verifyLedger(opts: VerifyOptions, meanings: Meanings): Pro
   const site: Site | null = siteOf(opts.source);
   try {
     const keysAt = opts.keys ?? (site ? `${site.origin}${KEYS_PATH}` : undefined);
-    const needKeys = opts.checkpoint !== undefined || opts.since !== undefined || site !== null;
-    if (needKeys && !keysAt) throw new CheckFailed('keys', 'checking a signed checkpoint needs the installation\'s keys: give --keys <file or URL>');
+    const needKeys = opts.checkpoint !== undefined || opts.since !== undefined || opts.receipt !== undefined || site !== null;
+    if (needKeys && !keysAt) throw new CheckFailed('keys', 'checking a signed checkpoint or receipt needs the installation\'s keys: give --keys <file or URL>');
     const keys: LedgerKeys | null = keysAt && needKeys ? await step('keys', async () => readKeys(await readSource(keysAt))) : null;
     if (keys) lines.push(`keys: ${keys.keys.length} of ${keys.log} (generation ${keys.keys.map((k) => k.generation).join(', ')}), ${keys.witnesses.length} witnesses, from ${keysAt}`);
     const given = opts.checkpoint === undefined ? null : await step('checkpoint', () => readSource(opts.checkpoint!));
     const since = opts.since === undefined ? null : await step('since', () => readSource(opts.since!));
+    const receipt = keys && opts.receipt !== undefined ? await step('receipt', async () => new ReceiptWatch(await readSource(opts.receipt!), keys)) : null;
+    if (receipt) lines.push(...receipt.lines);
 
-    const replay = new ChainReplay(meanings);
+    const replay = new ChainReplay(meanings, receipt?.onEntry);
     let pages = 0;
     await step('read', async () => {
       for await (const page of entryPages(opts.source)) {
@@ -85,9 +92,12 @@ export async function verifyLedger(opts: VerifyOptions, meanings: Meanings): Pro
     const root = replay.rootAt(replay.size).toString('base64');
     lines.push(`tree: ok, root ${root} of ${replay.size} leaves`);
 
-    if (keys && given !== null) lines.push(await step('checkpoint', () => checkGiven(given, keys, replay, site)));
-    else if (keys && site) lines.push(await step('checkpoint', () => checkLatest(site, keys, replay)));
+    let checked: Checked | null = null;
+    if (keys && given !== null) checked = await step('checkpoint', () => checkGiven(given, keys, replay, site));
+    else if (keys && site) checked = await step('checkpoint', () => checkLatest(site, keys, replay));
+    if (checked) lines.push(checked.line);
     if (keys && since !== null) lines.push(await step('since', () => checkSince(since, keys, replay, site)));
+    if (receipt) lines.push(...await step('receipt', () => receipt.againstChain(replay, site, checked?.matched ?? null, opts.now ?? new Date())));
     return report({ ok: true, entries: replay.size, head: replay.head, root, count: counted?.count ?? null });
   } catch (e) {
     if (e instanceof CheckFailed) return report({ ok: false, check: e.check, reason: e.reason });
@@ -95,13 +105,13 @@ export async function verifyLedger(opts: VerifyOptions, meanings: Meanings): Pro
   }
 }
 
-export const VERIFY_USAGE = 'verify-ledger <ledger.json or .csv URL or saved file> [--checkpoint <note file or URL>] [--keys <keys JSON file or URL>] [--since <checkpoint saved earlier>]';
+export const VERIFY_USAGE = 'verify-ledger <ledger.json or .csv URL or saved file> [--checkpoint <note file or URL>] [--keys <keys JSON file or URL>] [--since <checkpoint saved earlier>] [--receipt <receipt file>]';
 
 /** The command line: parses the arguments, runs the checks. */
 export async function verifyLedgerCommand(args: string[], meanings: Meanings): Promise<VerifyReport> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true, strict: true,
-    options: { checkpoint: { type: 'string' }, keys: { type: 'string' }, since: { type: 'string' } },
+    options: { checkpoint: { type: 'string' }, keys: { type: 'string' }, since: { type: 'string' }, receipt: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new Error(`Usage: hromada ${VERIFY_USAGE}`);
   return verifyLedger({ source: positionals[0]!, ...values }, meanings);
