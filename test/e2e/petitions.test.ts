@@ -101,8 +101,17 @@ test('a petition from draft to the council’s response', async () => {
     });
     await visit(page, '/en/account/notifications');
     assert.match(await text(page, 'main'), /The council responded/);
+    // The receipt, kept as a file, is checked on the ledger page: promise, entry, proof, checkpoint and the log now.
+    await visit(page, `/en/${town.slug}/petitions/${number}/receipt`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('main a[href$="/receipt.json"]')]);
+    assert.match(download.suggestedFilename(), /^hromada-receipt-.+-petition-\d+\.json$/);
+    const file = await download.path();
     await visit(page, `/en/${town.slug}/petitions/${number}/ledger`);
     assert.equal(await text(page, 'main .banner__title'), tr('en')('petitions.data.chainOk'));
+    await page.setInputFiles('#f-receipt', file);
+    await follow(page, () => page.click('main form[enctype="multipart/form-data"] button'), { status: 200 });
+    assert.equal(await text(page, 'main .banner__title'), tr('en')('platform.ledger.receipt.good'));
+    assert.match(await text(page, 'main .banner'), new RegExp(tr('en')('platform.ledger.receipt.passed')));
     await visit(page, `/en/${town.slug}/petitions?q=${encodeURIComponent('велодоріжку')}`);
     await visit(page, `/en/${town.slug}/petitions/${number}`);
   });

@@ -27,6 +27,9 @@ test('the demo fills a municipality with petitions in every state, each chain re
       const entries = await ledgerEntries(db, m.id, chainName(p.number), { limit: 10_000 });
       assert.equal(verifyChain(entries).ok, true);
       assert.equal(tallyFromEntries(entries), await countSignatures(db, p.id), `petition ${p.number}`);
+      // docs/LEDGER.md: in seq order, signing times never go back (the demo signs in time order, as residents would).
+      const times = entries.filter((e) => e.kind === 'signature').map((e) => String(e.payload.at));
+      assert.deepEqual(times, [...times].sort(), `petition ${p.number}: signatures in the order of their times`);
     }
   } finally {
     await database.cleanup();
