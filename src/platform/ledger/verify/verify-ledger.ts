@@ -68,7 +68,7 @@ export async function verifyLedger(opts: VerifyOptions, meanings: Meanings): Pro
     const needKeys = opts.checkpoint !== undefined || opts.since !== undefined || opts.receipt !== undefined || site !== null;
     if (needKeys && !keysAt) throw new CheckFailed('keys', 'checking a signed checkpoint or receipt needs the installation\'s keys: give --keys <file or URL>');
     const keys: LedgerKeys | null = keysAt && needKeys ? await step('keys', async () => readKeys(await readSource(keysAt))) : null;
-    if (keys) lines.push(`keys: ${keys.keys.length} of ${keys.log} (generation ${keys.keys.map((k) => k.generation).join(', ')}), ${keys.witnesses.length} witnesses, from ${keysAt}`);
+    if (keys) lines.push(`keys: ok, ${keys.log}: key ${keys.keys.map((k) => k.generation).join(', ')}; ${keys.witnesses.length} witness${keys.witnesses.length === 1 ? '' : 'es'}; from ${keysAt}`);
     const given = opts.checkpoint === undefined ? null : await step('checkpoint', () => readSource(opts.checkpoint!));
     const since = opts.since === undefined ? null : await step('since', () => readSource(opts.since!));
     const receipt = keys && opts.receipt !== undefined ? await step('receipt', async () => new ReceiptWatch(await readSource(opts.receipt!), keys)) : null;
