@@ -196,7 +196,7 @@ export function verifyInclusion(leaf: Uint8Array, index: number, size: number, p
 export function verifyConsistency(m: number, n: number, proof: readonly Uint8Array[], rootM: Uint8Array, rootN: Uint8Array): boolean {
   if (!Number.isSafeInteger(m) || !Number.isSafeInteger(n) || m < 0 || m > n) return false;
   if (m === n) return proof.length === 0 && same(rootM, rootN);
-  if (m === 0) return proof.length === 0;
+  if (m === 0) return proof.length === 0 && same(rootM, EMPTY_ROOT);
   if (proof.length === 0) return false;
   const path = isPowerOfTwo(m) ? [rootM, ...proof] : [...proof];
   let [fn, sn] = [m - 1, n - 1];

@@ -12,7 +12,9 @@ export const COSIGNATURE_V1 = 0x04;
 
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-const SIG_LINE = /^— (\S+) ([A-Za-z0-9+/]+={0,2})$/;
+const SIG_LINE = /^— ([^\p{White_Space}+]+) ([A-Za-z0-9+/]+={0,2})$/u;
+/** At most this many signature lines are read, as Go's note.Open does (the specification asks for a limit). */
+const MAX_SIGNATURES = 100;
 
 export interface Verifier {
   name: string;
@@ -30,7 +32,7 @@ export const privateKeyFromRaw = (seed: Uint8Array): crypto.KeyObject => crypto.
 
 /** A key name: non-empty, no Unicode spaces, no plus sign. */
 export function checkKeyName(name: string): void {
-  if (!name || /[\s+]/u.test(name) || /[\u0000-\u001f]/.test(name)) throw new TypeError(`Not a signed-note key name: ${JSON.stringify(name)}`);
+  if (!name || /[\p{White_Space}+]/u.test(name) || /[\u0000-\u001f]/.test(name)) throw new TypeError(`Not a signed-note key name: ${JSON.stringify(name)}`);
 }
 
 /** The 4-byte key id: SHA-256(name || "\n" || type || public key), first four bytes, big-endian. */
@@ -59,11 +61,16 @@ export function parseVkey(vkey: string): Verifier {
   return { name: name!, type, keyId: Number.parseInt(id!, 16), publicKey };
 }
 
-/** Note text rules: non-empty, ends with a newline, no control characters but newlines, no blank line. */
-export function checkNoteText(text: string): void {
-  if (!text.endsWith('\n') || text === '\n') throw new TypeError('A note text must be non-empty and end with a newline');
+/** Note text rules (c2sp.org/signed-note): ends with a newline, no control characters but newlines. */
+function checkOpenedText(text: string): void {
+  if (!text.endsWith('\n')) throw new TypeError('A note text must end with a newline');
   if (/[\u0000-\u0009\u000b-\u001f]/.test(text)) throw new TypeError('A note text must not contain control characters');
-  if (text.includes('\n\n')) throw new TypeError('A note text must not contain a blank line');
+}
+
+/** What Hromada signs is stricter than what it opens: non-empty and without blank lines (a checkpoint has none). */
+export function checkNoteText(text: string): void {
+  checkOpenedText(text);
+  if (text === '\n' || text.includes('\n\n')) throw new TypeError('A note text to sign must be non-empty and have no blank line');
 }
 
 const sigLine = (name: string, id: number, sig: Buffer) => {
@@ -110,8 +117,10 @@ export function splitNote(note: string): { text: string; signatures: NoteSignatu
   const at = note.lastIndexOf('\n\n');
   if (at < 0 || !note.endsWith('\n')) throw new TypeError('Not a signed note: no blank line before the signatures');
   const text = note.slice(0, at + 1);
-  checkNoteText(text);
-  const signatures = note.slice(at + 2, -1).split('\n').map((line) => {
+  checkOpenedText(text);
+  const lines = note.slice(at + 2, -1).split('\n');
+  if (lines.length > MAX_SIGNATURES) throw new TypeError(`A note with more than ${MAX_SIGNATURES} signatures is not read`);
+  const signatures = lines.map((line) => {
     const m = SIG_LINE.exec(line);
     const bytes = m ? Buffer.from(m[2]!, 'base64') : Buffer.alloc(0);
     if (!m || bytes.length < 5) throw new TypeError(`Not a signature line: ${line}`);
