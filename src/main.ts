@@ -17,7 +17,12 @@ const USAGE = `Usage: hromada <command>
   demo           start on a fresh demo database (DATA_DIR defaults to ./data-demo)
   create-admin   create a platform administrator: create-admin <email> <full name>  (password from HROMADA_ADMIN_PASSWORD or prompted)
   ledger-keys    list the ledger's signing keys, or start a new one: ledger-keys rotate [--overlap-days N] (default 30)
-  verify-ledger  re-check a petition's public ledger and re-count it: verify-ledger <ledger.json URL or saved file>
+  verify-ledger  re-check a public ledger chain, its Merkle tree and signed checkpoints, and re-count it:
+                 verify-ledger <ledger.json or .csv URL, or saved .json/.csv file>
+                   --checkpoint <file or URL>  a signed checkpoint the chain must match (default from a URL: the latest)
+                   --keys <file or URL>        the installation's keys (default from a URL: /.well-known/hromada-ledger-keys.json)
+                   --since <file>              a checkpoint saved earlier: the chain must extend it
+                   --receipt <file>            a receipt (hromada-ledger-receipt/v1): checked, and against the chain
   witness        watch a Hromada site's ledger and co-sign its checkpoints (exit code 2 on a fork):
                    witness keygen --name <witness name> --out <key file>
                    witness run --log <site URL> --name <witness name> --key <key file> --state <dir> [--once | --every <seconds>]
@@ -96,9 +101,10 @@ async function main(argv: string[]): Promise<void> {
     case 'ledger-keys':
       return ledgerKeys(args);
     case 'verify-ledger': {
-      if (!args[0]) throw new Error('Usage: hromada verify-ledger <ledger.json URL or file>');
-      const { verifyLedger } = await import('./modules/petitions/data/verify-ledger.ts');
-      const { result, text } = await verifyLedger(args[0]);
+      const { verifyLedgerCommand } = await import('./platform/ledger/verify/verify-ledger.ts');
+      const { petitionMeaning } = await import('./modules/petitions/data/verify-ledger.ts');
+      // Each module whose chains mean something beyond the hash chain adds its check here, by chain prefix.
+      const { result, text } = await verifyLedgerCommand(args, { petition: petitionMeaning });
       console.log(text);
       process.exitCode = result.ok ? 0 : 1;
       return;

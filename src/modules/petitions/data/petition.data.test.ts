@@ -11,7 +11,8 @@ import { respondToPetition } from '../petition.service.ts';
 import { sealPending, signPetition } from '../signature.service.ts';
 import { openPetition, petitionTown, resident, serviceDeps } from '../testing.ts';
 import { LEDGER_PAGE } from './ledger.web.tsx';
-import { nextLink, verifyLedger } from './verify-ledger.ts';
+import { nextLink } from '../../../platform/ledger/verify/source.ts';
+import { verifyLedger } from './verify-ledger.ts';
 
 let t: TestApp;
 let town: Municipality;
@@ -113,15 +114,19 @@ describe('ledger', () => {
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const { result, text } = await verifyLedger(`${address}/api/v1/zhovkva/petitions/${signed.number}/ledger.json?limit=2`);
     assert.deepEqual({ ok: result.ok, count: result.ok && result.count }, { ok: true, count: 5 });
-    assert.match(text, /^ok: 5 entries, head [0-9a-f]{64}, count 5$/);
+    assert.match(text, /^chain: ok, 5 entries of petition:\d+ in 3 pages, head [0-9a-f]{64}$/m);
+    assert.match(text, /^checkpoint: ok, the latest, localhost:3000\/zhovkva\/petition:\d+ of 5 entries, .*signed by key 1$/m);
+    assert.match(text, /\nok: 5 entries, head [0-9a-f]{64}, root [A-Za-z0-9+/]{43}=, count 5$/);
+    const csv = await verifyLedger(`${address}/api/v1/zhovkva/petitions/${signed.number}/ledger.csv?limit=2`);
+    assert.equal(csv.text, text, 'the CSV pages prove the same');
     const entries = json<PublishedEntry[]>((await t.client().get(`/api/v1/zhovkva/petitions/${signed.number}/ledger.json`)).body);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-'));
     try {
       const file = path.join(dir, 'chain.json');
       fs.writeFileSync(file, JSON.stringify(entries.map((e) => (e.seq === 3 ? { ...e, payload: { ...e.payload, at: '2020-01-01T00:00:00Z' } } : e))));
-      assert.deepEqual((await verifyLedger(file)).result, { ok: false, brokenAt: 3, reason: 'hash' });
+      assert.deepEqual((await verifyLedger(file)).result, { ok: false, check: 'chain', brokenAt: 3, reason: 'broken at seq 3: hash (its hash does not match its fields)' });
       fs.writeFileSync(file, JSON.stringify(entries.slice(1)));
-      assert.equal((await verifyLedger(file)).text, 'broken at seq 2: seq');
+      assert.equal((await verifyLedger(file)).text, 'failed: chain: broken at seq 2: seq (its seq does not follow the entry before: an entry is missing, added or moved)');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

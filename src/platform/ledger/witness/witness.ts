@@ -1,5 +1,5 @@
 import type crypto from 'node:crypto';
-import { nextLink } from '../../../modules/petitions/data/verify-ledger.ts';
+import { nextLink } from '../verify/source.ts';
 import { originOf, parseCheckpoint } from '../checkpoint.ts';
 import { verifyConsistency } from '../merkle.ts';
 import { COSIGNATURE_V1, checkSignature, cosignatureLine, openNote, parseVkey, rawPublicKey, splitNote, vkeyOf, type Verifier } from '../note.ts';
