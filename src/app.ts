@@ -2,6 +2,7 @@ import { ensureLedgerLog } from './platform/ledger/log.ts';
 import { buildMissingTrees } from './platform/ledger/upgrade.ts';
 import { registerLedgerApi } from './platform/ledger/routes.ts';
 import { registerLedgerDirectory } from './platform/ledger/directory.ts';
+import { registerCosignatures } from './platform/ledger/witness/cosign.ts';
 import { registerReceiptCheck } from './platform/ledger/receipt.web.tsx';
 import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
@@ -120,6 +121,7 @@ export async function buildApp(config: Readonly<Config>, handle: DatabaseHandle)
   registerSiteFiles(app, deps);
   registerLedgerApi(app, deps);
   registerLedgerDirectory(app, deps);
+  registerCosignatures(app, deps);
   registerReceiptCheck(app, deps);
   await registerAuthRoutes(app, deps);
   await registerPlatformPages(app, deps);

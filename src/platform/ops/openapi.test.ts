@@ -6,6 +6,7 @@ import { openPetition, petitionTown, resident, serviceDeps } from '../../modules
 import { sealPending, signPetition } from '../../modules/petitions/signature.service.ts';
 import { reportCategory, reportTown, ZHOVKVA } from '../../modules/reports/testing.ts';
 import { insertKey } from '../../modules/reports/open311/open311.repo.ts';
+import { witnessCases, witnessEnv } from '../ledger/witness/openapi.testing.ts';
 import { answerProblems, openApiProblems, operationFor, operations, type OpenApiDoc } from './openapi.testing.ts';
 
 // The OpenAPI document as a client generator reads it, and real answers, success and error, of every
@@ -16,7 +17,7 @@ let petition = 0;
 let key = '';
 
 before(async () => {
-  t = await startTestApp();
+  t = await startTestApp(witnessEnv);
   const lviv = await petitionTown(t.db, 'lviv');
   const author = await resident(t.db, 'author@example.org', lviv);
   const moderator = await resident(t.db, 'moderator@example.org', lviv, { role: 'moderator' });
@@ -35,7 +36,7 @@ before(async () => {
 });
 after(() => t.close());
 
-type Case = { method?: 'GET' | 'POST'; url: string | (() => string); form?: Record<string, string>; status: number };
+type Case = { method?: 'GET' | 'POST'; url: string | (() => string); form?: Record<string, string>; text?: () => Promise<string>; status: number };
 const j = 'jurisdiction_id=zhovkva';
 const filing = () => ({ jurisdiction_id: 'zhovkva', api_key: key, service_code: 'potholes', lat: String(ZHOVKVA.lat), long: String(ZHOVKVA.lng), description: 'A pothole.' });
 let token = '';
@@ -50,6 +51,7 @@ const cases = (): Case[] => [
   { url: `/api/v1/lviv/petitions/${petition}/ledger.json?limit=1`, status: 200 }, { url: `/api/v1/lviv/petitions/${petition}/ledger.json?limit=0`, status: 400 }, { url: '/api/v1/zhovkva/petitions/1/ledger.json', status: 404 },
   { url: `/api/v1/lviv/petitions/${petition}/ledger.csv`, status: 200 }, { url: `/api/v1/lviv/petitions/${petition}/ledger.csv?afterSeq=-1`, status: 400 }, { url: '/api/v1/lviv/petitions/9999/ledger.csv', status: 404 },
   ...ledgerCases(),
+  ...witnessCases(t, `/api/v1/lviv/ledger/petition:${petition}`),
   { url: '/api/v1/zhovkva/reports.geojson', status: 200 }, { url: '/api/v1/zhovkva/reports.geojson?bbox=1,2', status: 400 }, { url: '/api/v1/lviv/reports.geojson', status: 404 },
   { url: `/open311/v2/discovery.json?${j}`, status: 200 }, { url: '/open311/v2/discovery.xml', status: 200 }, { url: '/open311/v2/discovery.json?jurisdiction_id=atlantis', status: 404 },
   { url: `/open311/v2/services.json?${j}`, status: 200 }, { url: `/open311/v2/services.xml?${j}`, status: 200 }, { url: '/open311/v2/services.json', status: 400 }, { url: `/open311/v2/services.html?${j}`, status: 404 },
@@ -108,7 +110,8 @@ describe('the OpenAPI document', () => {
     const problems: string[] = [];
     for (const k of cases()) {
       const url = typeof k.url === 'function' ? k.url() : k.url;
-      const res = k.method === 'POST' ? await c.post(url, k.form ?? {}, { noCsrf: true }) : await c.get(url);
+      const res = k.text ? await c.request('POST', url, { payload: await k.text(), headers: { 'content-type': 'text/plain; charset=utf-8' } })
+        : k.method === 'POST' ? await c.post(url, k.form ?? {}, { noCsrf: true }) : await c.get(url);
       assert.equal(res.statusCode, k.status, `${k.method ?? 'GET'} ${url}: ${res.body.slice(0, 300)}`);
       if (res.statusCode === 201 && url.endsWith('.json')) ({ service_request_id: filed, token } = (JSON.parse(res.body) as { service_request_id: string; token: string }[])[0]!);
       const problem = answerProblems(doc, k.method ?? 'GET', url, res);

@@ -1,6 +1,11 @@
 import { sql } from 'kysely';
+import { Type } from 'typebox';
 import type { Database } from '../../../db/database.ts';
 import type { Config } from '../../../config.ts';
+import { apiError, notFound } from '../../http/errors.tsx';
+import type { App, Deps } from '../../http/deps.ts';
+import { ApiError } from '../../ops/openapi.ts';
+import { CHAIN_PATTERN, chainVisible } from '../chains.ts';
 import { parseCheckpoint } from '../checkpoint.ts';
 import { checkpointAt } from '../checkpoints.repo.ts';
 import { checkSignature, parseVkey, splitNote, type NoteSignature, type Verifier } from '../note.ts';
@@ -100,5 +105,38 @@ export async function cosignaturesOf(deps: { db: Database; config: Witnesses }, 
     const w = deps.config.ledgerWitnesses.find((c) => c.name === r.witness);
     if (!w || parseVkey(w.vkey).keyId !== Number(r.key_id)) return [];
     return [{ witness: w.name, title: w.title, url: w.url, signedAt: new Date(r.signed_at), line: r.line }];
+  });
+}
+
+/**
+ * POST /api/v1/:municipality/ledger/:chain/cosignatures (docs/API.md, docs/LEDGER.md "Witnesses"): the note in
+ * the body (text/plain), 200 {accepted} or a refusal with its code; the chain must be one anyone may read.
+ */
+export function registerCosignatures(app: App, deps: Deps): void {
+  const refusal = (description: string) => ({ ...ApiError, description });
+  app.post('/api/v1/:municipality/ledger/:chain/cosignatures', {
+    bodyLimit: MAX_COSIGNED_NOTE,
+    config: { csrf: false, rateLimit: { max: 1000, timeWindow: 60_000 } },
+    schema: {
+      tags: ['ledger'],
+      summary: 'A witness hands in its cosignature (c2sp.org/tlog-cosignature) of a checkpoint the site signed: the note with its line(s) appended',
+      params: Type.Object({ municipality: Type.String(), chain: Type.String({ pattern: CHAIN_PATTERN, maxLength: 140 }) }),
+      body: { content: { 'text/plain': { schema: Type.String({ maxLength: MAX_COSIGNED_NOTE }) } } },
+      response: {
+        200: Type.Object({ accepted: Type.Array(Type.String(), { description: 'The witnesses (of LEDGER_WITNESSES) whose cosignatures are kept' }) }),
+        400: refusal('ledger.cosignature.malformed, ledger.cosignature.future_time, invalid_input'),
+        403: refusal('ledger.cosignature.unknown_witness, ledger.cosignature.bad_signature'),
+        409: refusal('ledger.cosignature.unknown_checkpoint: the site never signed that checkpoint text for this chain'),
+      },
+    },
+  }, async (req, reply) => {
+    const m = req.municipality!;
+    const { chain } = req.params;
+    if (!(await chainVisible(deps.db, m, chain))) return notFound(deps, req, reply);
+    const outcome = await acceptCosignatures(deps, { municipalityId: m.id, chain, note: req.body as string });
+    if ('accepted' in outcome) return outcome;
+    const { status, message } = COSIGNATURE_REFUSALS[outcome.refused];
+    const text = req.t(message, { witness: outcome.witness ?? '' });
+    return apiError(reply, status, outcome.refused, text, { note: text });
   });
 }

@@ -14,7 +14,7 @@ import { WitnessState, type PinnedLog } from './state.ts';
  * and nothing is co-signed. Everything goes through `fetch`, so that tests can show a witness a forked view.
  */
 
-export type Fetch = (url: string, init?: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> }) => Promise<Pick<Response, 'status' | 'headers' | 'text'>>;
+export type Fetch = (url: string, init?: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string>; signal?: AbortSignal }) => Promise<Pick<Response, 'status' | 'headers' | 'text'>>;
 
 /** shrunk: a smaller tree than seen; forked: same size, other root; inconsistent: no valid consistency proof; key: the log's keys changed. */
 export type AlarmKind = 'shrunk' | 'forked' | 'inconsistent' | 'key';
@@ -51,6 +51,7 @@ interface Head { municipality: string; chain: string; origin: string; size: numb
 interface Key { generation: number; publicKey: string }
 
 const HEADS_PAGES = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 const isInt = (x: unknown): x is number => Number.isSafeInteger(x);
 
 function publishedKeys(body: string): { log: string; keys: Key[] } {
@@ -95,7 +96,8 @@ class Witness {
 
   private async request(url: string, accept: string, body?: string): Promise<{ status: number; body: string; link: string | null }> {
     const headers = { accept, 'user-agent': `hromada-witness (${this.o.name})`, ...(body !== undefined ? { 'content-type': 'text/plain; charset=utf-8' } : {}) };
-    const res = await this.fetch(url, body !== undefined ? { method: 'POST', body, headers } : { headers });
+    const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    const res = await this.fetch(url, body !== undefined ? { method: 'POST', body, headers, signal } : { headers, signal });
     return { status: res.status, body: await res.text(), link: res.headers.get('link') };
   }
 
@@ -132,8 +134,7 @@ class Witness {
         page = heads(res.body);
         url = nextLink(res.link, url);
       } catch (e) {
-        results.push({ subject: this.base, outcome: 'error', message: (e as Error).message });
-        break;
+        return [...results, { subject: this.base, outcome: 'error', message: (e as Error).message }];
       }
       for (const h of page) results.push(await this.chain(h).catch((e: Error) => ({ subject: h.origin, outcome: 'error' as const, message: e.message })));
     }
