@@ -102,9 +102,10 @@ async function main(argv: string[]): Promise<void> {
       return ledgerKeys(args);
     case 'verify-ledger': {
       const { verifyLedgerCommand } = await import('./platform/ledger/verify/verify-ledger.ts');
-      const { petitionMeaning } = await import('./modules/petitions/data/verify-ledger.ts');
-      // Each module whose chains mean something beyond the hash chain adds its check here, by chain prefix.
-      const { result, text } = await verifyLedgerCommand(args, { petition: petitionMeaning });
+      const { allModules } = await import('./platform/modules-registry.ts');
+      // Each module whose chains mean something beyond the hash chain declares its check, by chain prefix.
+      const meanings = Object.fromEntries(allModules().flatMap((mod) => (mod.ledger?.meaning ? [[mod.ledger.prefix, mod.ledger.meaning] as const] : [])));
+      const { result, text } = await verifyLedgerCommand(args, meanings);
       console.log(text);
       process.exitCode = result.ok ? 0 : 1;
       return;

@@ -18,6 +18,7 @@ import * as residence from './migrations/2026_12_02_0016_residence.ts';
 import * as nationalIds from './migrations/2026_12_02_0019_national_ids.ts';
 import * as samlRequests from './migrations/2026_12_02_0020_saml_requests.ts';
 import * as transparencyLog from './migrations/2026_12_02_0021_transparency_log.ts';
+import * as invalidationCommitments from './migrations/2026_12_02_0022_invalidation_commitments.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0019_national_ids': nationalIds,
   '2026_12_02_0020_saml_requests': samlRequests,
   '2026_12_02_0021_transparency_log': transparencyLog,
+  '2026_12_02_0022_invalidation_commitments': invalidationCommitments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -307,6 +307,8 @@ export interface PetitionInvalidationTable {
   actor_id: number | null;
   reason: string;
   filter: Json<Record<string, unknown>>;
+  /** Opens the commitment to the filter in the invalidation's ledger entries (hex); null before migration 0022. */
+  filter_salt: string | null;
   count: number;
   created_at: CreatedAt;
 }

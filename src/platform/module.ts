@@ -4,6 +4,7 @@ import type { Municipality } from '../db/schema.ts';
 import type { App, Deps } from './http/deps.ts';
 import type { JobHandler } from './jobs/queue.ts';
 import type { AuditSubject } from './audit/audit.subject.ts';
+import type { ChainMeaning } from './ledger/verify/replay.ts';
 
 /** What a feature module tells the platform about itself, through its index.ts. */
 export interface ModuleManifest {
@@ -43,6 +44,8 @@ export interface LedgerChains {
   visible(db: Database, municipality: Municipality, key: string): Promise<boolean>;
   /** The page that shows the chain to people (a local path after the locale), e.g. `/zhovkva/petitions/12/ledger`. */
   page(municipality: Municipality, key: string): string;
+  /** What `hromada verify-ledger` checks of the chain's entries beyond the hash chain and tree (their meaning, the count). */
+  meaning?: () => ChainMeaning;
 }
 
 /** Tags and OpenAPI 3.1 path items a module adds to /api/openapi.json. */

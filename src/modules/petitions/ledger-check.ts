@@ -1,3 +1,4 @@
+import { isUtcSecond } from '../../platform/ledger/verify/entries.ts';
 import { GENESIS_HASH, verifyChain, type PublishedEntry } from '../../platform/ledger/ledger.ts';
 
 /** Why a petition chain fails: the chain itself (see docs/LEDGER.md), or what its entries say. */
@@ -8,6 +9,25 @@ export type LedgerCheck =
   | { ok: false; brokenAt: number; reason: LedgerProblem };
 
 const PSEUDONYM = /^[0-9a-f]{64}$/;
+const HEX64 = (v: unknown) => typeof v === 'string' && PSEUDONYM.test(v);
+
+/** The keys of each kind's payload and what each holds (docs/LEDGER.md "Petitions"). */
+const PAYLOADS: Record<string, Record<string, (v: unknown) => boolean>> = {
+  signature: { signer: HEX64, at: (v) => typeof v === 'string' && isUtcSecond(v) },
+  invalidation: {
+    signer: HEX64, invalidation: (v) => Number.isSafeInteger(v) && (v as number) > 0, reason: (v) => typeof v === 'string' && v.trim() !== '',
+    at: (v) => typeof v === 'string' && isUtcSecond(v), filter: HEX64,
+  },
+};
+
+/** 'kind' for an unknown kind, 'payload' for a payload without exactly its kind's keys, or null. */
+export function shapeProblem(e: PublishedEntry): LedgerProblem | null {
+  const shape = Object.hasOwn(PAYLOADS, e.kind) ? PAYLOADS[e.kind]! : null;
+  if (!shape) return 'kind';
+  const keys = Object.keys(e.payload);
+  const fits = keys.length === Object.keys(shape).length && keys.every((k) => Object.hasOwn(shape, k) && shape[k]!(e.payload[k]));
+  return fits ? null : 'payload';
+}
 
 /**
  * Checks a petition's chain page by page, as docs/LEDGER.md "Petitions" specifies: the hash chain, then the
@@ -46,16 +66,16 @@ export class PetitionLedgerChecker {
   }
 
   private apply(e: PublishedEntry): LedgerProblem | null {
-    const signer = e.payload.signer;
-    if (typeof signer !== 'string' || !PSEUDONYM.test(signer)) return 'payload';
+    const shape = shapeProblem(e);
+    if (shape) return shape;
+    const signer = e.payload.signer as string;
     if (e.kind === 'signature') {
       if (this.signed.has(signer)) return 'double_signature';
       this.signed.add(signer);
       this.valid.add(signer);
       return null;
     }
-    if (e.kind === 'invalidation') return this.valid.delete(signer) ? null : 'invalidation_without_signature';
-    return 'kind';
+    return this.valid.delete(signer) ? null : 'invalidation_without_signature';
   }
 
   result(): LedgerCheck {

@@ -1,4 +1,5 @@
 import type { LedgerChains } from '../../platform/module.ts';
+import { petitionMeaning } from './data/verify-ledger.ts';
 import { findPetition } from './petition.repo.ts';
 import { canSee } from './web/common.tsx';
 
@@ -11,4 +12,5 @@ export const petitionChains: LedgerChains = {
     return p !== undefined && canSee(null, m, p);
   },
   page: (m, key) => `/${m.slug}/petitions/${key}/ledger`,
+  meaning: petitionMeaning,
 };

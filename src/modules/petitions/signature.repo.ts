@@ -265,6 +265,6 @@ export async function setDomainBlocked(db: Trx, municipalityId: number, domain: 
 
 /** The public record of invalidations of a petition, newest first. */
 export async function listInvalidations(db: Trx, petitionId: number) {
-  return db.selectFrom('petition_invalidations').select(['id', 'reason', 'count', 'created_at'])
+  return db.selectFrom('petition_invalidations').select(['id', 'reason', 'count', 'created_at', 'filter', 'filter_salt'])
     .where('petition_id', '=', petitionId).orderBy('id', 'desc').execute();
 }

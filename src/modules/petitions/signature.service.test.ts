@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { checkReceipt } from '../../platform/ledger/receipt.ts';
+import { filterCommitment, ledgerTime } from './signature.service.ts';
 import { publishedKeys } from '../../platform/ledger/log.ts';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../db/database.ts';
@@ -155,6 +156,13 @@ describe('invalidation', () => {
     const entries = await chain(p);
     assert.deepEqual(entries.map((e) => e.kind), ['signature', 'signature', 'signature', 'signature', 'signature', 'invalidation', 'invalidation', 'invalidation']);
     assert.equal(entries[5]!.payload.reason, 'Масові реєстрації');
+    // Each entry binds the invalidation's id, date and a commitment to its (unpublished) filter, which the salt opens.
+    const inv = await db.selectFrom('petition_invalidations').select(['id', 'filter', 'filter_salt', 'created_at']).where('petition_id', '=', p.id).executeTakeFirstOrThrow();
+    assert.deepEqual(new Set(entries.slice(5).map((e) => JSON.stringify([e.payload.invalidation, e.payload.at, e.payload.filter]))).size, 1);
+    assert.equal(entries[5]!.payload.invalidation, inv.id);
+    assert.equal(entries[5]!.payload.at, ledgerTime(inv.created_at));
+    assert.equal(entries[5]!.payload.filter, filterCommitment(inv.filter as Record<string, unknown>, inv.filter_salt!));
+    assert.notEqual(entries[5]!.payload.filter, filterCommitment({ ...(inv.filter as Record<string, unknown>), emailDomain: 'other.example' }, inv.filter_salt!));
     assert.equal(tallyFromEntries(entries), 2);
     assert.equal(verifyChain(entries).ok, true);
     const audit = await db.selectFrom('audit_log').select(['actor_id', 'after']).where('action', '=', 'petitions.invalidate').executeTakeFirstOrThrow();

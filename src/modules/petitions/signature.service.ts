@@ -4,7 +4,8 @@ import { audit } from '../../platform/audit/audit.ts';
 import { meetsLevel, type CurrentUser } from '../../platform/auth/current-user.ts';
 import { sharedSecret } from '../../platform/auth/secrets.ts';
 import type { Deps } from '../../platform/http/deps.ts';
-import { appendToLedger, pseudonym } from '../../platform/ledger/ledger.ts';
+import crypto from 'node:crypto';
+import { appendToLedger, canonicalJson, pseudonym } from '../../platform/ledger/ledger.ts';
 import { buildReceipt } from '../../platform/ledger/receipt.ts';
 import { breatheEvery } from '../../platform/time/breathe.ts';
 import { lockChain } from '../../platform/ledger/ledger.repo.ts';
@@ -161,18 +162,30 @@ export async function invalidateSignatures(deps: Deps, actor: Actor, m: Municipa
     const rows = await lockMatching(trx, p.id, filter);
     if (rows.length === 0) return { kind: 'none' as const };
     const stored = { ipPrefix: filter.ipPrefix ?? null, emailDomain: filter.emailDomain ?? null, since: filter.since?.toISOString() ?? null, until: filter.until?.toISOString() ?? null };
+    const salt = crypto.randomBytes(32).toString('hex');
+    const at = new Date();
     const inv = await trx.insertInto('petition_invalidations').values({
-      municipality_id: m.id, petition_id: p.id, actor_id: actor.id, reason, filter: JSON.stringify(stored), count: rows.length,
-    }).returning('id').executeTakeFirstOrThrow();
+      municipality_id: m.id, petition_id: p.id, actor_id: actor.id, reason, filter: JSON.stringify(stored), filter_salt: salt, count: rows.length, created_at: at,
+    } as never).returning('id').executeTakeFirstOrThrow();
     await markInvalidated(trx, rows.map((r) => Number(r.id)), inv.id);
     const chain = chainName(p.number);
-    await appendToLedger(trx, { municipalityId: m.id, chain, entries: rows.map((r) => ({ kind: 'invalidation', payload: { signer: pseudonym(secret, chain, r.user_id), invalidation: inv.id, reason } })) });
+    // Each entry binds the invalidation's id, date, public reason and a commitment to its filter (docs/LEDGER.md).
+    const bound = { invalidation: inv.id, reason, at: ledgerTime(at), filter: filterCommitment(stored, salt) };
+    await appendToLedger(trx, { municipalityId: m.id, chain, entries: rows.map((r) => ({ kind: 'invalidation', payload: { signer: pseudonym(secret, chain, r.user_id), ...bound } })) });
     await addToTally(trx, p.id, -rows.length);
     await insertEvent(trx, { municipality_id: m.id, petition_id: p.id, kind: 'invalidated', actor_id: actor.id, note: reason });
     await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'petitions.invalidate', subjectType: 'petition', subjectId: p.number, after: { ...stored, reason, count: rows.length }, ip: actor.ip });
     return { kind: 'invalidated' as const, count: rows.length };
   });
 }
+
+/**
+ * The commitment to an invalidation's filter that its entries carry: SHA-256 (hex) of the canonical JSON of
+ * {filter, salt}. The filter names residents' networks and e-mail domains, so it is not published; with the
+ * salt the municipality can show an auditor which filter was used, and cannot claim another.
+ */
+export const filterCommitment = (filter: Record<string, unknown>, salt: string) =>
+  crypto.createHash('sha256').update(canonicalJson({ filter, salt }), 'utf8').digest('hex');
 
 /** The ledger's form of a signing time: UTC to the second, as sealing writes it (`at` in docs/LEDGER.md). */
 export const ledgerTime = (d: Date | string) => `${new Date(d).toISOString().slice(0, 19)}Z`;

@@ -5,7 +5,7 @@ import { notFound } from '../../../platform/http/errors.tsx';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { countPetitions, listCategories, listEvents, listPetitions, type PetitionFilter } from '../petition.repo.ts';
 import { PUBLIC_STATUSES, publicStatuses } from '../petition.service.ts';
-import { chainName } from '../signature.service.ts';
+import { chainName, filterCommitment } from '../signature.service.ts';
 import { countSignatures, listInvalidations, sealedTally } from '../signature.repo.ts';
 import { isoOrNull, petitionUrl, publicPetition } from './common.ts';
 
@@ -28,7 +28,10 @@ const Detail = Type.Object({
   response: Nullable(Type.Object({ outcome: Type.String(), text: Type.String(), document: Nullable(Type.String()) })),
   rejectionReason: Nullable(Type.String()), closeReason: Nullable(Type.String()),
   timeline: Type.Array(Type.Object({ kind: Type.String(), at: Type.String({ format: 'date-time' }), note: Nullable(Type.String()) })),
-  invalidations: Type.Array(Type.Object({ at: Type.String({ format: 'date-time' }), count: Type.Integer(), reason: Type.String() })),
+  invalidations: Type.Array(Type.Object({
+    id: Type.Integer({ description: 'The `invalidation` of its ledger entries' }), at: Type.String({ format: 'date-time' }), count: Type.Integer(), reason: Type.String(),
+    filter: Nullable(Type.String({ description: 'The commitment to the filter used, as its ledger entries carry it (docs/LEDGER.md)' })),
+  })),
   ledger: Type.Object({ chain: Type.String(), json: Type.String(), csv: Type.String() }),
   url: Type.String(),
 });
@@ -95,7 +98,10 @@ export function registerPetitionApi(app: App, deps: Deps): void {
       rejectionReason: p.status === 'rejected' ? p.rejection_reason : null,
       closeReason: p.status === 'closed' ? p.close_reason : null,
       timeline: events.map((e) => ({ kind: e.kind, at: new Date(e.created_at).toISOString(), note: e.kind === 'answered' ? null : e.note })),
-      invalidations: invalidations.map((i) => ({ at: new Date(i.created_at).toISOString(), count: i.count, reason: i.reason })),
+      invalidations: invalidations.map((i) => ({
+        id: i.id, at: new Date(i.created_at).toISOString(), count: i.count, reason: i.reason,
+        filter: i.filter_salt ? filterCommitment(i.filter as Record<string, unknown>, i.filter_salt) : null,
+      })),
       ledger: { chain: chainName(p.number), json: `${ledger}.json`, csv: `${ledger}.csv` },
       url: petitionUrl(deps.config.baseUrl, req, m, p.number),
     };

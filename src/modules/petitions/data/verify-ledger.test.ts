@@ -6,7 +6,8 @@ import { petitionMeaning } from './verify-ledger.ts';
 const [a, b, c] = [1, 2, 3].map((id) => pseudonym('secret', 'petition:5', id)) as [string, string, string];
 const at = '2026-11-24T09:15:02Z';
 const sign = (signer: string): NewLedgerEntry => ({ kind: 'signature', payload: { signer, at } });
-const invalidate = (signer: string, invalidation = 9, reason = 'Many signatures from one network in a minute') => ({ kind: 'invalidation', payload: { signer, invalidation, reason } });
+const filter = 'f'.repeat(64);
+const invalidate = (signer: string, invalidation = 9, reason = 'Many signatures from one network in a minute', when = at) => ({ kind: 'invalidation', payload: { signer, invalidation, reason, at: when, filter } });
 
 function chain(list: NewLedgerEntry[]): PublishedEntry[] {
   let prev = GENESIS_HASH;
@@ -42,6 +43,7 @@ test('each kind has exactly its payload keys; no other kind is written', () => {
   assert.deepEqual(verdict([sign(a), invalidate(a, 0)]), { brokenAt: 2, reason: 'payload' });
   assert.deepEqual(verdict([sign(a), invalidate(a, 9, ' ')]), { brokenAt: 2, reason: 'payload' });
   assert.deepEqual(verdict([sign(a), { kind: 'invalidation', payload: { signer: a, invalidation: 9, reason: 'x', at } }]), { brokenAt: 2, reason: 'payload' });
+  assert.deepEqual(verdict([sign(a), { kind: 'invalidation', payload: { signer: a, invalidation: 9, reason: 'x', at, filter: 'not a hash' } }]), { brokenAt: 2, reason: 'payload' });
   assert.deepEqual(verdict([sign(a), { kind: 'withdrawal', payload: { signer: a, at } }]), { brokenAt: 2, reason: 'kind' });
 });
 
@@ -56,5 +58,6 @@ test('the entries of one invalidation are one run with one reason; the earliest 
   assert.deepEqual(verdict([sign(a), sign(b), invalidate(a, 9), invalidate(b, 10)]), { count: 0 });
   assert.deepEqual(verdict([sign(a), sign(b), sign(c), invalidate(a), sign(pseudonym('secret', 'petition:5', 4)), invalidate(b)]), { brokenAt: 6, reason: 'invalidation_split' });
   assert.deepEqual(verdict([sign(a), sign(b), invalidate(a, 9, 'One reason for all'), invalidate(b, 9, 'Another reason')]), { brokenAt: 4, reason: 'invalidation_reason' });
+  assert.deepEqual(verdict([sign(a), sign(b), invalidate(a, 9, 'One reason', at), invalidate(b, 9, 'One reason', '2026-11-25T00:00:00Z')]), { brokenAt: 4, reason: 'invalidation_reason' });
   assert.deepEqual(verdict([sign(a), sign(a), { kind: 'signature', payload: { signer: b } }]), { brokenAt: 2, reason: 'double_signature' });
 });

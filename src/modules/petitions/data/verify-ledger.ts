@@ -1,32 +1,14 @@
 import type { PublishedEntry } from '../../../platform/ledger/ledger.ts';
-import { isUtcSecond } from '../../../platform/ledger/verify/entries.ts';
 import type { ChainMeaning, MeaningResult } from '../../../platform/ledger/verify/replay.ts';
 import { verifyLedger as verifyWith, type VerifyOptions } from '../../../platform/ledger/verify/verify-ledger.ts';
-import { PetitionLedgerChecker, type LedgerProblem } from '../ledger-check.ts';
+import { PetitionLedgerChecker, shapeProblem } from '../ledger-check.ts';
 
 /**
  * What `hromada verify-ledger` checks in a petition's chain (`petition:<number>`), beyond the hash chain and
  * the tree: the payload of each kind has exactly its keys (docs/LEDGER.md "Petitions"), the entries of one
- * invalidation are one run with one reason, and then the platform's own PetitionLedgerChecker (one signature
+ * invalidation are one run with one reason, date and filter commitment, and then the platform's own PetitionLedgerChecker (one signature
  * per signer, an invalidation only of a valid signature) gives the count.
  */
-
-const PSEUDONYM = /^[0-9a-f]{64}$/;
-const isPseudonym = (v: unknown) => typeof v === 'string' && PSEUDONYM.test(v);
-
-/** The keys of each kind's payload and what each holds. */
-const PAYLOADS: Record<string, Record<string, (v: unknown) => boolean>> = {
-  signature: { signer: isPseudonym, at: (v) => typeof v === 'string' && isUtcSecond(v) },
-  invalidation: { signer: isPseudonym, invalidation: (v) => Number.isSafeInteger(v) && (v as number) > 0, reason: (v) => typeof v === 'string' && v.trim() !== '' },
-};
-
-function shapeProblem(e: PublishedEntry): LedgerProblem | null {
-  const shape = Object.hasOwn(PAYLOADS, e.kind) ? PAYLOADS[e.kind]! : null;
-  if (!shape) return 'kind';
-  const keys = Object.keys(e.payload);
-  const fits = keys.length === Object.keys(shape).length && keys.every((k) => Object.hasOwn(shape, k) && shape[k]!(e.payload[k]));
-  return fits ? null : 'payload';
-}
 
 /** A fresh checker for one petition chain. */
 export function petitionMeaning(): ChainMeaning {
@@ -39,8 +21,10 @@ export function petitionMeaning(): ChainMeaning {
     if (shape) return shape;
     const id = e.kind === 'invalidation' ? (e.payload.invalidation as number) : null;
     if (id !== null && id !== open && runs.has(id)) return 'invalidation_split';
-    if (id !== null && runs.has(id) && runs.get(id) !== e.payload.reason) return 'invalidation_reason';
-    if (id !== null) runs.set(id, e.payload.reason as string);
+    // One invalidation binds one reason, date and filter commitment to every entry of its run.
+    const bound = id === null ? '' : JSON.stringify([e.payload.reason, e.payload.at, e.payload.filter]);
+    if (id !== null && runs.has(id) && runs.get(id) !== bound) return 'invalidation_reason';
+    if (id !== null) runs.set(id, bound);
     open = id;
     return null;
   };

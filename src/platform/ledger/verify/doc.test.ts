@@ -8,6 +8,7 @@ import { canonicalJson, entryHash, GENESIS_HASH, pseudonym } from '../ledger.ts'
 import { consistencyProofOf, EMPTY_ROOT, inclusionProofOf, leafHash, nodeHash, rootOf } from '../merkle.ts';
 import { COSIGNATURE_V1, cosignatureLine, privateKeyFromRaw, rawPublicKey, signNote, vkeyOf } from '../note.ts';
 import { openCheckpoint } from './keys.ts';
+import { filterCommitment } from '../../../modules/petitions/signature.service.ts';
 
 /**
  * The examples of docs/LEDGER.md after the worked example ("The Merkle tree", "Checkpoints", "Witnesses"):
@@ -20,7 +21,11 @@ const has = (value: string, what: string) => assert.ok(doc.includes(value), `doc
 const [s1, s2] = [7, 8].map((id) => pseudonym('example-secret', 'petition:42', id)) as [string, string];
 const e1 = { chain: 'petition:42', seq: 1, kind: 'signature', payload: { signer: s1, at: '2026-11-23T10:00:00Z' }, prev: GENESIS_HASH };
 const e2 = { chain: 'petition:42', seq: 2, kind: 'signature', payload: { signer: s2, at: '2026-11-23T10:05:00Z', place: 'Жовква' }, prev: entryHash(e1) };
-const e3 = { chain: 'petition:42', seq: 3, kind: 'invalidation', payload: { signer: s1, invalidation: 1, reason: 'Signed twice from one household' }, prev: entryHash(e2) };
+// The invalidation's filter is committed to, not published: SHA-256 of {filter, salt} (docs/LEDGER.md "Petitions").
+const exampleFilter = { emailDomain: null, ipPrefix: '203.0.113.0/24', since: null, until: null };
+const exampleSalt = crypto.createHash('sha256').update('hromada example salt').digest('hex');
+const commitment = filterCommitment(exampleFilter, exampleSalt);
+const e3 = { chain: 'petition:42', seq: 3, kind: 'invalidation', payload: { signer: s1, invalidation: 1, reason: 'Signed twice from one household', at: '2026-11-23T10:06:00Z', filter: commitment }, prev: entryHash(e2) };
 const texts = [e1, e2, e3].map((e) => canonicalJson(e));
 const leaves = texts.map((t) => leafHash(Buffer.from(t, 'utf8')));
 const root = rootOf(leaves);
@@ -47,6 +52,11 @@ test('the three-entry chain, its Merkle tree and proofs', () => {
   assert.deepEqual(consistencyProofOf(2, leaves), [leaves[2]]);
   assert.deepEqual(consistencyProofOf(1, leaves), [leaves[1], leaves[2]]);
   for (const [i, t] of texts.entries()) has(`E${i + 1}='${t}'`, `the shell example's entry ${i + 1}`);
+});
+
+test('the filter commitment of the example opens with its salt', () => {
+  has(`\`${canonicalJson({ filter: exampleFilter, salt: exampleSalt })}\``, 'the opened commitment');
+  has(`\`${commitment}\``, 'the commitment');
 });
 
 test('the shell one-liner computes that root', { skip: ['sh', 'sha256sum', 'xxd', 'base64'].some((tool) => { try { execFileSync('sh', ['-c', `command -v ${tool}`]); return false; } catch { return true; } }) }, () => {
