@@ -121,7 +121,7 @@ class Witness {
       raw = (await this.get(keysUrl)).body;
       published = publishedKeys(raw);
     } catch (e) {
-      return [{ subject: this.base, outcome: 'error', message: (e as Error).message }];
+      return [{ subject: this.base, outcome: 'error', message: why(e) }];
     }
     const keyAlarm = await this.pin(published, raw);
     if (keyAlarm) return [keyAlarm];
@@ -134,9 +134,9 @@ class Witness {
         page = heads(res.body);
         url = nextLink(res.link, url);
       } catch (e) {
-        return [...results, { subject: this.base, outcome: 'error', message: (e as Error).message }];
+        return [...results, { subject: this.base, outcome: 'error', message: why(e) }];
       }
-      for (const h of page) results.push(await this.chain(h).catch((e: Error) => ({ subject: h.origin, outcome: 'error' as const, message: e.message })));
+      for (const h of page) results.push(await this.chain(h).catch((e: unknown) => ({ subject: h.origin, outcome: 'error' as const, message: why(e) })));
     }
     if (url) results.push({ subject: this.base, outcome: 'error', message: `the heads go on beyond ${HEADS_PAGES} pages` });
     return results;
@@ -223,6 +223,12 @@ class Witness {
     return { subject: origin, outcome: 'cosigned', size: cp.size, message: 'verified and co-signed' };
   }
 }
+
+/** An error's message, with its cause's (fetch says only "fetch failed"). */
+const why = (e: unknown) => {
+  const { message, cause } = e as Error & { cause?: { message?: string; code?: string } };
+  return cause?.message ? `${message}: ${cause.message}` : message;
+};
 
 function errorCode(body: string): string {
   try {
