@@ -34,13 +34,6 @@ export async function checkpointHistory(db: Database, municipalityId: number, ch
   return (await q.orderBy('size', 'desc').limit(opts.limit).execute()).map(toCheckpoint);
 }
 
-/** The witnesses' signature lines of a checkpoint, in a stable order. */
-export async function cosignatureLines(db: Database, municipalityId: number, chain: string, size: number): Promise<{ witness: string; signedAt: Date; line: string }[]> {
-  const rows = await db.selectFrom('ledger_cosignatures').select(['witness', 'signed_at', 'line'])
-    .where('municipality_id', '=', municipalityId).where('chain', '=', chain).where('size', '=', size).orderBy('witness').execute();
-  return rows.map((r) => ({ witness: r.witness, signedAt: new Date(r.signed_at), line: r.line }));
-}
-
 /** Every chain's newest checkpoint, in (municipality, chain) order after a cursor: what witnesses go through. */
 export async function chainHeads(db: Database, after: { municipalityId: number; chain: string } | null, limit: number) {
   const rows = await sql<{ municipality_id: number; slug: string; chain: string; size: string | number }>`

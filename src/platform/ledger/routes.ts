@@ -5,7 +5,8 @@ import { atomFeed } from '../feeds/atom.ts';
 import { apiError, notFound } from '../http/errors.tsx';
 import type { App, Deps } from '../http/deps.ts';
 import { CHAIN_PATTERN, chainVisible } from './chains.ts';
-import { checkpointAt, checkpointHistory, cosignatureLines, latestCheckpoint, type StoredCheckpoint } from './checkpoints.repo.ts';
+import { checkpointAt, checkpointHistory, latestCheckpoint, type StoredCheckpoint } from './checkpoints.repo.ts';
+import { cosignaturesOf } from './witness/cosign.ts';
 import { EntriesQuery, entriesResponse, sendEntries } from './entries.ts';
 import { chainOrigin } from './log.ts';
 import { consistencyProof, inclusionProof } from './tree.ts';
@@ -35,7 +36,7 @@ async function readable(deps: Deps, req: FastifyRequest): Promise<{ m: Municipal
 
 /** A checkpoint's note with the lines of the witnesses who cosigned it. */
 export async function servedNote(deps: Deps, m: Municipality, chain: string, c: StoredCheckpoint): Promise<string> {
-  return c.note + (await cosignatureLines(deps.db, m.id, chain, c.size)).map((l) => l.line).join('');
+  return c.note + (await cosignaturesOf(deps, m.id, chain, c.size)).map((l) => l.line).join('');
 }
 
 const noCheckpoint = (req: FastifyRequest, reply: FastifyReply, field: string) =>

@@ -2,7 +2,8 @@ import type { Municipality } from '../../db/schema.ts';
 import type { Deps } from '../http/deps.ts';
 import { SummaryList } from '../views/components.tsx';
 import { useView } from '../views/context.ts';
-import { cosignatureLines, latestCheckpoint, type StoredCheckpoint } from './checkpoints.repo.ts';
+import { latestCheckpoint, type StoredCheckpoint } from './checkpoints.repo.ts';
+import { cosignaturesOf } from './witness/cosign.ts';
 import { chainOrigin, chainVkeys, publishedKeys } from './log.ts';
 import { ReceiptCheckForm } from './receipt.web.tsx';
 
@@ -17,11 +18,7 @@ export interface ChainHead {
 
 export async function chainHead(deps: Deps, m: Municipality, chain: string): Promise<ChainHead> {
   const [origin, checkpoint, keys] = await Promise.all([chainOrigin(deps.db, m.id, chain), latestCheckpoint(deps.db, m.id, chain), publishedKeys(deps.db)]);
-  const lines = checkpoint ? await cosignatureLines(deps.db, m.id, chain, checkpoint.size) : [];
-  const witnesses = lines.flatMap((l) => {
-    const w = deps.config.ledgerWitnesses.find((c) => c.name === l.witness);
-    return w ? [{ title: w.title, url: w.url, signedAt: l.signedAt }] : [];
-  });
+  const witnesses = checkpoint ? await cosignaturesOf(deps, m.id, chain, checkpoint.size) : [];
   const live = keys.keys.filter((k) => !k.retiresAt || new Date(k.retiresAt) > new Date());
   return { chain, origin, checkpoint, vkeys: chainVkeys(origin, live), witnesses };
 }
