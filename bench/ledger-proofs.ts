@@ -70,8 +70,7 @@ async function target(name: string, env: Record<string, string>) {
   const entries = Number(name === 'pglite' ? process.env.BENCH_PGLITE_ENTRIES ?? process.env.BENCH_LEDGER_ENTRIES ?? 1_000_000 : process.env.BENCH_LEDGER_ENTRIES ?? 1_000_000);
   say(`seeding a chain of ${entries} entries`);
   const server = startChild<Seed>(fileURLToPath(import.meta.url), 'serve', {
-    // NODE_ENV=production (as the child runs) requires IDENTIFIER_KEY; nothing here hashes identifiers.
-    IDENTIFIER_KEY: process.env.IDENTIFIER_KEY ?? 'bench-identifier-key-not-for-any-real-install', ...env, RUN_WORKER: 'false', BENCH_LEDGER_ENTRIES: String(entries),
+    ...env, RUN_WORKER: 'false', BENCH_LEDGER_ENTRIES: String(entries),
   });
   try {
     const { port, slug, chain, sealChain, sizes, a, b, seedSeconds } = await server.ready;

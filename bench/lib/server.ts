@@ -4,6 +4,7 @@
 //   parent → { run: name, args }  child → { result }   named tasks that must run next to the database (PGlite)
 //   parent → 'stop'                        the child closes everything and exits
 import { fork, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import inspector from 'node:inspector';
 import os from 'node:os';
@@ -19,7 +20,9 @@ export type Tasks = Record<string, (built: BuiltApp, args: unknown) => Promise<u
 /** Runs in the child: builds the app on DATABASE_URL (or a fresh PGlite folder), seeds, listens, serves tasks. */
 export async function serveChild<S extends object>(seed: (built: BuiltApp) => Promise<S>, tasks: Tasks): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-bench-'));
-  const config = loadConfig({ ...process.env, NODE_ENV: 'production', BASE_URL: 'http://127.0.0.1:3000', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  // Production settings, which require IDENTIFIER_KEY: a throwaway one, as nothing a benchmark seeds is a real identity.
+  const identifierKey = process.env.IDENTIFIER_KEY ?? crypto.randomBytes(32).toString('hex');
+  const config = loadConfig({ ...process.env, NODE_ENV: 'production', BASE_URL: 'http://127.0.0.1:3000', DATA_DIR: dataDir, LOG_LEVEL: 'warn', IDENTIFIER_KEY: identifierKey });
   const handle = await openDatabase(config);
   await migrateToLatest(handle.db);
   const built = await buildApp(config, handle);
