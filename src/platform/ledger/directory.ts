@@ -3,7 +3,7 @@ import type { App, Deps } from '../http/deps.ts';
 import { findMunicipalityById } from '../tenancy/municipality.repo.ts';
 import { chainVisible } from './chains.ts';
 import { chainHeads } from './checkpoints.repo.ts';
-import { chainVkeys, publishedKeys } from './log.ts';
+import { chainVkeys, liveKeys, publishedKeys } from './log.ts';
 import { originOf } from './checkpoint.ts';
 
 /**
@@ -45,7 +45,7 @@ export function registerLedgerDirectory(app: App, deps: Deps): void {
     const after = req.query.after ? { municipalityId: Number(id), chain: rest.join('/') } : null;
     const heads = await chainHeads(deps.db, after, req.query.limit);
     const { log, keys } = await publishedKeys(deps.db);
-    const live = keys.filter((k) => !k.retiresAt || new Date(k.retiresAt) > new Date());
+    const live = liveKeys(keys);
     const out = [];
     for (const h of heads) {
       const m = await findMunicipalityById(deps.db, h.municipalityId);

@@ -92,6 +92,9 @@ export async function publishedKeys(db: Database): Promise<{ log: string; keys: 
   };
 }
 
+/** The published keys that still sign now (not retired). */
+export const liveKeys = (keys: readonly PublishedKey[], now = new Date()) => keys.filter((k) => !k.retiresAt || new Date(k.retiresAt) > now);
+
 /** The vkeys of a chain's origin, one per installation key (C2SP signed-note verifier keys). */
 export const chainVkeys = (origin: string, keys: readonly { publicKey: string }[]) => keys.map((k) => vkeyOf(origin, Buffer.from(k.publicKey, 'base64')));
 

@@ -4,7 +4,7 @@ import { SummaryList } from '../views/components.tsx';
 import { useView } from '../views/context.ts';
 import { latestCheckpoint, type StoredCheckpoint } from './checkpoints.repo.ts';
 import { cosignaturesOf } from './witness/cosign.ts';
-import { chainOrigin, chainVkeys, publishedKeys } from './log.ts';
+import { chainOrigin, chainVkeys, liveKeys, publishedKeys } from './log.ts';
 import { ReceiptCheckForm } from './receipt.web.tsx';
 
 /** What a chain's page shows of the transparency log: the signed head, who witnessed it, where to get it. */
@@ -19,8 +19,7 @@ export interface ChainHead {
 export async function chainHead(deps: Deps, m: Municipality, chain: string): Promise<ChainHead> {
   const [origin, checkpoint, keys] = await Promise.all([chainOrigin(deps.db, m.id, chain), latestCheckpoint(deps.db, m.id, chain), publishedKeys(deps.db)]);
   const witnesses = checkpoint ? await cosignaturesOf(deps, m.id, chain, checkpoint.size) : [];
-  const live = keys.keys.filter((k) => !k.retiresAt || new Date(k.retiresAt) > new Date());
-  return { chain, origin, checkpoint, vkeys: chainVkeys(origin, live), witnesses };
+  return { chain, origin, checkpoint, vkeys: chainVkeys(origin, liveKeys(keys.keys)), witnesses };
 }
 
 /** The signed head of a chain, its witnesses, its public addresses and the receipt check. */
