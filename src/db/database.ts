@@ -26,6 +26,8 @@ export interface DatabaseHandle {
 // int8 (counts, bigserial ids) as JavaScript numbers on both dialects, so code sees one type.
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
+// A calendar date stays its text (YYYY-MM-DD): as a Date it would be midnight in the server's time zone.
+pg.types.setTypeParser(1082, (v) => v);
 
 /**
  * PGlite has a single connection; Kysely assumes a pool. Without this lock two concurrent
@@ -90,7 +92,7 @@ export async function openPglite(dataDir: string | null, opts: { loadDataDir?: B
     ...(dataDir ? { dataDir } : {}),
     ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
     extensions: { pg_trgm, unaccent },
-    parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) },
+    parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v), 1082: (v: string) => v },
   });
   const base = new KyselyPGlite(client).dialect;
   const dialect: Dialect = { ...base, createDriver: () => new SerialDriver(base.createDriver()) };

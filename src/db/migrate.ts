@@ -19,6 +19,8 @@ import * as nationalIds from './migrations/2026_12_02_0019_national_ids.ts';
 import * as samlRequests from './migrations/2026_12_02_0020_saml_requests.ts';
 import * as transparencyLog from './migrations/2026_12_02_0021_transparency_log.ts';
 import * as invalidationCommitments from './migrations/2026_12_02_0022_invalidation_commitments.ts';
+import * as participatoryBudget from './migrations/2026_12_03_0023_participatory_budget.ts';
+import * as birthDatesDistricts from './migrations/2026_12_03_0024_birth_dates_residence_districts.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
@@ -41,6 +43,8 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0020_saml_requests': samlRequests,
   '2026_12_02_0021_transparency_log': transparencyLog,
   '2026_12_02_0022_invalidation_commitments': invalidationCommitments,
+  '2026_12_03_0023_participatory_budget': participatoryBudget,
+  '2026_12_03_0024_birth_dates_residence_districts': birthDatesDistricts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -3,6 +3,7 @@ import type { ReportTables } from './schema.reports.ts';
 import type { DocumentType, ResidenceTables, ResidentMethod, ResidentWay } from '../platform/residence/residence.tables.ts';
 import type { SamlTables } from '../platform/auth/identity/saml.tables.ts';
 import type { LedgerTables } from '../platform/ledger/ledger.tables.ts';
+import type { PbTables } from '../modules/participatory-budget/pb.tables.ts';
 
 /** A text stored per locale: `{ "uk": "Жовква", "en": "Zhovkva" }`. */
 export type LocalizedText = Partial<Record<string, string>>;
@@ -84,6 +85,9 @@ export interface UserTable {
   /** Keyed hash of the national id a national identity provider vouched for (migration 0019). */
   national_id_hash: ColumnType<string | null, string | null | undefined, string | null>;
   platform_role: PlatformRole | null;
+  /** A calendar date (YYYY-MM-DD) and whose word it is (migration 0024). */
+  birth_date: ColumnType<string | null, string | null | undefined, string | null>;
+  birth_date_source: ColumnType<'identity' | 'declared' | null, 'identity' | 'declared' | null | undefined, 'identity' | 'declared' | null>;
   deleted_at: Timestamp | null;
   created_at: CreatedAt;
 }
@@ -111,6 +115,8 @@ export interface ResidentVerificationTable {
   document_type: ColumnType<DocumentType | null, DocumentType | null | undefined, DocumentType | null>;
   /** A keyed hash of the document's number (platform/auth/identifiers.ts), never the number. */
   document_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The district of the confirmed address, where one was recorded (migration 0024). */
+  district_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;
 }
 
@@ -369,7 +375,7 @@ export interface PetitionBlockedDomainTable {
 }
 
 /** Every table; module tables that would make this file too long live in schema.<module>.ts. */
-export interface DB extends ReportTables, ResidenceTables, SamlTables, LedgerTables {
+export interface DB extends ReportTables, ResidenceTables, SamlTables, LedgerTables, PbTables {
   association: AssociationTable;
   municipalities: MunicipalityTable;
   departments: DepartmentTable;
