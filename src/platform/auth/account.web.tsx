@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ComponentChildren } from 'preact';
 import { rotateCsrf } from '../http/csrf.ts';
 import type { App, Deps } from '../http/deps.ts';
 import { redirectWithFlash } from '../http/flash.ts';
@@ -12,10 +13,11 @@ import { exportUserData, updateUser } from './auth.repo.ts';
 import { changePassword, deleteAccount } from './auth.service.ts';
 import { SESSION_COOKIE } from './sessions.ts';
 import { parseBody } from '../http/forms.ts';
+import { birthDateSummary, registerBirthDatePage } from './birth-date.web.tsx';
 
 const LOCALE_LABELS: Record<string, string> = { uk: 'Українська', 'sr-Cyrl': 'Српски (ћирилица)', 'sr-Latn': 'Srpski (latinica)', pl: 'Polski', en: 'English' };
 
-function AccountPage({ req, errors, values }: { req: FastifyRequest; errors: FormErrors; values: FormValues }) {
+function AccountPage({ req, errors, values, birthDate }: { req: FastifyRequest; errors: FormErrors; values: FormValues; birthDate: ComponentChildren }) {
   const u = req.user!;
   const t = req.t;
   const base = `/${req.locale}/account`;
@@ -27,6 +29,7 @@ function AccountPage({ req, errors, values }: { req: FastifyRequest; errors: For
       <SummaryList items={[
         [t('field.email'), u.email ?? '—'],
         [t('account.verification'), <Tag tone={level === 'unverified' ? 'warning' : 'success'}>{t(`account.level.${level}`)}</Tag>],
+        [t('field.birthDate'), birthDate],
       ]} />
       {!u.emailVerified && u.email && (
         <Form action={`${base}/verify/resend`}>
@@ -57,10 +60,11 @@ function AccountPage({ req, errors, values }: { req: FastifyRequest; errors: For
   );
 }
 
-/** Profile, password, "download my data" and account deletion. */
+/** Profile, birth date, password, "download my data" and account deletion. */
 export function registerAccountPages(app: App, deps: Deps): void {
-  const showAccount = (req: FastifyRequest, reply: FastifyReply, errors: FormErrors, values: FormValues, status = 200) =>
-    render(deps, req, reply, { title: req.t('account.title'), status, body: <AccountPage req={req} errors={errors} values={values} /> });
+  registerBirthDatePage(app, deps);
+  const showAccount = async (req: FastifyRequest, reply: FastifyReply, errors: FormErrors, values: FormValues, status = 200) =>
+    render(deps, req, reply, { title: req.t('account.title'), status, body: <AccountPage req={req} errors={errors} values={values} birthDate={await birthDateSummary(deps, req)} /> });
 
   app.get('/:locale/account', { schema: { hide: true } }, async (req, reply) => {
     if (!req.user) return redirectToSignIn(req, reply);

@@ -4,7 +4,7 @@ import type { TokenPurpose } from '../../db/schema.ts';
 import { tokenHash } from './tokens.ts';
 
 const PUBLIC_USER = ['id', 'email', 'full_name', 'locale', 'email_verified_at', 'identity_verified_at', 'identity_provider',
-  'residence_municipality_id', 'platform_role', 'created_at', 'deleted_at'] as const;
+  'residence_municipality_id', 'birth_date', 'birth_date_source', 'platform_role', 'created_at', 'deleted_at'] as const;
 
 export async function findUserByEmail(db: Database, email: string) {
   return db.selectFrom('users').select([...PUBLIC_USER, 'password_hash']).where('email', '=', email.toLowerCase()).executeTakeFirst();
@@ -40,6 +40,19 @@ export async function insertOrFindUser(db: Database, u: { email: string; passwor
 
 export async function updateUser(db: Database, id: number, values: Partial<{ full_name: string; locale: string; password_hash: string | null; email_verified_at: Date }>) {
   await db.updateTable('users').set(values).where('id', '=', id).execute();
+}
+
+/** A person's birth date, whose word it is, and the identity provider that verified them (see platform/auth/age.ts). */
+export async function findBirthDate(db: Database, userId: number) {
+  return db.selectFrom('users').select(['birth_date', 'birth_date_source', 'identity_provider']).where('id', '=', userId).executeTakeFirst();
+}
+
+/** Stores a birth date as the person's own word, unless an identity provider's is there (then false, nothing written). */
+export async function declareBirthDate(db: Database, userId: number, birthDate: string): Promise<boolean> {
+  const r = await db.updateTable('users').set({ birth_date: birthDate, birth_date_source: 'declared' })
+    .where('id', '=', userId).where((eb) => eb.or([eb('birth_date_source', 'is', null), eb('birth_date_source', '=', 'declared')]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 /** Stores a one-time link token (its hash). */
@@ -81,7 +94,7 @@ export async function exportUserData(db: Database, userId: number) {
 export async function anonymiseUser(db: Database, userId: number) {
   await db.updateTable('users').set({
     email: null, password_hash: null, full_name: '', identity_provider: null, identity_subject: null,
-    residence_municipality_id: null, platform_role: null, deleted_at: new Date(),
+    residence_municipality_id: null, birth_date: null, birth_date_source: null, platform_role: null, deleted_at: new Date(),
   }).where('id', '=', userId).execute();
   await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
   await db.deleteFrom('memberships').where('user_id', '=', userId).execute();

@@ -9,6 +9,7 @@ import { notify } from '../notify/notify.service.ts';
 import { documentHolder, insertConfirmation, isConfirmedResident, setResidentWays } from './residence.repo.ts';
 import type { DocumentType, ResidentWay } from './residence.tables.ts';
 import { offersWay } from './residence.ways.ts';
+import { checkedDistrict } from './residence.districts.tsx';
 
 export interface Actor { id: number; ip?: string | null }
 
@@ -34,19 +35,23 @@ export type ConfirmOutcome =
   | { kind: 'no_user' }
   | { kind: 'no_number' }
   | { kind: 'already' }
-  | { kind: 'document_used' };
+  | { kind: 'document_used' }
+  | { kind: 'foreign_district' };
 
 /**
  * A registrar confirms in person, having seen a document: its type and a keyed hash of its number are kept
  * (never the number), with the date and the registrar. One document confirms one account per municipality;
- * a document already used for another account is refused and the attempt audited. The resident is told.
+ * a document already used for another account is refused and the attempt audited. The district of the
+ * address, where the registrar records one, must be the municipality's. The resident is told.
  */
 export async function confirmInPerson(deps: Deps, actor: Actor, m: Municipality,
-  v: { email: string; documentType: DocumentType; documentNumber: string }, once: OnceKey | null = null): Promise<ConfirmOutcome> {
+  v: { email: string; documentType: DocumentType; documentNumber: string; districtId?: number | undefined }, once: OnceKey | null = null): Promise<ConfirmOutcome> {
   if (!offersWay(m, 'in_person')) {
     await auditWayRefused(deps.db, actor, m, 'in_person');
     return { kind: 'not_offered' };
   }
+  const districtId = await checkedDistrict(deps.db, m.id, v.districtId);
+  if (districtId === 'foreign') return { kind: 'foreign_district' };
   const hash = deps.identifiers.hash('document', v.documentNumber);
   if (!hash) return { kind: 'no_number' };
   const user = await findUserByEmail(deps.db, v.email);
@@ -56,11 +61,11 @@ export async function confirmInPerson(deps: Deps, actor: Actor, m: Municipality,
     if (await isConfirmedResident(trx, m.id, user.id)) return { kind: 'already' };
     const holder = await documentHolder(trx, m.id, hash);
     if (holder !== undefined) return { kind: 'document_used' };
-    const inserted = await insertConfirmation(trx, { municipalityId: m.id, userId: user.id, method: 'in_person', by: actor.id, documentType: v.documentType, documentHash: hash });
+    const inserted = await insertConfirmation(trx, { municipalityId: m.id, userId: user.id, method: 'in_person', by: actor.id, documentType: v.documentType, documentHash: hash, districtId });
     // A concurrent confirmation of the same person or document took the row first.
     if (!inserted) return (await isConfirmedResident(trx, m.id, user.id)) ? { kind: 'already' } : { kind: 'document_used' };
     await audit(trx, { municipalityId: m.id, actorId: actor.id, action: 'residence.confirm', subjectType: 'user', subjectId: user.id,
-      after: { method: 'in_person', documentType: v.documentType }, ip: actor.ip ?? null });
+      after: { method: 'in_person', documentType: v.documentType, districtId }, ip: actor.ip ?? null });
     await notify(trx, { userId: user.id, municipalityId: m.id, kind: 'residence.confirmed', params: {}, link: `/${m.slug}/` });
     return { kind: 'confirmed', userId: user.id };
   }, (x) => x.kind === 'confirmed');

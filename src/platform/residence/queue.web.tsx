@@ -10,11 +10,14 @@ import { render } from '../http/render.tsx';
 import { AdminNav, requirePermission } from '../tenancy/admin.web.tsx';
 import { Button, EmptyState, ErrorSummary, Field, Form, SummaryList, Table, Tag, type FormErrors, type FormValues } from '../views/components.tsx';
 import { Content, ContentBlock } from '../views/content.tsx';
+import { Id } from '../http/input.ts';
 import { listPendingRequests } from './residence.repo.ts';
+import { districtChoices, districtName, DistrictSelect, foreignDistrict } from './residence.districts.tsx';
 import { decideRequest, requestOf, type Decision } from './request.service.ts';
 
 const routeId = (req: FastifyRequest): number => (req.params as { id: number }).id;
 const RefuseSchema = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) });
+const ApproveSchema = Type.Object({ districtId: Type.Optional(Id()) });
 
 /** The registrars' queue of residence requests: the list by deadline, one request with its scan, and the decision. */
 export function registerQueuePages(app: App, deps: Deps): void {
@@ -51,6 +54,7 @@ export function registerQueuePages(app: App, deps: Deps): void {
     if (!r) return notFound(deps, req, reply);
     const path = `${base(req)}/${r.id}`;
     const overdue = new Date(r.due_at).getTime() < Date.now();
+    const [district, districts] = await Promise.all([districtName(deps.db, req, r.district_id), districtChoices(deps.db, req)]);
     return render(deps, req, reply, {
       title: t('residence.queue.one', { name: r.full_name }), status,
       body: (
@@ -60,6 +64,7 @@ export function registerQueuePages(app: App, deps: Deps): void {
           <ErrorSummary errors={errors} />
           <SummaryList items={[
             [t('field.fullName'), r.full_name], [t('field.email'), r.email ?? '—'], [t('residence.field.address'), <Content text={r.address} />],
+            ...(districts.length || district ? [[t('residence.field.district'), district ?? '—'] as [string, string]] : []),
             [t('residence.request.sent'), req.fmt.dateTime(r.created_at)],
             [t('residence.queue.due'), <>{req.fmt.dateTime(r.due_at)}{overdue && r.status === 'pending' && <> <Tag tone="danger">{t('residence.queue.overdue')}</Tag></>}</>],
             [t('residence.queue.state'), t(`residence.state.${r.status}`)],
@@ -70,6 +75,8 @@ export function registerQueuePages(app: App, deps: Deps): void {
             <>
               <h2>{t('residence.queue.decide')}</h2>
               <Form action={`${path}/approve`} aria-label={t('residence.queue.approve')}>
+                <DistrictSelect req={req} choices={districts} none={t('residence.district.none')} hint={t('residence.district.approveHint')}
+                  value={'districtId' in values ? values.districtId : r.district_id} errors={errors} />
                 <Button>{t('residence.queue.approve')}</Button>
               </Form>
               <Form action={`${path}/refuse`} aria-label={t('residence.queue.refuse')}>
@@ -98,13 +105,21 @@ export function registerQueuePages(app: App, deps: Deps): void {
 
   const decide = async (req: FastifyRequest, reply: FastifyReply, d: Decision) => {
     const r = await decideRequest(deps, { id: req.user!.id, ip: req.ip }, req.municipality!, routeId(req), d);
+    if (r === 'foreign_district') return showOne(req, reply, foreignDistrict(req), req.body as FormValues, 400);
     return redirectWithFlash(reply, base(req), r === 'decided'
       ? { kind: 'success', message: req.t(d.kind === 'approve' ? 'residence.queue.approved' : 'residence.queue.refused') }
       : { kind: 'info', message: req.t('residence.queue.notPending') });
   };
 
-  app.post('/:locale/:municipality/residence/requests/:id/approve', { schema: { hide: true } }, async (req, reply) =>
-    guard(req, reply) ?? decide(req, reply, { kind: 'approve' }));
+  app.post('/:locale/:municipality/residence/requests/:id/approve', { config: { form: ApproveSchema }, schema: { hide: true } }, async (req, reply) => {
+    const stop = guard(req, reply);
+    if (stop) return stop;
+    const parsed = parseBody(ApproveSchema, req.body, req.t);
+    if (!parsed.ok) return showOne(req, reply, parsed.errors, parsed.values, 400);
+    // The form's select sends the district (empty for none); a post without the field keeps the one the resident named.
+    const sent = Object.hasOwn((req.body ?? {}) as object, 'districtId');
+    return decide(req, reply, { kind: 'approve', ...(sent ? { districtId: parsed.value.districtId ?? null } : {}) });
+  });
 
   app.post('/:locale/:municipality/residence/requests/:id/refuse', { config: { form: RefuseSchema }, schema: { hide: true } }, async (req, reply) => {
     const stop = guard(req, reply);

@@ -13,12 +13,13 @@ import { onceKey } from '../idempotency/once.ts';
 import { Banner, Button, ButtonLink, ErrorSummary, Field, FileField, Form, SummaryList, type FormErrors, type FormValues } from '../views/components.tsx';
 import { Content, ContentBlock } from '../views/content.tsx';
 import { registerResidentWay } from '../views/level.tsx';
-import { latestRequestOf, isConfirmedResident } from './residence.repo.ts';
+import { latestRequestOf, isConfirmedResident, residenceDistrict } from './residence.repo.ts';
+import { districtChoices, districtName, DistrictSelect, foreignDistrict } from './residence.districts.tsx';
 import { sendRequest, withdrawRequest } from './request.service.ts';
 import { offersWay, REQUEST_WORKING_DAYS } from './residence.ways.ts';
 import { offeredGuard } from './residence.refusal.tsx';
 
-const RequestSchema = Type.Object({ address: SingleLine(300), next: Type.Optional(Text(2000)) });
+const RequestSchema = Type.Object({ address: SingleLine(300), districtId: Type.Optional(Id()), next: Type.Optional(Text(2000)) });
 const WithdrawSchema = Type.Object({ id: Id() });
 
 registerResidentWay({
@@ -44,13 +45,25 @@ export function registerRequestPages(app: App, deps: Deps): void {
     const back = <p><ButtonLink variant="secondary" href={next}>{t('residence.request.back')}</ButtonLink></p>;
     const page = (body: preact.ComponentChildren) => render(deps, req, reply, { title: t('residence.request.title'), status, body: <><h1>{t('residence.request.title')}</h1>{body}</> });
     if (await isConfirmedResident(deps.db, m.id, req.user!.id)) {
-      return page(<><Banner kind="success">{t('residence.request.confirmed', { municipality: localized(m.names, req.locale) })}</Banner>{back}</>);
+      const district = await districtName(deps.db, req, await residenceDistrict(deps.db, m.id, req.user!.id));
+      return page(
+        <>
+          <Banner kind="success">
+            {t('residence.request.confirmed', { municipality: localized(m.names, req.locale) })}
+            {district && <> {t('residence.request.inDistrict', { district })}</>}
+          </Banner>
+          {back}
+        </>,
+      );
     }
     if (last?.status === 'pending') {
+      const district = await districtName(deps.db, req, last.district_id);
       return page(
         <>
           <p>{t('residence.request.pending', { due: req.fmt.dateTime(last.due_at) })}</p>
-          <SummaryList items={[[t('residence.field.address'), <Content text={last.address} />], [t('residence.request.sent'), req.fmt.dateTime(last.created_at)],
+          <SummaryList items={[[t('residence.field.address'), <Content text={last.address} />],
+            ...(district ? [[t('residence.field.district'), district] as [string, string]] : []),
+            [t('residence.request.sent'), req.fmt.dateTime(last.created_at)],
             [t('residence.field.scan'), last.document_file_id ? t('residence.request.scanAttached') : t('residence.request.noScan')]]} />
           {back}
           <Form action={`${pathOf(req)}/withdraw`} aria-label={t('residence.request.withdraw')}>
@@ -60,6 +73,7 @@ export function registerRequestPages(app: App, deps: Deps): void {
         </>,
       );
     }
+    const districts = await districtChoices(deps.db, req);
     return page(
       <>
         {last?.status === 'refused' && <Banner kind="warning" title={t('residence.request.refused')}><ContentBlock text={last.reason} /></Banner>}
@@ -68,6 +82,8 @@ export function registerRequestPages(app: App, deps: Deps): void {
         <Form action={pathOf(req)} multipart once>
           <input type="hidden" name="next" value={next} />
           <Field name="address" label={t('residence.field.address')} hint={t('residence.request.addressHint')} required maxLength={300} errors={errors} values={values} />
+          <DistrictSelect req={req} choices={districts} none={t('residence.district.unknown')}
+            hint={t('residence.district.requestHint', { municipality: localized(m.names, req.locale) })} value={values.districtId} errors={errors} />
           <FileField name="scan" label={t('residence.field.scan')} hint={t('residence.request.scanHint')} errors={errors} accept="image/png,image/jpeg,image/webp,application/pdf" />
           <Button>{t('residence.request.submit')}</Button>
         </Form>
@@ -93,7 +109,7 @@ export function registerRequestPages(app: App, deps: Deps): void {
       return show(req, reply, { ...(parsed.ok ? {} : parsed.errors), ...scanError }, parsed.ok ? fields : parsed.values, 400);
     }
     const next = nextOf(req, parsed.value.next);
-    const r = await sendRequest(deps, req.user, req.municipality!, { address: parsed.value.address, next,
+    const r = await sendRequest(deps, req.user, req.municipality!, { address: parsed.value.address, districtId: parsed.value.districtId, next,
       scan: upload?.kind === 'file' ? { filename: upload.filename, data: upload.data } : null }, onceKey(req, { fields }));
     const t = req.t;
     const again = (errors: FormErrors) => show(req, reply, errors, fields, 400);
@@ -101,6 +117,7 @@ export function registerRequestPages(app: App, deps: Deps): void {
       case 'sent': return redirectWithFlash(reply, `${pathOf(req)}?next=${encodeURIComponent(next)}`, { kind: 'success', message: t('residence.request.done') });
       case 'email': return again({ _form: t('residence.request.needsEmail') });
       case 'already': case 'pending_exists': return show(req, reply, {}, fields, 409);
+      case 'foreign_district': return again(foreignDistrict(req));
       case 'not_offered': return offered(req, reply);
       default: return again({ scan: uploadMessage(t, deps, scanLabel, 'image-or-document', r) });
     }

@@ -1,5 +1,6 @@
 import type { Municipality } from '../../db/schema.ts';
 import type { Deps } from '../http/deps.ts';
+import { listDistricts } from '../tenancy/districts.repo.ts';
 import { addWorkingDays } from '../time/working-days.ts';
 import { saveResidentWays } from './confirm.service.ts';
 import { insertRequest } from './residence.repo.ts';
@@ -15,12 +16,13 @@ const ADDRESSES: Record<string, string> = {
   en: '1 High Street',
 };
 
-/** The demo offers every way to become a confirmed resident, and has one request waiting in the registrars' queue. */
+/** The demo offers every way to become a confirmed resident, and has one request waiting in the registrars' queue (in a district, where there are any). */
 export async function residenceDemo(deps: Deps, adminId: number, m: Municipality, applicantId: number): Promise<void> {
   await saveResidentWays(deps, { id: adminId }, m, [...RESIDENT_WAYS]);
   const sent = new Date(Date.now() - 2 * 86_400_000);
   await insertRequest(deps.db, {
     municipalityId: m.id, userId: applicantId, address: ADDRESSES[m.default_locale] ?? ADDRESSES.en!, fileId: null,
+    districtId: (await listDistricts(deps.db, m.id))[0]?.id ?? null,
     next: `/${m.default_locale}/${m.slug}/petitions`, dueAt: addWorkingDays(sent, REQUEST_WORKING_DAYS, m.time_zone),
   });
 }

@@ -24,16 +24,27 @@ export async function documentHolder(db: Database, municipalityId: number, docum
 /** Records a confirmation; false where the person or the document is confirmed already (nothing written). */
 export async function insertConfirmation(db: Database, v: {
   municipalityId: number; userId: number; method: ResidentMethod; by: number | null; documentType?: DocumentType | null; documentHash?: string | null;
+  districtId?: number | null;
 }): Promise<boolean> {
   const r = await db.insertInto('resident_verifications').values({
     municipality_id: v.municipalityId, user_id: v.userId, method: v.method, verified_by: v.by,
-    document_type: v.documentType ?? null, document_hash: v.documentHash ?? null,
+    document_type: v.documentType ?? null, document_hash: v.documentHash ?? null, district_id: v.districtId ?? null,
   }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
+/**
+ * The district of a person's confirmed residence in the municipality, where the registrar or the residence
+ * request recorded one; null otherwise (not confirmed, confirmed another way, or the district since removed).
+ */
+export async function residenceDistrict(db: Database, municipalityId: number, userId: number): Promise<number | null> {
+  const row = await db.selectFrom('resident_verifications').select('district_id')
+    .where('municipality_id', '=', municipalityId).where('user_id', '=', userId).executeTakeFirst();
+  return row?.district_id ?? null;
+}
+
 const REQUEST_COLUMNS = ['residence_requests.id', 'residence_requests.user_id', 'residence_requests.address', 'residence_requests.document_file_id',
-  'residence_requests.next_path', 'residence_requests.status', 'residence_requests.reason', 'residence_requests.due_at',
+  'residence_requests.next_path', 'residence_requests.district_id', 'residence_requests.status', 'residence_requests.reason', 'residence_requests.due_at',
   'residence_requests.decided_at', 'residence_requests.created_at'] as const;
 
 /** Whether the person has a request still waiting for a decision in the municipality. */
@@ -43,9 +54,11 @@ export async function hasPendingRequest(db: Database, municipalityId: number, us
   return !!row;
 }
 
-export async function insertRequest(db: Database, v: { municipalityId: number; userId: number; address: string; fileId: string | null; next: string | null; dueAt: Date }): Promise<number> {
+export async function insertRequest(db: Database, v: {
+  municipalityId: number; userId: number; address: string; districtId: number | null; fileId: string | null; next: string | null; dueAt: Date;
+}): Promise<number> {
   const row = await db.insertInto('residence_requests').values({
-    municipality_id: v.municipalityId, user_id: v.userId, address: v.address, document_file_id: v.fileId, next_path: v.next, due_at: v.dueAt,
+    municipality_id: v.municipalityId, user_id: v.userId, address: v.address, district_id: v.districtId, document_file_id: v.fileId, next_path: v.next, due_at: v.dueAt,
   }).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }
@@ -77,5 +90,5 @@ export async function closeRequest(db: Database, municipalityId: number, id: num
   let q = db.updateTable('residence_requests').set({ status, decided_by: by, decided_at: new Date(), reason })
     .where('municipality_id', '=', municipalityId).where('id', '=', id).where('status', '=', 'pending');
   if (onlyOf !== undefined) q = q.where('user_id', '=', onlyOf);
-  return q.returning(['id', 'user_id', 'document_file_id', 'next_path']).executeTakeFirst();
+  return q.returning(['id', 'user_id', 'document_file_id', 'next_path', 'district_id']).executeTakeFirst();
 }

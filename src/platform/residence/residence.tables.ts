@@ -21,6 +21,8 @@ export interface ResidenceRequestTable {
   address: string;
   document_file_id: string | null;
   next_path: string | null;
+  /** The district the resident named (migration 0031), where the municipality has districts. */
+  district_id: ColumnType<number | null, number | null | undefined, number | null>;
   status: ColumnType<ResidenceRequestStatus, ResidenceRequestStatus | undefined, ResidenceRequestStatus>;
   reason: string | null;
   due_at: Timestamp;

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { App, Deps } from '../http/deps.ts';
 import { redirectWithFlash } from '../http/flash.ts';
 import { formRoute } from '../http/form-route.tsx';
-import { SingleLine } from '../http/input.ts';
+import { Id, SingleLine } from '../http/input.ts';
 import { onceKey } from '../idempotency/once.ts';
 import { registerNotificationKinds } from '../notify/notify.service.ts';
 import { AdminNav, municipalGuard } from '../tenancy/admin.web.tsx';
@@ -14,6 +14,7 @@ import { DOCUMENT_TYPES, RESIDENT_WAYS } from './residence.tables.ts';
 import { residentWaysFrom } from './residence.ways.ts';
 import { registerRequestPages } from './request.web.tsx';
 import { registerQueuePages } from './queue.web.tsx';
+import { districtChoices, DistrictSelect, foreignDistrict } from './residence.districts.tsx';
 
 registerNotificationKinds('residence.confirmed', 'residence.refused');
 
@@ -22,6 +23,7 @@ const ConfirmSchema = Type.Object({
   email: Type.String({ format: 'email', maxLength: 254 }),
   documentType: Type.Enum([...DOCUMENT_TYPES]),
   documentNumber: SingleLine(60),
+  districtId: Type.Optional(Id()),
 });
 
 /** The ways settings, the registrar's in-person confirmation, residents' requests and the registrars' queue. */
@@ -63,8 +65,9 @@ export function registerResidencePages(app: App, deps: Deps): void {
     schema: ConfirmSchema,
     title: (req) => req.t('residence.confirm.title'),
     guard: async (req, reply) => (await registrar(req, reply)) ?? inPerson(req, reply),
-    view: (req, { errors, values }) => {
+    view: async (req, { errors, values }) => {
       const t = req.t;
+      const districts = await districtChoices(deps.db, req);
       return (
         <>
           <h1>{t('residence.confirm.title')}</h1>
@@ -76,6 +79,7 @@ export function registerResidencePages(app: App, deps: Deps): void {
             <Select name="documentType" label={t('residence.field.documentType')} value={String(values.documentType ?? 'passport')} errors={errors}
               options={DOCUMENT_TYPES.map((d) => ({ value: d, label: t(`residence.document.${d}`) }))} />
             <Field name="documentNumber" label={t('residence.field.documentNumber')} hint={t('residence.confirm.numberHint')} required autocomplete="off" maxLength={60} errors={errors} values={values} />
+            <DistrictSelect req={req} choices={districts} none={t('residence.district.none')} hint={t('residence.district.confirmHint')} value={values.districtId} errors={errors} />
             <Button>{t('residence.confirm.submit')}</Button>
           </Form>
         </>
@@ -91,6 +95,7 @@ export function registerResidencePages(app: App, deps: Deps): void {
         case 'no_number': return { documentNumber: t('residence.confirm.noNumber') };
         case 'already': return { email: t('residence.confirm.already') };
         case 'document_used': return { documentNumber: t('residence.confirm.documentUsed') };
+        case 'foreign_district': return foreignDistrict(req);
         case 'not_offered': return wayNotOffered(deps, req, reply, 'in_person');
       }
     },

@@ -38,11 +38,15 @@ interface Grant { client: string; person: DemoPerson; authType: string; expires:
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const random = () => crypto.randomBytes(18).toString('base64url');
 
-/** The attributes the fake knows of a person (the demo's residence code as `katottg`, a field of its own). */
+/**
+ * The attributes the fake knows of a person: the demo's residence code as `katottg`, a field of its own; the
+ * UNZR begins with the birth date, as real ones do; `birthday` only for those who ask for it by name.
+ */
 function attributes(p: DemoPerson, authType: string): Record<string, string> {
   return {
     auth_type: authType, givenname: p.givenName, lastname: p.familyName, subjectcn: `${p.familyName} ${p.givenName}`,
     email: p.email, address: p.address, drfocode: p.nationalId, katottg: p.residenceCode,
+    unzr: `${p.birthDate.replaceAll('-', '')}-${p.nationalId.slice(-5)}`, birthday: p.birthDate,
   };
 }
 

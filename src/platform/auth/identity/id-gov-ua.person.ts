@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import type { Identifiers } from '../identifiers.ts';
 import { normaliseIdentifier } from '../identifiers.ts';
+import { claimBirthDate } from '../age.ts';
 import { claimEmail, claimText, type VerifiedIdentity } from './link.ts';
 
 /**
@@ -26,6 +27,11 @@ export const UserInfoSchema = Type.Object({
   drfocode: Attr(40),
   /** The number of the person's entry in the state demographic register (УНЗР): YYYYMMDD-NNNNN. */
   unzr: Attr(40),
+  /**
+   * A birth date, where the agreement with the service provides one: no field list we could find names it,
+   * so it is read only when an answer carries it (asked for through the provider's `fields`).
+   */
+  birthday: Attr(40),
 });
 export type UserInfo = Static<typeof UserInfoSchema>;
 
@@ -79,7 +85,22 @@ export function personFromUserInfo(provider: string, settings: PersonSettings, i
     fullName: fullName.slice(0, 200),
     residenceCode: residenceCode(settings, info),
     nationalId,
+    birthDate: birthDate(info),
   };
+}
+
+/**
+ * The birth date: the `birthday` attribute where the answer has one (as `YYYY-MM-DD` or as Ukrainian documents
+ * write it, `DD.MM.YYYY`), else the UNZR, whose first eight digits are the date of birth by the register's
+ * rules for forming the number (date of birth, a serial number, a check digit).
+ */
+function birthDate(info: UserInfo): string | null {
+  const written = info.birthday?.trim() ?? '';
+  const dotted = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(written);
+  const given = claimBirthDate(dotted ? `${dotted[3]}-${dotted[2]}-${dotted[1]}` : written);
+  if (given) return given;
+  const unzr = /^(\d{4})(\d{2})(\d{2})-?\d{5}$/.exec(info.unzr?.trim() ?? '');
+  return unzr ? claimBirthDate(`${unzr[1]}-${unzr[2]}-${unzr[3]}`) : null;
 }
 
 function residenceCode(settings: PersonSettings, info: Record<string, unknown>): string | null {

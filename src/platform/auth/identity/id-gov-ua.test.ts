@@ -8,11 +8,13 @@ import { createMunicipality, createUser, TEST_PASSWORD, type TestApp, type TestC
 import { DEMO_PEOPLE } from './demo-people.ts';
 import { startFakeIdGovUa, type FakeIdGovUa } from './id-gov-ua.fake.ts';
 import { idGovUaRedirectUri } from './id-gov-ua.ts';
+import { ageOn } from '../age.ts';
+import { localDate } from '../../time/working-days.ts';
 
 const BASE_URL = 'http://hromada.test';
 const ZHOVKVA = 'UA46060170000071962';
 const SECRET = 'the-client-secret-of-the-test';
-const [OKSANA, TARAS] = DEMO_PEOPLE.filter((p) => p.country === 'ua') as [typeof DEMO_PEOPLE[0], typeof DEMO_PEOPLE[0]];
+const [OKSANA, TARAS, SOFIIA] = DEMO_PEOPLE.filter((p) => p.country === 'ua') as [typeof DEMO_PEOPLE[0], typeof DEMO_PEOPLE[0], typeof DEMO_PEOPLE[0]];
 const ua = translator('uk');
 const en = translator('en');
 
@@ -33,7 +35,7 @@ describe(`id.gov.ua sign-in against the local fake (${process.env.TEST_DB ?? 'pg
 
   before(async () => {
     fake = await startFakeIdGovUa({
-      clients: [{ id: 'hromada', secret: SECRET, redirectUris: ['id-gov-ua', 'wrong-secret', 'sealed'].map((p) => idGovUaRedirectUri(BASE_URL, p)) }],
+      clients: [{ id: 'hromada', secret: SECRET, redirectUris: ['id-gov-ua', 'wrong-secret', 'sealed', 'with-birth'].map((p) => idGovUaRedirectUri(BASE_URL, p)) }],
     });
     // The test's decrypter opens the fake's base64 "envelope": it stands in for the operator's EUSign command.
     const decryptCommand = [process.execPath, '-e', 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(Buffer.from(s,"base64")))'];
@@ -43,6 +45,7 @@ describe(`id.gov.ua sign-in against the local fake (${process.env.TEST_DB ?? 'pg
         provider('id-gov-ua'),
         provider('wrong-secret', { clientSecret: 'not-the-secret' }),
         provider('sealed', { cert: 'MIIB-the-client-certificate', decryptCommand }),
+        provider('with-birth', { fields: ['givenname', 'lastname', 'email', 'address', 'drfocode', 'katottg', 'unzr'] }),
       ]),
     });
     zhovkva = await createMunicipality(t.db, { slug: 'zhovkva', officialCode: ZHOVKVA, names: { uk: 'Жовква', en: 'Zhovkva' } });
@@ -122,6 +125,35 @@ describe(`id.gov.ua sign-in against the local fake (${process.env.TEST_DB ?? 'pg
     const other = t.client('en');
     await other.get(await atProvider(other, { authType: 'bank_id' }));
     assert.equal((await users()).length, 1, 'another way to sign in, the same person, the same account');
+  });
+
+  test('the birth date: a `birthday` where the answer has one (a year alone is none), else the date the UNZR begins with', async () => {
+    const sofiia = async () => t.db.selectFrom('users').select(['birth_date', 'birth_date_source']).where('email', '=', SOFIIA.email).executeTakeFirst();
+    const signIn = async (tamper: ((info: Record<string, unknown>) => unknown) | null) => {
+      fake.tamper(tamper);
+      try {
+        const c = t.client('en');
+        assert.equal((await c.get(await atProvider(c, { provider: 'with-birth', person: SOFIIA.subject }))).statusCode, 303);
+        return c;
+      } finally {
+        fake.tamper(null);
+      }
+    };
+    await signIn((i) => ({ ...i, unzr: undefined, birthday: '2009' }));
+    assert.deepEqual(await sofiia(), { birth_date: null, birth_date_source: null });
+    await signIn((i) => ({ ...i, unzr: undefined, birthday: '15.06.2009' }));
+    assert.deepEqual(await sofiia(), { birth_date: '2009-06-15', birth_date_source: 'identity' }, 'as Ukrainian documents write it');
+    const c = await signIn(null);
+    assert.deepEqual(await sofiia(), { birth_date: SOFIIA.birthDate, birth_date_source: 'identity' }, 'from the UNZR');
+    assert.equal(ageOn(SOFIIA.birthDate, localDate(new Date(), 'Europe/Kyiv')), 16, 'the demo’s teenager is 16');
+
+    // The provider's word: shown, not changed by the person.
+    const page = await c.get('/en/account/birth-date');
+    assert.match(page.body, /confirmed by id\.gov\.ua/);
+    assert.doesNotMatch(page.body, /name="birthDate"/);
+    const changed = await c.post('/en/account/birth-date', { birthDate: '2000-01-01' });
+    assert.equal(changed.statusCode, 409);
+    assert.deepEqual(await sofiia(), { birth_date: SOFIIA.birthDate, birth_date_source: 'identity' });
   });
 
   test('the provider says the person cancelled; another error; an unknown provider', async () => {

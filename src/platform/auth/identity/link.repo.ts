@@ -28,7 +28,7 @@ export async function findUserByEmailForLink(db: Database, email: string) {
 /** Creates an account that signs in only through an identity provider (no password). */
 export async function insertIdentityUser(db: Database, u: {
   email: string | null; emailVerified: boolean; fullName: string; locale: string;
-  provider: string; subject: string; residenceMunicipalityId: number | null; nationalIdHash: string | null;
+  provider: string; subject: string; residenceMunicipalityId: number | null; nationalIdHash: string | null; birthDate: string | null;
 }): Promise<number> {
   const now = new Date();
   const row = await db.insertInto('users').values({
@@ -42,6 +42,8 @@ export async function insertIdentityUser(db: Database, u: {
     identity_subject: u.subject,
     residence_municipality_id: u.residenceMunicipalityId,
     national_id_hash: u.nationalIdHash,
+    birth_date: u.birthDate,
+    birth_date_source: u.birthDate ? 'identity' : null,
     platform_role: null,
     deleted_at: null,
   }).returning('id').executeTakeFirstOrThrow();
@@ -55,6 +57,8 @@ export async function recordIdentity(db: Database, userId: number, v: {
   email?: string;
   emailVerified: boolean;
   fullName?: string;
+  /** The provider's word on the birth date: it replaces a declared one (and an older provider's); none leaves the stored one. */
+  birthDate: string | null;
 }): Promise<void> {
   const now = new Date();
   await db.updateTable('users').set({
@@ -66,5 +70,6 @@ export async function recordIdentity(db: Database, userId: number, v: {
     ...(v.email ? { email: v.email.toLowerCase() } : {}),
     ...(v.emailVerified ? { email_verified_at: now } : {}),
     ...(v.fullName ? { full_name: v.fullName } : {}),
+    ...(v.birthDate ? { birth_date: v.birthDate, birth_date_source: 'identity' as const } : {}),
   }).where('id', '=', userId).execute();
 }

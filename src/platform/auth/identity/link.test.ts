@@ -50,3 +50,28 @@ describe(`one account per person, one person per account (${process.env.TEST_DB 
     assert.deepEqual(linked, { kind: 'signed_in', userId, via: 'identity' }, 'the same person again, through another provider');
   });
 });
+
+describe(`birth dates from identity providers (${process.env.TEST_DB ?? 'pglite'})`, () => {
+  const birthOf = (id: number) => t.db.selectFrom('users').select(['birth_date', 'birth_date_source']).where('id', '=', id).executeTakeFirstOrThrow();
+  const idOf = (r: Awaited<ReturnType<typeof signInWithIdentity>>) => (r.kind === 'signed_in' ? r.userId : assert.fail(r.kind));
+
+  test('a new account takes the provider’s date as the provider’s word; none leaves it empty', async () => {
+    const created = idOf(await signInWithIdentity(deps, person('diia', 'b-1', '3100000001', { birthDate: '1984-02-29' }), null, 'uk'));
+    assert.deepEqual(await birthOf(created), { birth_date: '1984-02-29', birth_date_source: 'identity' });
+    const without = idOf(await signInWithIdentity(deps, person('diia', 'b-2', '3100000002'), null, 'uk'));
+    assert.deepEqual(await birthOf(without), { birth_date: null, birth_date_source: null });
+  });
+
+  test('an identity’s date replaces a declared one and an older identity’s; an identity without one keeps what is there', async () => {
+    const u = await createUser(t.db, { email: 'declared@example.org', password: 'x' });
+    await t.db.updateTable('users').set({ birth_date: '1970-01-01', birth_date_source: 'declared' }).where('id', '=', u.id).execute();
+    assert.equal(idOf(await signInWithIdentity(deps, person('diia', 'b-3', '3100000003'), u.id, 'uk')), u.id);
+    assert.deepEqual(await birthOf(u.id), { birth_date: '1970-01-01', birth_date_source: 'declared' }, 'no date from the provider: the declared one stays');
+    await signInWithIdentity(deps, person('diia', 'b-3', '3100000003', { birthDate: '1971-03-04' }), null, 'uk');
+    assert.deepEqual(await birthOf(u.id), { birth_date: '1971-03-04', birth_date_source: 'identity' });
+    await signInWithIdentity(deps, person('bankid', 'b-4', '3100000003', { birthDate: '1971-03-05' }), null, 'uk');
+    assert.deepEqual(await birthOf(u.id), { birth_date: '1971-03-05', birth_date_source: 'identity' }, 'the latest provider’s word');
+    await signInWithIdentity(deps, person('diia', 'b-3', '3100000003'), null, 'uk');
+    assert.deepEqual(await birthOf(u.id), { birth_date: '1971-03-05', birth_date_source: 'identity' }, 'a later sign-in without a date keeps it');
+  });
+});

@@ -15,6 +15,8 @@ export interface VerifiedIdentity {
   residenceCode: string | null;
   /** A national id (tax number, PESEL, JMBG): hashed at once with IDENTIFIER_KEY, never stored or shown. */
   nationalId?: { kind: IdentifierKind; value: string } | null;
+  /** The birth date the provider vouched for (`YYYY-MM-DD`, a full date only: see `claimBirthDate`). */
+  birthDate?: string | null;
 }
 
 export type IdentityOutcome =
@@ -74,6 +76,7 @@ async function link(db: Database, f: Facts): Promise<IdentityOutcome> {
       ...(addEmail ? { email: addEmail } : {}),
       emailVerified: identity.emailVerified && (sameEmail || !!addEmail) && !user.email_verified_at,
       ...(!user.full_name.trim() && identity.fullName ? { fullName: identity.fullName } : {}),
+      birthDate: identity.birthDate ?? null,
     });
     return { kind: 'signed_in' as const, userId: user.id, via };
   };
@@ -113,6 +116,7 @@ async function link(db: Database, f: Facts): Promise<IdentityOutcome> {
     subject: identity.subject,
     residenceMunicipalityId: f.residenceId,
     nationalIdHash: f.nationalIdHash,
+    birthDate: identity.birthDate ?? null,
   });
   return { kind: 'signed_in', userId, via: 'created' };
 }

@@ -22,9 +22,10 @@ const PROVIDER_ID = 'test-id';
 
 /** People the identity provider knows, by the login typed into its (development) sign-in form. */
 const PEOPLE: Record<string, Record<string, unknown>> = {
-  olena: { email: 'olena@example.org', email_verified: true, name: 'Олена Коваленко', residence_code: RESIDENCE_CODE },
-  taras: { email: 'taras@example.org', email_verified: true, given_name: 'Taras', family_name: 'Melnyk' },
-  marta: { email: 'marta@example.org', email_verified: true, name: 'Marta Shevchenko', residence_code: 'UNKNOWN-CODE' },
+  olena: { email: 'olena@example.org', email_verified: true, name: 'Олена Коваленко', residence_code: RESIDENCE_CODE, birthdate: '1984-02-29' },
+  // OIDC Core 5.1 lets a provider send a year alone, or hide the year: neither is a birth date.
+  taras: { email: 'taras@example.org', email_verified: true, given_name: 'Taras', family_name: 'Melnyk', birthdate: '1990' },
+  marta: { email: 'marta@example.org', email_verified: true, name: 'Marta Shevchenko', residence_code: 'UNKNOWN-CODE', birthdate: '0000-03-15' },
   petro: { email: 'petro@example.org', email_verified: true, name: 'Petro Bondar' },
   squatted: { email: 'squatted@example.org', email_verified: true, name: 'Real Owner', residence_code: RESIDENCE_CODE },
 };
@@ -59,7 +60,7 @@ describe('OpenID Connect sign-in against a local oidc-provider', () => {
         return person && { accountId: sub, claims: async () => ({ sub, ...person }) };
       },
       // The residence code is in no scope, as with real gateways: the client asks for it by name.
-      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name'], residence_code: null },
+      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name', 'birthdate'], residence_code: null },
       features: { devInteractions: { enabled: true }, claimsParameter: { enabled: true } },
       cookies: { keys: ['test-cookie-key'] },
       ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
@@ -112,7 +113,7 @@ describe('OpenID Connect sign-in against a local oidc-provider', () => {
   }
 
   const users = () => db.db.selectFrom('users')
-    .select(['id', 'email', 'full_name', 'password_hash', 'email_verified_at', 'identity_verified_at', 'identity_provider', 'identity_subject', 'residence_municipality_id'])
+    .select(['id', 'email', 'full_name', 'password_hash', 'email_verified_at', 'identity_verified_at', 'identity_provider', 'identity_subject', 'residence_municipality_id', 'birth_date', 'birth_date_source'])
     .orderBy('id').execute();
 
   test('a tampered state is refused and creates no one', async () => {
@@ -159,6 +160,8 @@ describe('OpenID Connect sign-in against a local oidc-provider', () => {
     assert.equal(user!.identity_provider, PROVIDER_ID);
     assert.equal(user!.identity_subject, 'olena');
     assert.equal(user!.residence_municipality_id, municipalityId);
+    assert.equal(user!.birth_date, '1984-02-29', 'the standard birthdate claim');
+    assert.equal(user!.birth_date_source, 'identity');
 
     // Another browser, another session, the same person: the same account.
     const second = new Browser();
@@ -191,6 +194,7 @@ describe('OpenID Connect sign-in against a local oidc-provider', () => {
     const taras = rows.find((u) => u.id === verified.id)!;
     assert.equal(taras.identity_subject, 'taras');
     assert.equal(taras.full_name, 'Taras M.', 'a chosen name is kept');
+    assert.equal(taras.birth_date, null, 'a year alone is no birth date');
     const squatted = rows.find((u) => u.id === squatter.id)!;
     assert.equal(squatted.identity_provider, null, 'an unverified registration is not linked');
     const owner = rows.find((u) => u.identity_subject === 'squatted')!;
@@ -206,6 +210,7 @@ describe('OpenID Connect sign-in against a local oidc-provider', () => {
       residence_municipality_id: null, platform_role: null, deleted_at: null,
     }).returning('id').executeTakeFirstOrThrow();
     const plain = await insert('marta.personal@example.org', null);
+    await db.db.updateTable('users').set({ birth_date: '1991-03-15', birth_date_source: 'declared' }).where('id', '=', plain.id).execute();
     const holder = await insert('holder@example.org', 'someone-else');
 
     const a = new Browser();
@@ -217,6 +222,7 @@ describe('OpenID Connect sign-in against a local oidc-provider', () => {
     assert.ok(linked.identity_verified_at);
     assert.equal(linked.residence_municipality_id, null, 'an unknown residence code changes nothing');
     assert.equal(linked.email_verified_at, null, 'the provider verified another address');
+    assert.deepEqual([linked.birth_date, linked.birth_date_source], ['1991-03-15', 'declared'], 'a hidden year replaces nothing');
 
     const b = new Browser();
     b.set(appUrl, SESSION_COOKIE, await createSession(db.db, holder.id, null, null));

@@ -9,6 +9,7 @@ import { failSignIn, finishSignIn, providerName } from './finish.ts';
 import { saveFlow } from './flow.ts';
 import { beginOAuthCallback, oauthCallbackQuery } from './oauth-callback.ts';
 import { claimEmail, claimText, type VerifiedIdentity } from './link.ts';
+import { claimBirthDate } from '../age.ts';
 import { redirectWithFlash } from '../../http/flash.ts';
 
 /** An OpenID Connect provider's settings (BankID through a broker, an eID gateway, any OIDC provider). */
@@ -53,6 +54,8 @@ export function identityFromClaims(provider: OidcSettings, claims: Record<string
     emailVerified: email !== null && (claims.email_verified === true || claims.email_verified === 'true'),
     fullName: (claimText(claims.name) ?? given).slice(0, 200),
     residenceCode: claimText(claims[residenceClaim(provider)]),
+    // The standard claim of the `profile` scope (OIDC Core 5.1); a year alone or a hidden year is no date.
+    birthDate: claimBirthDate(claims.birthdate),
   };
 }
 

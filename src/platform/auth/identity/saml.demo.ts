@@ -21,6 +21,7 @@ export function idpPeople(people: DemoPerson[]): LocalIdpPerson[] {
         [`${EIDAS}PersonIdentifier`]: `${cc}/${cc}/${p.nationalId}`,
         [`${EIDAS}CurrentGivenName`]: p.givenName,
         [`${EIDAS}CurrentFamilyName`]: p.familyName,
+        [`${EIDAS}DateOfBirth`]: p.birthDate,
         [MAIL]: p.email,
         [DEMO_RESIDENCE_ATTRIBUTE]: p.residenceCode,
       },

@@ -1,4 +1,5 @@
 import { SamlStatusError, type Profile } from '@node-saml/node-saml';
+import { claimBirthDate } from '../age.ts';
 import type { Identifiers } from '../identifiers.ts';
 import type { SignInFailure } from './finish.ts';
 import { claimEmail, claimText, type VerifiedIdentity } from './link.ts';
@@ -79,6 +80,8 @@ export function identityFromProfile(p: SamlProvider, profile: Profile, identifie
     fullName: fullName.slice(0, 200),
     residenceCode: attribute(profile, p.attributes.residenceCode),
     nationalId,
+    // eIDAS DateOfBirth is an xs:date: YYYY-MM-DD, perhaps with a time zone.
+    birthDate: claimBirthDate(attribute(profile, p.attributes.birthDate)),
   };
 }
 

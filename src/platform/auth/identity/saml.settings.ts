@@ -15,7 +15,7 @@ const Str = Type.String({ minLength: 1 });
 const Pem = Type.String({ minLength: 1 });
 const Attributes = Type.Object({
   subject: Type.Optional(Str), givenName: Type.Optional(Str), familyName: Type.Optional(Str), fullName: Type.Optional(Str),
-  email: Type.Optional(Str), nationalId: Type.Optional(Str), residenceCode: Type.Optional(Str),
+  email: Type.Optional(Str), nationalId: Type.Optional(Str), residenceCode: Type.Optional(Str), birthDate: Type.Optional(Str),
 });
 
 /** The settings of a SAML 2.0 provider besides id, name and type (see OPERATIONS.md). */
@@ -43,11 +43,13 @@ export type AttributeMap = Static<typeof Attributes>;
 
 const EIDAS_ATTRIBUTES: AttributeMap = {
   subject: `${EIDAS}PersonIdentifier`, nationalId: `${EIDAS}PersonIdentifier`, givenName: `${EIDAS}CurrentGivenName`, familyName: `${EIDAS}CurrentFamilyName`,
+  birthDate: `${EIDAS}DateOfBirth`,
 };
 /**
  * Defaults per preset. login.gov.pl (Węzeł Krajowy) names the person with the eIDAS natural-person attributes,
- * PersonIdentifier being the PESEL; eID.gov.rs publishes no attribute list, so its preset assumes the eIDAS
- * names with the JMBG as PersonIdentifier (check them against the integration documents you receive).
+ * PersonIdentifier being the PESEL (and DateOfBirth, one of the eIDAS minimum data set, the birth date);
+ * eID.gov.rs publishes no attribute list, so its preset assumes the eIDAS names with the JMBG as
+ * PersonIdentifier (check them against the integration documents you receive).
  */
 const PRESETS: Record<NonNullable<SamlSettings['preset']>, { attributes: AttributeMap; authnContext: string[]; nationalIdKind?: IdentifierKind }> = {
   'eidas': { attributes: EIDAS_ATTRIBUTES, authnContext: [EIDAS_LOA[1]!] },

@@ -20,6 +20,7 @@ const RS = 'test-rs';
 const [AGNIESZKA] = demoPeopleOf('pl');
 const [MILICA] = demoPeopleOf('rs');
 const keyedHash = (kind: string, value: string) => crypto.createHmac('sha256', IDENTIFIER_KEY).update(`${kind}\n${value}`).digest('base64url');
+const DATE_OF_BIRTH = 'http://eidas.europa.eu/attributes/naturalperson/DateOfBirth';
 const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
 const encode = (xml: string) => Buffer.from(xml, 'utf8').toString('base64');
 
@@ -39,7 +40,9 @@ describe('SAML 2.0 sign-in against a local identity provider', () => {
     const spRs = spKeys('test rs');
     const sp = (id: string, keys: typeof spPl) => ({ entityId: `${appUrl}/auth/saml/${id}/metadata.xml`, acsUrl: `${appUrl}/auth/saml/${id}/acs`, signingCert: keys.signing.cert, encryptionCert: keys.encryption.cert });
     pl = await startLocalIdp({ label: 'login.gov.pl', locale: 'pl', people: idpPeople(demoPeopleOf('pl')), sp: sp(PL, spPl) });
-    rs = await startLocalIdp({ label: 'eID.gov.rs', locale: 'sr-Latn', people: idpPeople(demoPeopleOf('rs')), sp: sp(RS, spRs), encrypt: false });
+    // An xs:date may carry a time zone: Milica's does.
+    const rsPeople = idpPeople(demoPeopleOf('rs')).map((p, i) => (i ? p : { ...p, attributes: { ...p.attributes, [DATE_OF_BIRTH]: `${MILICA!.birthDate}+01:00` } }));
+    rs = await startLocalIdp({ label: 'eID.gov.rs', locale: 'sr-Latn', people: rsPeople, sp: sp(RS, spRs), encrypt: false });
 
     db = await createTestDatabase();
     const row = await db.db.insertInto('municipalities').values({
@@ -138,6 +141,7 @@ describe('SAML 2.0 sign-in against a local identity provider', () => {
     assert.equal(user!.national_id_hash, keyedHash('pesel', AGNIESZKA!.nationalId));
     assert.equal(user!.identity_subject, keyedHash('pesel', AGNIESZKA!.nationalId), 'the subject is the PersonIdentifier, hashed');
     assert.equal(user!.email_verified_at, null, 'a national node does not vouch for an e-mail address');
+    assert.deepEqual([user!.birth_date, user!.birth_date_source], [AGNIESZKA!.birthDate, 'identity'], 'the eIDAS DateOfBirth');
     for (const table of ['users', 'audit_log', 'saml_requests', 'saml_assertions', 'sessions'] as const) {
       const rows = await db.db.selectFrom(table).selectAll().execute();
       assert.ok(!JSON.stringify(rows).includes(AGNIESZKA!.nationalId), `no PESEL in ${table}`);
@@ -156,6 +160,8 @@ describe('SAML 2.0 sign-in against a local identity provider', () => {
   test('an assertion already accepted is refused in a new sign-in', async () => {
     const first = new Browser();
     await acs(first, RS, await answer(first, RS, 0, { assertionId: '_fixed-assertion' }));
+    const milica = await db.db.selectFrom('users').select(['birth_date']).where('national_id_hash', '=', keyedHash('jmbg', MILICA!.nationalId)).executeTakeFirstOrThrow();
+    assert.equal(milica.birth_date, MILICA!.birthDate, 'the date of an xs:date with a time zone');
     const second = new Browser();
     await refused(RS, await answer(second, RS, 0, { assertionId: '_fixed-assertion' }), 'invalid', /assertion replayed/, second);
   });
