@@ -133,7 +133,7 @@ describe(`the pb chain's meaning in verify-ledger (${process.env.TEST_DB ?? 'pgl
     const { entries } = await check((n) => [...good(n), vote(a, [1])]);
     for (const at of [1, '2027-02-30T10:00:00Z', '2027-05-02 10:11:12', '2027-05-02T10:11:12.5Z', '2027-05-02T24:00:00Z']) {
       const meaning = pbMeaning();
-      assert.equal(meaning.add([entries[0]!, { ...entries[1]!, payload: { ...entries[1]!.payload, at } }]), false, at);
+      assert.equal(meaning.add([entries[0]!, { ...entries[1]!, payload: { ...entries[1]!.payload, at } }]), false, String(at));
       assert.deepEqual(meaning.result(), { ok: false, brokenAt: 2, reason: 'payload' });
     }
     await failsAt((n) => [...good(n), { kind: 'results', payload: { votes: [[1, -1]], funded: [] } }], 2, 'payload');
