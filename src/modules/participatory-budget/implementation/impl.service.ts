@@ -48,13 +48,16 @@ async function publish(trx: Transaction<DB>, m: Municipality, p: Project, actor:
 const recorded = (trx: Transaction<DB>, m: Municipality, p: Project, actor: Actor, action: string, before: unknown, after: unknown) =>
   audit(trx, { municipalityId: m.id, actorId: actor.id, action: `pb.implementation.${action}`, subjectType: 'pb_project', subjectId: p.number, before, after, ip: actor.ip });
 
-/** Runs `write` with the project's row locked, if it is funded; otherwise changes nothing. */
-async function onFunded(deps: Deps, p: Project, write: (trx: Transaction<DB>, locked: Project) => Promise<ImplOutcome>): Promise<ImplOutcome> {
+/**
+ * Runs `write` with the project's row locked, if it is funded; otherwise changes nothing. With a form's key (`once`),
+ * a repeat of the form gets the first answer and writes nothing; whatever is not done is rolled back.
+ */
+async function onFunded(deps: Deps, p: Project, write: (trx: Transaction<DB>, locked: Project) => Promise<ImplOutcome>, once: OnceKey | null = null, what = 'pb.implementation'): Promise<ImplOutcome> {
   if (!p.funded) return { kind: 'not_funded' };
-  return deps.db.transaction().execute(async (trx) => {
+  return createOnce(deps.db, once, what, async (trx) => {
     const locked = await lockFunded(trx, p.id);
     return locked ? write(trx, locked) : { kind: 'not_funded' as const };
-  });
+  }, (o) => o.kind === 'done');
 }
 
 /** A completed project is done: its progress must say so. */
@@ -85,14 +88,14 @@ export async function setProjectImplementation(deps: Deps, actor: Actor, m: Muni
 
 const pick = (v: ImplementationValues): ImplementationValues => ({ impl_status: v.impl_status, progress: v.progress, due_on: v.due_on, contracted: v.contracted, spent: v.spent });
 
-/** Adds a milestone (title, due date, and the date it was reached if it already was). */
-export async function addMilestone(deps: Deps, actor: Actor, m: Municipality, p: Project, v: MilestoneValues): Promise<ImplOutcome> {
+/** Adds a milestone (title, due date, and the date it was reached if it already was), once per form (`once`). */
+export async function addMilestone(deps: Deps, actor: Actor, m: Municipality, p: Project, v: MilestoneValues, once: OnceKey | null = null): Promise<ImplOutcome> {
   return onFunded(deps, p, async (trx, cur) => {
     const id = await insertMilestone(trx, m.id, p.id, v);
     await recorded(trx, m, p, actor, 'milestone.add', null, { id, ...v });
     await milestoneEvent(trx, m, cur, actor, v.done_on ? 'done' : 'added', v.title);
     return { kind: 'done' };
-  });
+  }, once, 'pb.implementation.milestone');
 }
 
 /** Changes a milestone of the project; reaching it (a done date set) is news, the rest is planning. */

@@ -5,8 +5,8 @@ import type { FormErrors } from '../../../platform/views/components.tsx';
 import type { ImplementationValues, MilestoneValues } from './impl.repo.ts';
 import { IMPL_STATUSES } from './impl.service.ts';
 
-/** A date as a date input sends it. */
-const DateText = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+/** A date as a date input sends it (whether the day exists, 30 February, is checked after). */
+const DateText = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' });
 const Amount = Type.String({ maxLength: 30 });
 
 // Each form's fields have names of their own: several forms share the staff page, and a field's id is its name.

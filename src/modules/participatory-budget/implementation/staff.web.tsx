@@ -70,7 +70,7 @@ async function ProjectImplementation({ deps, req, p, cycle, shown }: { deps: Dep
             </div>,
           ])} />
       )}
-      <Form action={`${base}/milestones`} aria-label={t('pb.impl.staff.addMilestone')}>
+      <Form action={`${base}/milestones`} once aria-label={t('pb.impl.staff.addMilestone')}>
         <h3>{t('pb.impl.staff.addMilestone')}</h3>
         <Field name="milestoneTitle" label={t('pb.impl.field.milestoneTitle')} required maxLength={200} {...f('milestones')} />
         <Field name="milestoneDue" type="date" label={t('pb.impl.field.milestoneDue')} hint={t('pb.impl.dateHint')} required {...f('milestones')} />
@@ -183,7 +183,7 @@ export function registerImplementationStaffPages(app: App, deps: Deps): void {
   });
   action('milestones', MilestoneSchema, async (v, { p }, req) => {
     const values = milestoneValues(req, v);
-    return values.ok ? addMilestone(deps, actor(req), req.municipality!, p, values.value) : values.errors;
+    return values.ok ? addMilestone(deps, actor(req), req.municipality!, p, values.value, onceKey(req)) : values.errors;
   });
 
   // Multipart (the photo): the CSRF token is checked once the form's fields are read.
