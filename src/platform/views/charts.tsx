@@ -109,6 +109,8 @@ export function Columns(p: ChartProps) {
         return (
           <g key={i}>
             {h > 0 && <rect x={`${round(i * slot + slot * 0.15)}%`} y={round(BASE - h)} width={`${round(slot * 0.7)}%`} height={h} fill={BAR} />}
+            {/* A value left out is not a zero: an outlined stub marks it, the table says why. */}
+            {d.value === null && <rect x={`${round(i * slot + slot * 0.15)}%`} y={BASE - 24} width={`${round(slot * 0.7)}%`} height="24" fill="none" stroke={MUTED} stroke-dasharray="3 2" />}
             {values && <text x={at} y={round(BASE - h - 6)} font-size="12" text-anchor={anchor} fill={d.value === null ? MUTED : INK}>{d.text}</text>}
             {i % every === 0 && <text x={at} y={BASE + 20} font-size="12" text-anchor={anchor} fill={INK}>{clip(d.short ?? d.label, 12)}</text>}
           </g>
