@@ -36,6 +36,26 @@ export interface ModuleManifest {
   ledger?: LedgerChains;
   /** Fills a municipality with realistic demo content. */
   demo?(db: Database, municipality: Municipality, people: DemoPeople): Promise<void>;
+  /** The public datasets the module publishes, for the open-data catalogue (src/platform/data-exports.ts). */
+  exports?: DataExport[];
+}
+
+/** A format a dataset is published in; DATA_FORMAT_TYPES gives its media type. */
+export type DataFormat = 'json' | 'csv' | 'geojson' | 'atom' | 'xml';
+
+/**
+ * One public dataset of a module. Each format's `url` is a path template on the site: `{municipality}` (the slug)
+ * and `{locale}` are filled by the catalogue, any other placeholder (`{cycle}`, `{petition}`) by `instances`.
+ */
+export interface DataExport {
+  /** Stable within the module: `projects`, `ballots`. */
+  id: string;
+  /** Message keys of its name and of one or two sentences on what it holds. */
+  titleKey: string;
+  descriptionKey: string;
+  formats: { format: DataFormat; url: string }[];
+  /** For a dataset published per item (a cycle, a petition): the values of its placeholders, one set per item published now. */
+  instances?(db: Database, municipality: Municipality): Promise<Record<string, string>[]>;
 }
 
 /** A module's chains in the public ledger: named `<prefix>:<key>`; `visible` says whether anyone may read one. */

@@ -1,6 +1,11 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import { numberedSubject } from '../../platform/audit/audit.subject.ts';
 import './pb.policy.ts';
 import { registerResults } from './results/routes.ts';
+import { PB_EXPORTS } from './data/exports.ts';
+import { registerPbData } from './data/routes.ts';
+import { registerImplementation } from './implementation/routes.ts';
+import { registerStatistics } from './stats/routes.ts';
 
 /**
  * Participatory ("public") budget: yearly cycles with dated phases, residents' projects, technical review,
@@ -11,7 +16,13 @@ export const participatoryBudget: ModuleManifest = {
   nameKey: 'pb.name',
   summaryKey: 'pb.summary',
   openapi: { tags: [{ name: 'participatory-budget', description: 'Participatory budget cycles, projects, anonymised ballots and results' }] },
+  staffPages: [{ path: 'participatory-budget/staff/implementation', labelKey: 'pb.impl.staff.title', action: 'pb.implement' }],
   async routes(app, deps) {
+    registerImplementation(app, deps);
+    registerStatistics(app, deps);
+    registerPbData(app, deps);
     registerResults(app, deps);
   },
+  auditSubjects: { pb_project: numberedSubject('pb_projects', 'participatory-budget/projects') },
+  exports: PB_EXPORTS,
 };

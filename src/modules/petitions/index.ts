@@ -1,5 +1,6 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import { numberedSubject } from '../../platform/audit/audit.subject.ts';
+import { petitionExports } from './data/exports.ts';
 import { registerPetitionData } from './data/routes.ts';
 import { petitionDemo } from './petition.demo.ts';
 import { petitionsForSitemap } from './petition.repo.ts';
@@ -34,6 +35,7 @@ export const petitions: ModuleManifest = {
     return (await petitionsForSitemap(db, m.id, publicStatuses(m))).map((p) => ({ path: `/petitions/${p.number}`, updated: p.updated_at }));
   },
   demo: petitionDemo,
+  exports: petitionExports,
 };
 
 export { chainName, tallyFromEntries } from './signature.service.ts';

@@ -5,6 +5,7 @@ import { reportDemo } from './report.demo.ts';
 import { reportsForSitemap } from './report.repo.ts';
 import { forgetExpiredPending } from './report.guests.repo.ts';
 import { ReportSettingsSchema } from './report.settings.ts';
+import { reportExports } from './open311/exports.ts';
 import { registerGeoJson } from './open311/geojson.api.ts';
 import { registerOpen311 } from './open311/open311.api.ts';
 import { open311OpenApi } from './open311/open311.openapi.ts';
@@ -36,4 +37,5 @@ export const reports: ModuleManifest = {
     return [{ path: '/reports/performance' }, ...rows.map((r) => ({ path: `/reports/${r.number}`, updated: r.updated_at }))];
   },
   demo: reportDemo,
+  exports: reportExports,
 };
