@@ -70,3 +70,10 @@ export function parseLocalDateTime(text: string, timeZone: string): Date | undef
   const at = new Date(start + (Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 1000);
   return Number.isNaN(at.getTime()) ? undefined : at;
 }
+
+/** An instant as a `datetime-local` input shows it in the zone (`YYYY-MM-DDTHH:MM`): parseLocalDateTime's inverse, to the minute. */
+export function localDateTimeInput(at: Date, timeZone: string): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+    .formatToParts(at).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
