@@ -8,7 +8,7 @@ import { projectEvents } from '../project-events.repo.ts';
 import { pbTown, resident, seedCycle, seedProject, serviceDeps } from '../testing.ts';
 import { reviewDueAt } from './review.deadline.ts';
 import { findProject, reviewQueue } from './review.repo.ts';
-import { reviewStep, type Decision } from './review.service.ts';
+import { reviewStep, type Decision, type Estimate } from './review.service.ts';
 
 const DAY = 86_400_000;
 let database: TestDatabase;
@@ -19,7 +19,7 @@ let authorId: number;
 let followerId: number;
 const actor = { id: 0, ip: '198.51.100.2' };
 const deps = () => serviceDeps(db);
-const noEstimate = { departmentCost: null, departmentId: null };
+const noEstimate: Estimate = { departmentCost: null, departmentId: null };
 const count = async (table: 'audit_log' | 'notifications' | 'pb_project_events') =>
   Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
