@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
 import type { App, Deps } from '../../../../platform/http/deps.ts';
 import { notFound } from '../../../../platform/http/errors.tsx';
 import { redirectWithFlash } from '../../../../platform/http/flash.ts';
@@ -13,7 +14,7 @@ import { Name } from '../../../../platform/views/content.tsx';
 import { cycleCategories, findCycle } from '../../cycle.repo.ts';
 import type { Cycle } from '../../pb.tables.ts';
 import { addCategory, deleteCategory, EditCategorySchema, editCategory, NewCategorySchema, readCategoryForm, type CategoryOutcome } from '../category.service.ts';
-import { findCategory } from '../cycles.repo.ts';
+import { findCategory, type CategoryValues } from '../cycles.repo.ts';
 import { staffCyclePath } from '../staff-nav.tsx';
 import { cycleGuard, staffCycle } from './cycle-form.tsx';
 import { CycleStaffHead } from './cycles.web.tsx';
@@ -58,6 +59,16 @@ async function refused(deps: Deps, req: FastifyRequest, reply: FastifyReply, cyc
 /** A cycle's categories: each with its money, cost limits and optionally a district; frozen at the first ballot. */
 export function registerCategoryPages(app: App, deps: Deps): void {
   const current = async (req: FastifyRequest) => (await findCycle(deps.db, req.municipality!.id, params(req).number))!;
+  /** Reads a category form and runs its change: back to the categories, or the form with what was refused. */
+  const save = async (v: Static<typeof EditCategorySchema>, req: FastifyRequest, reply: FastifyReply, done: string,
+    write: (cycle: Cycle, values: CategoryValues) => Promise<CategoryOutcome>): Promise<FastifyReply | FormErrors> => {
+    const read = readCategoryForm(v, req.t);
+    if (!read.ok) return read.errors;
+    const cycle = await current(req);
+    const r = await write(cycle, read.values);
+    if (r.kind !== 'done') return refused(deps, req, reply, cycle, r);
+    return redirectWithFlash(reply, base(req), { kind: 'success', message: req.t(done) });
+  };
 
   formRoute(app, deps, {
     url: '/:locale/:municipality/participatory-budget/staff/cycles/:number/categories',
@@ -95,14 +106,8 @@ export function registerCategoryPages(app: App, deps: Deps): void {
         </>
       );
     },
-    async handle(v, req, reply) {
-      const read = readCategoryForm(v, req.t);
-      if (!read.ok) return read.errors;
-      const cycle = await current(req);
-      const r = await addCategory(deps, actor(req), req.municipality!, cycle.number, v.slug, read.values, onceKey(req));
-      if (r.kind !== 'done') return refused(deps, req, reply, cycle, r);
-      return redirectWithFlash(reply, base(req), { kind: 'success', message: req.t('pb.categories.added') });
-    },
+    handle: (v, req, reply) => save(v, req, reply, 'pb.categories.added',
+      (cycle, values) => addCategory(deps, actor(req), req.municipality!, cycle.number, v.slug, values, onceKey(req))),
   });
 
   const category = async (req: FastifyRequest) => findCategory(deps.db, (await current(req)).id, params(req).slug!);
@@ -135,14 +140,8 @@ export function registerCategoryPages(app: App, deps: Deps): void {
         </>
       );
     },
-    async handle(v, req, reply) {
-      const read = readCategoryForm(v, req.t);
-      if (!read.ok) return read.errors;
-      const cycle = await current(req);
-      const r = await editCategory(deps, actor(req), req.municipality!, cycle.number, params(req).slug!, read.values);
-      if (r.kind !== 'done') return refused(deps, req, reply, cycle, r);
-      return redirectWithFlash(reply, base(req), { kind: 'success', message: req.t('pb.cycles.saved') });
-    },
+    handle: (v, req, reply) => save(v, req, reply, 'pb.cycles.saved',
+      (cycle, values) => editCategory(deps, actor(req), req.municipality!, cycle.number, params(req).slug!, values)),
   });
 
   app.post('/:locale/:municipality/participatory-budget/staff/cycles/:number/categories/:slug/delete', { schema: { hide: true } }, async (req, reply) => {
