@@ -21,7 +21,7 @@ export const idNumbers = (ids: string[]) => {
  * A module's subject that is numbered per municipality and has a title (a petition, a report): linked to
  * `/<slug>/<segment>/<number>`, named by its title. `table` must have municipality_id, number and title.
  */
-export function numberedSubject(table: 'petitions' | 'reports' | 'pb_projects', segment: string): AuditSubject {
+export function numberedSubject(table: 'petitions' | 'reports' | 'pb_cycles' | 'pb_projects', segment: string): AuditSubject {
   return {
     href: (slug, id) => (slug ? `/${slug}/${segment}/${id}` : null),
     names: async (db, m, ids) => (m === null ? new Map() : new Map((await db.selectFrom(table as 'petitions').select(['number', 'title'])

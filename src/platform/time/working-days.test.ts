@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addCalendarDays, addWorkingDays, isWorkingDay, localDate, parseLocalDateTime, startOfLocalDay } from './working-days.ts';
+import { addCalendarDays, addWorkingDays, isWorkingDay, localDate, localDateTimeInput, parseLocalDateTime, startOfLocalDay } from './working-days.ts';
 
 test('a local day begins at local midnight, also across daylight saving', () => {
   assert.equal(startOfLocalDay('2026-11-23', 'Europe/Kyiv').toISOString(), '2026-11-22T22:00:00.000Z');
@@ -45,4 +45,10 @@ test('a date and time typed in a form is read in the municipality’s zone', () 
   assert.equal(parseLocalDateTime('2026-11-23T10:30', 'Europe/Kyiv')?.toISOString(), '2026-11-23T08:30:00.000Z');
   assert.equal(parseLocalDateTime('2026-07-01', 'Europe/Warsaw')?.toISOString(), '2026-06-30T22:00:00.000Z');
   assert.equal(parseLocalDateTime('yesterday', 'Europe/Kyiv'), undefined);
+});
+
+test('localDateTimeInput shows an instant as a datetime-local field in the zone, and parses back to the minute', () => {
+  assert.equal(localDateTimeInput(new Date('2026-11-23T08:30:59Z'), 'Europe/Kyiv'), '2026-11-23T10:30');
+  assert.equal(localDateTimeInput(new Date('2026-06-30T22:00:00Z'), 'Europe/Warsaw'), '2026-07-01T00:00');
+  assert.equal(parseLocalDateTime(localDateTimeInput(new Date('2027-03-28T01:15:00Z'), 'Europe/Belgrade'), 'Europe/Belgrade')?.toISOString(), '2027-03-28T01:15:00.000Z');
 });

@@ -62,11 +62,24 @@ export function addCalendarDays(from: Date, days: number, timeZone: string): Dat
   return new Date(startOfLocalDay(nextDate(date), timeZone).getTime() - 1);
 }
 
-/** A local date (`YYYY-MM-DD`) or date and time (`YYYY-MM-DD HH:MM[:SS]`, or with a `T`) typed in a form, as an instant in the zone. */
+/**
+ * A local date (`YYYY-MM-DD`) or date and time (`YYYY-MM-DD HH:MM[:SS]`, or with a `T`) typed in a form, as an instant in the zone.
+ * The wall time is placed with the zone's offset at that time, so a time on a day the clocks change is read as the clock showed it.
+ */
 export function parseLocalDateTime(text: string, timeZone: string): Date | undefined {
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
   if (!m) return undefined;
-  const start = startOfLocalDay(m[1]!, timeZone).getTime();
-  const at = new Date(start + (Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 1000);
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+  if (Number.isNaN(wall)) return undefined;
+  // Two passes settle the offset across a change of the clocks, as in startOfLocalDay.
+  const first = wall - zoneOffsetMs(new Date(wall), timeZone);
+  const at = new Date(wall - zoneOffsetMs(new Date(first), timeZone));
   return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
+/** An instant as a `datetime-local` input shows it in the zone (`YYYY-MM-DDTHH:MM`): parseLocalDateTime's inverse, to the minute. */
+export function localDateTimeInput(at: Date, timeZone: string): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+    .formatToParts(at).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
