@@ -5,7 +5,7 @@ import { meetsLevel, type CurrentUser } from '../../platform/auth/current-user.t
 import { sharedSecret } from '../../platform/auth/secrets.ts';
 import type { Deps } from '../../platform/http/deps.ts';
 import crypto from 'node:crypto';
-import { appendToLedger, canonicalJson, pseudonym } from '../../platform/ledger/ledger.ts';
+import { appendToLedger, canonicalJson, ledgerTime, pseudonym } from '../../platform/ledger/ledger.ts';
 import { buildReceipt } from '../../platform/ledger/receipt.ts';
 import { breatheEvery } from '../../platform/time/breathe.ts';
 import { lockChain } from '../../platform/ledger/ledger.repo.ts';
@@ -186,9 +186,6 @@ export async function invalidateSignatures(deps: Deps, actor: Actor, m: Municipa
  */
 export const filterCommitment = (filter: Record<string, unknown>, salt: string) =>
   crypto.createHash('sha256').update(canonicalJson({ filter, salt }), 'utf8').digest('hex');
-
-/** The ledger's form of a signing time: UTC to the second, as sealing writes it (`at` in docs/LEDGER.md). */
-export const ledgerTime = (d: Date | string) => `${new Date(d).toISOString().slice(0, 19)}Z`;
 
 /**
  * What a signer can check later: their pseudonym, the signed promise to seal their signature into the chain

@@ -100,6 +100,9 @@ export function pseudonym(secret: string | Buffer, chain: string, userId: number
   return crypto.createHmac('sha256', secret).update(canonicalJson([chain, userId]), 'utf8').digest('hex');
 }
 
+/** The ledger's form of a moment: UTC to the second (`at` in docs/LEDGER.md), e.g. "2027-05-02T10:11:12Z". */
+export const ledgerTime = (d: Date | string) => `${new Date(d).toISOString().slice(0, 19)}Z`;
+
 function checkName(what: string, value: string): void {
   if (typeof value !== 'string' || value.length === 0 || value.length > 200) throw new TypeError(`Ledger ${what} must be a non-empty string of at most 200 characters`);
 }
