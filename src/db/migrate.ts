@@ -22,6 +22,7 @@ import * as invalidationCommitments from './migrations/2026_12_02_0022_invalidat
 import * as participatoryBudget from './migrations/2026_12_03_0023_participatory_budget.ts';
 import * as birthDatesDistricts from './migrations/2026_12_03_0024_birth_dates_residence_districts.ts';
 import * as ledgerQueue from './migrations/2026_12_03_0025_ledger_queue.ts';
+import * as pbDeclaredDistricts from './migrations/2026_12_03_0028_pb_declared_districts.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 const migrations: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_03_0023_participatory_budget': participatoryBudget,
   '2026_12_03_0024_birth_dates_residence_districts': birthDatesDistricts,
   '2026_12_03_0025_ledger_queue': ledgerQueue,
+  '2026_12_03_0028_pb_declared_districts': pbDeclaredDistricts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import { ballotChains, paperBallotSubject, registerBallotRoutes, sealBallots } from './ballots/index.ts';
 import './pb.policy.ts';
 
 /**
@@ -10,4 +11,11 @@ export const participatoryBudget: ModuleManifest = {
   nameKey: 'pb.name',
   summaryKey: 'pb.summary',
   openapi: { tags: [{ name: 'participatory-budget', description: 'Participatory budget cycles, projects, anonymised ballots and results' }] },
+  routes(app, deps) {
+    registerBallotRoutes(app, deps);
+  },
+  periodic: [sealBallots],
+  ledger: ballotChains,
+  staffPages: [{ path: 'participatory-budget/staff/paper', labelKey: 'pb.paper.title', action: 'pb.paper' }],
+  auditSubjects: { pb_ballot: paperBallotSubject },
 };
