@@ -1,6 +1,8 @@
 import type { Database } from '../../../db/database.ts';
 import type { Municipality } from '../../../db/schema.ts';
 import type { CurrentUser } from '../../../platform/auth/current-user.ts';
+import { createSession, SESSION_COOKIE } from '../../../platform/auth/sessions.ts';
+import type { TestApp, TestClient } from '../../../platform/testing/http.ts';
 import { TEST_IDENTIFIERS } from '../../../platform/testing/people.ts';
 import type { Category } from '../pb.tables.ts';
 import { seedProject } from '../testing.ts';
@@ -52,4 +54,11 @@ export async function seedProjects(db: Database, m: Municipality, category: Pick
   const out: number[] = [];
   for (let i = 0; i < n; i++) out.push((await seedProject(db, m, category, authorId, { cost })).number);
   return out;
+}
+
+/** A client signed in as the user through a session made directly (no password, no sign-in form). */
+export async function clientFor(t: TestApp, userId: number, locale = 'en'): Promise<TestClient> {
+  const c = t.client(locale);
+  c.cookies.set(SESSION_COOKIE, await createSession(t.db, userId, '127.0.0.1', 'test'));
+  return c;
 }
