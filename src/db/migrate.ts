@@ -21,6 +21,8 @@ import * as transparencyLog from './migrations/2026_12_02_0021_transparency_log.
 import * as invalidationCommitments from './migrations/2026_12_02_0022_invalidation_commitments.ts';
 import * as participatoryBudget from './migrations/2026_12_03_0023_participatory_budget.ts';
 import * as birthDatesDistricts from './migrations/2026_12_03_0024_birth_dates_residence_districts.ts';
+import * as ledgerQueue from './migrations/2026_12_03_0025_ledger_queue.ts';
+import * as pbDeclaredDistricts from './migrations/2026_12_03_0028_pb_declared_districts.ts';
 import * as residenceRequestDistricts from './migrations/2026_12_03_0031_residence_request_districts.ts';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
@@ -46,6 +48,8 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0022_invalidation_commitments': invalidationCommitments,
   '2026_12_03_0023_participatory_budget': participatoryBudget,
   '2026_12_03_0024_birth_dates_residence_districts': birthDatesDistricts,
+  '2026_12_03_0025_ledger_queue': ledgerQueue,
+  '2026_12_03_0028_pb_declared_districts': pbDeclaredDistricts,
   '2026_12_03_0031_residence_request_districts': residenceRequestDistricts,
 };
 

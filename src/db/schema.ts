@@ -4,6 +4,7 @@ import type { DocumentType, ResidenceTables, ResidentMethod, ResidentWay } from 
 import type { SamlTables } from '../platform/auth/identity/saml.tables.ts';
 import type { LedgerTables } from '../platform/ledger/ledger.tables.ts';
 import type { PbTables } from '../modules/participatory-budget/pb.tables.ts';
+import type { BallotTables } from '../modules/participatory-budget/ballots/ballots.tables.ts';
 
 /** A text stored per locale: `{ "uk": "Жовква", "en": "Zhovkva" }`. */
 export type LocalizedText = Partial<Record<string, string>>;
@@ -375,7 +376,7 @@ export interface PetitionBlockedDomainTable {
 }
 
 /** Every table; module tables that would make this file too long live in schema.<module>.ts. */
-export interface DB extends ReportTables, ResidenceTables, SamlTables, LedgerTables, PbTables {
+export interface DB extends ReportTables, ResidenceTables, SamlTables, LedgerTables, PbTables, BallotTables {
   association: AssociationTable;
   municipalities: MunicipalityTable;
   departments: DepartmentTable;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { checkReceipt } from '../../platform/ledger/receipt.ts';
-import { filterCommitment, ledgerTime } from './signature.service.ts';
+import { ledgerTime } from '../../platform/ledger/ledger.ts';
+import { filterCommitment } from './signature.service.ts';
 import { publishedKeys } from '../../platform/ledger/log.ts';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../db/database.ts';

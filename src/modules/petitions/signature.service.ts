@@ -2,10 +2,9 @@ import type { Database } from '../../db/database.ts';
 import type { Municipality } from '../../db/schema.ts';
 import { audit } from '../../platform/audit/audit.ts';
 import { meetsLevel, type CurrentUser } from '../../platform/auth/current-user.ts';
-import { sharedSecret } from '../../platform/auth/secrets.ts';
 import type { Deps } from '../../platform/http/deps.ts';
 import crypto from 'node:crypto';
-import { appendToLedger, canonicalJson, pseudonym } from '../../platform/ledger/ledger.ts';
+import { appendToLedger, canonicalJson, ledgerTime, pseudonym, pseudonymSecret } from '../../platform/ledger/ledger.ts';
 import { buildReceipt } from '../../platform/ledger/receipt.ts';
 import { breatheEvery } from '../../platform/time/breathe.ts';
 import { lockChain } from '../../platform/ledger/ledger.repo.ts';
@@ -69,11 +68,7 @@ export async function signPetition(deps: Deps, user: CurrentUser, m: Municipalit
   return { kind: 'signed', id: Number(row.id) };
 }
 
-let secretCache: { db: Database; value: string } | null = null;
-async function ledgerSecret(db: Database): Promise<string> {
-  if (secretCache?.db !== db) secretCache = { db, value: await sharedSecret(db, 'ledger-pseudonyms') };
-  return secretCache.value;
-}
+const ledgerSecret = pseudonymSecret;
 
 /** The signer's pseudonym in a petition's chain (see docs/LEDGER.md). */
 export async function signerPseudonym(db: Database, number: number, userId: number): Promise<string> {
@@ -186,9 +181,6 @@ export async function invalidateSignatures(deps: Deps, actor: Actor, m: Municipa
  */
 export const filterCommitment = (filter: Record<string, unknown>, salt: string) =>
   crypto.createHash('sha256').update(canonicalJson({ filter, salt }), 'utf8').digest('hex');
-
-/** The ledger's form of a signing time: UTC to the second, as sealing writes it (`at` in docs/LEDGER.md). */
-export const ledgerTime = (d: Date | string) => `${new Date(d).toISOString().slice(0, 19)}Z`;
 
 /**
  * What a signer can check later: their pseudonym, the signed promise to seal their signature into the chain

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt, Timestamp } from '../../db/schema.ts';
 
 /** A perfect subtree of a chain's Merkle tree above the leaves: level L, index i covers leaves [i·2^L, (i+1)·2^L). */
@@ -48,8 +48,29 @@ export interface LedgerCosignatureTable {
   received_at: CreatedAt;
 }
 
+/** An entry waiting to be sealed into its chain (migration 0025): the payload as its canonical JSON. */
+export interface LedgerQueueTable {
+  id: Generated<number>;
+  municipality_id: number;
+  chain: string;
+  kind: string;
+  payload: string;
+  ref: string | null;
+  created_at: CreatedAt;
+}
+
+/** Where a queued entry with a reference landed in its chain. */
+export interface LedgerRefTable {
+  municipality_id: number;
+  chain: string;
+  ref: string;
+  seq: number | string;
+}
+
 /** The ledger's tables, merged into the database's type. */
 export interface LedgerTables {
+  ledger_queue: LedgerQueueTable;
+  ledger_refs: LedgerRefTable;
   ledger_nodes: LedgerNodeTable;
   ledger_checkpoints: LedgerCheckpointTable;
   ledger_log: LedgerLogTable;

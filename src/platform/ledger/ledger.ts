@@ -1,6 +1,7 @@
 import { breatheEvery } from '../time/breathe.ts';
 import crypto from 'node:crypto';
 import type { Database } from '../../db/database.ts';
+import { sharedSecret } from '../auth/secrets.ts';
 import { chainHead, insertEntries, lockChain, selectEntries, type LedgerRow } from './ledger.repo.ts';
 import { signCheckpoint } from './log.ts';
 import { leafHash } from './merkle.ts';
@@ -94,11 +95,27 @@ export const entryLeaf = (e: Omit<PublishedEntry, 'hash'>): Buffer => leafHash(B
 /**
  * An opaque, per-chain name for a user: HMAC-SHA256 (hex) keyed by a platform secret over the
  * canonical JSON of [chain, userId]. Outsiders cannot link it to a person or across chains;
- * the platform can show a signer their own pseudonym so they can find their entry.
+ * the platform can show a signer their own pseudonym so they can find their entry. A person known by
+ * something else than an account (a paper ballot's document) is named by a string subject, `doc:<hash>`.
  */
-export function pseudonym(secret: string | Buffer, chain: string, userId: number): string {
-  return crypto.createHmac('sha256', secret).update(canonicalJson([chain, userId]), 'utf8').digest('hex');
+export function pseudonym(secret: string | Buffer, chain: string, subject: number | string): string {
+  return crypto.createHmac('sha256', secret).update(canonicalJson([chain, subject]), 'utf8').digest('hex');
 }
+
+const secrets = new WeakMap<Database, Promise<string>>();
+
+/** The secret every chain's pseudonyms are keyed with (kept in the database, read once per handle). */
+export function pseudonymSecret(db: Database): Promise<string> {
+  let s = secrets.get(db);
+  if (!s) {
+    secrets.set(db, (s = sharedSecret(db, 'ledger-pseudonyms')));
+    s.catch(() => secrets.delete(db));
+  }
+  return s;
+}
+
+/** The ledger's form of a moment: UTC to the second (`at` in docs/LEDGER.md), e.g. "2027-05-02T10:11:12Z". */
+export const ledgerTime = (d: Date | string) => `${new Date(d).toISOString().slice(0, 19)}Z`;
 
 function checkName(what: string, value: string): void {
   if (typeof value !== 'string' || value.length === 0 || value.length > 200) throw new TypeError(`Ledger ${what} must be a non-empty string of at most 200 characters`);
