@@ -13,10 +13,10 @@ import { loadCycleBallot, type CycleBallot } from './ballot.rules.ts';
  */
 
 /** The `cycle` entry: the rules, categories and admitted projects every ballot of the chain is checked against. */
-export function cyclePayload(cycle: Pick<Cycle, 'number' | 'currency' | 'rule' | 'max_choices' | 'max_per_category' | 'min_choices' | 'min_share_pct'>, b: CycleBallot) {
+export function cyclePayload(cycle: Pick<Cycle, 'number' | 'currency' | 'rule' | 'max_choices' | 'max_per_category' | 'min_choices' | 'min_share_pct' | 'ballot_changes'>, b: CycleBallot) {
   return {
     cycle: cycle.number, currency: cycle.currency, rule: cycle.rule,
-    maxChoices: cycle.max_choices, maxPerCategory: cycle.max_per_category, minChoices: cycle.min_choices, minSharePct: cycle.min_share_pct,
+    maxChoices: cycle.max_choices, maxPerCategory: cycle.max_per_category, minChoices: cycle.min_choices, minSharePct: cycle.min_share_pct, ballotChanges: cycle.ballot_changes,
     categories: b.categories.map((c) => ({ slug: c.slug, amount: c.amount, district: c.districtSlug })),
     projects: [...b.projects].sort((x, y) => x.number - y.number).map((p) => ({ number: p.number, category: p.category, cost: p.cost })),
   };
