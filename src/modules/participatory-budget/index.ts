@@ -1,5 +1,6 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import './pb.policy.ts';
+import { projectPages, registerProjectPages } from './projects/routes.ts';
 
 /**
  * Participatory ("public") budget: yearly cycles with dated phases, residents' projects, technical review,
@@ -10,4 +11,8 @@ export const participatoryBudget: ModuleManifest = {
   nameKey: 'pb.name',
   summaryKey: 'pb.summary',
   openapi: { tags: [{ name: 'participatory-budget', description: 'Participatory budget cycles, projects, anonymised ballots and results' }] },
+  async routes(app, deps) {
+    registerProjectPages(app, deps);
+  },
+  publicPages: projectPages,
 };

@@ -20,7 +20,7 @@ export const PlaceProperties = {
 };
 
 type MapProps = { deps: Deps; req: FastifyRequest; /** The region's name for screen readers; a generic one by default. */ label?: string }
-  & ({ kind: 'points'; /** A GeoJSON FeatureCollection of points; the script adds `bbox=west,south,east,north`. */ geojson: string } | { kind: 'picker' });
+  & ({ kind: 'points'; /** A GeoJSON FeatureCollection of points; the script adds `bbox=west,south,east,north`. */ geojson: string; /** Where the map opens (one item's place); the municipality's centre by default. */ center?: LatLng } | { kind: 'picker' });
 
 /**
  * A map container the script fills: `points` shows the features of a GeoJSON URL, clustered, each linking to
@@ -34,7 +34,8 @@ export function MapView(p: MapProps) {
   const common = {
     class: 'map', hidden: true, role: 'region' as const, 'aria-label': p.label ?? req.t(p.kind === 'points' ? 'platform.map.label' : 'platform.map.pickerLabel'),
     'data-bundle': mapJs, 'data-style': mapCss, 'data-tiles': deps.config.tileUrl, 'data-attribution': deps.config.tileAttribution,
-    'data-center': `${m.center_lat},${m.center_lng}`, 'data-zoom': String(p.kind === 'points' ? m.zoom : Math.max(m.zoom, 15)),
+    'data-center': p.kind === 'points' && p.center ? `${p.center.lat},${p.center.lng}` : `${m.center_lat},${m.center_lng}`,
+    'data-zoom': String(p.kind === 'picker' ? Math.max(m.zoom, 15) : p.center ? Math.max(m.zoom, 16) : m.zoom),
     'data-zoom-in': req.t('platform.map.zoomIn'), 'data-zoom-out': req.t('platform.map.zoomOut'),
   };
   return p.kind === 'points'
