@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import type { Database } from '../src/db/database.ts';
 import { openPglite, openPostgres, type DatabaseHandle } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { boxAround, type LatLng } from '../src/modules/reports/report.geo.ts';
+import { boxAround, type LatLng } from '../src/platform/geo/geo.ts';
 import { listReports, nearbyOpen } from '../src/modules/reports/report.repo.ts';
 import { reportCategory, reportTown, ZHOVKVA } from '../src/modules/reports/testing.ts';
 import { freshDatabase } from './lib/server.ts';

@@ -56,10 +56,10 @@ const behaviours: Record<string, Behaviour> = {
     window.addEventListener('pagehide', () => window.clearTimeout(timer));
   },
 
-  /** A map of reports (Leaflet, loaded on demand): `data-bundle` and `data-style` name the map bundle. */
-  'report-map'(el) {
+  /** A map of the points of `data-geojson` (Leaflet, loaded on demand): `data-bundle` and `data-style` name the map bundle. */
+  'points-map'(el) {
     el.hidden = false;
-    void loadMap(el).then((m) => m?.mountReportMap(el));
+    void loadMap(el).then((m) => m?.mountPointsMap(el));
   },
 
   /** A map that fills the latitude and longitude fields named by `data-lat` and `data-lng`. */

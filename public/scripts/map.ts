@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
-// The map bundle, loaded only by pages that show a map (see main.ts). Every map is an enhancement: the
-// list of reports and the latitude/longitude fields work without it, and a screen reader user can use
-// those. Texts come translated from the page's data attributes.
+// The map bundle, loaded only by pages that show a map (see main.ts and platform/views/map.tsx). Every map is
+// an enhancement: the page's list (of reports, of projects) and the latitude/longitude fields work without it,
+// and a screen reader user can use those. Texts come translated from the page's data attributes.
 import L from 'leaflet';
 import 'leaflet.markercluster';
 
@@ -18,8 +18,8 @@ function baseMap(el: HTMLElement): L.Map {
 
 const pin = (status: string) => L.divIcon({ className: '', html: `<span class="map-pin map-pin--${status === 'fixed' || status === 'closed' ? status : 'open'}"></span>`, iconSize: [20, 20] });
 
-/** The reports of what the map shows, clustered, each linking to its page; reloaded when the map moves. */
-export function mountReportMap(el: HTMLElement): void {
+/** The GeoJSON points (reports, projects) of what the map shows, clustered, each linking to its page; reloaded when the map moves. */
+export function mountPointsMap(el: HTMLElement): void {
   const map = baseMap(el);
   const layer = L.markerClusterGroup();
   map.addLayer(layer);
@@ -28,7 +28,8 @@ export function mountReportMap(el: HTMLElement): void {
     pending?.abort();
     pending = new AbortController();
     const b = map.getBounds();
-    const url = `${el.dataset.geojson}&bbox=${b.getWest()},${b.getSouth()},${b.getEast()},${b.getNorth()}`;
+    const url = new URL(el.dataset.geojson ?? '', location.href);
+    url.searchParams.set('bbox', `${b.getWest()},${b.getSouth()},${b.getEast()},${b.getNorth()}`);
     try {
       const data = await (await fetch(url, { signal: pending.signal })).json() as { features: Feature[] };
       layer.clearLayers();
@@ -47,7 +48,7 @@ export function mountReportMap(el: HTMLElement): void {
   void load();
 }
 
-/** Picks the place of a new report into the latitude and longitude fields, by click, drag or the map's centre. */
+/** Picks a place (of a new report, a project) into the latitude and longitude fields, by click, drag or the map's centre. */
 export function mountPlacePicker(el: HTMLElement): void {
   const lat = document.getElementById(el.dataset.lat ?? '') as HTMLInputElement | null;
   const lng = document.getElementById(el.dataset.lng ?? '') as HTMLInputElement | null;

@@ -6,6 +6,7 @@ import { registerCyclePages } from './cycles/routes.ts';
 import { PB_EXPORTS } from './data/exports.ts';
 import { registerPbData } from './data/routes.ts';
 import { registerImplementation } from './implementation/routes.ts';
+import { projectPages, registerProjectPages } from './projects/routes.ts';
 import { pbMeaning } from './results/meaning.ts';
 import { registerResults } from './results/routes.ts';
 import { registerReviewPages } from './review/routes.ts';
@@ -33,6 +34,7 @@ export const participatoryBudget: ModuleManifest = {
   async routes(app, deps) {
     registerCyclePages(app, deps);
     registerReviewPages(app, deps);
+    registerProjectPages(app, deps);
     registerBallotRoutes(app, deps);
     registerImplementation(app, deps);
     registerStatistics(app, deps);
@@ -42,4 +44,5 @@ export const participatoryBudget: ModuleManifest = {
   periodic: [sealBallots],
   ledger: { ...ballotChains, meaning: pbMeaning },
   exports: PB_EXPORTS,
+  publicPages: projectPages,
 };

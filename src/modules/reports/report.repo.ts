@@ -2,7 +2,7 @@ import { sql, type Transaction, type Updateable } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import type { ReportQuestion, ReportStatus, ReportTable } from '../../db/schema.reports.ts';
-import { EARTH_RADIUS_M, boxAround, type Box, type LatLng } from './report.geo.ts';
+import { EARTH_RADIUS_M, boxAround, type Box, type LatLng } from '../../platform/geo/geo.ts';
 import type { Answers } from './report.questions.ts';
 
 type Trx = Database | Transaction<DB>;

@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.ts';
 import type { Municipality } from '../../db/schema.ts';
 import type { ReportQuestion } from '../../db/schema.reports.ts';
 import { createTestDatabase, type TestDatabase } from '../../platform/testing/db.ts';
-import { distanceMeters } from './report.geo.ts';
+import { distanceMeters } from '../../platform/geo/geo.ts';
 import { findReport, listReports } from './report.repo.ts';
 import { createReport, nearbyDuplicates, supportReport, type NewReport } from './report.service.ts';
 import { reportCategory, reportTown, resident, serviceDeps, ZHOVKVA } from './testing.ts';

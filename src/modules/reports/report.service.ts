@@ -3,7 +3,7 @@ import { meetsLevel, type CurrentUser, type VerificationLevel } from '../../plat
 import type { Deps } from '../../platform/http/deps.ts';
 import { createOnce, type OnceKey } from '../../platform/idempotency/once.ts';
 import { nextNumber } from '../../platform/tenancy/numbering.ts';
-import { distanceMeters, type LatLng } from './report.geo.ts';
+import { distanceMeters, type LatLng } from '../../platform/geo/geo.ts';
 import type { Database } from '../../db/database.ts';
 import { checkAnswers, type AnswerProblem, type Answers } from './report.questions.ts';
 import { addFollower } from './report.followers.repo.ts';

@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB, Municipality } from '../../db/schema.ts';
 import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
-import type { LatLng } from './report.geo.ts';
+import type { LatLng } from '../../platform/geo/geo.ts';
 import { distanceTo } from './report.repo.ts';
 import { createOnce, type OnceKey } from '../../platform/idempotency/once.ts';
 

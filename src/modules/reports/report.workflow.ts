@@ -6,7 +6,7 @@ import { audit } from '../../platform/audit/audit.ts';
 import type { CurrentUser } from '../../platform/auth/current-user.ts';
 import type { Deps } from '../../platform/http/deps.ts';
 import { notify, registerNotificationKinds } from '../../platform/notify/notify.service.ts';
-import type { LatLng } from './report.geo.ts';
+import type { LatLng } from '../../platform/geo/geo.ts';
 import { insideMunicipality } from './report.service.ts';
 import { addFollower, plainFollowers } from './report.followers.repo.ts';
 import { addSupporter, findReport, hasSupported, followers, insertReportEvent, moveReport, OPEN_STATUSES, type ReportRow } from './report.repo.ts';

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { App, Deps } from '../../../platform/http/deps.ts';
 import { apiError } from '../../../platform/http/errors.tsx';
 import { localized } from '../../../platform/i18n/i18n.ts';
-import type { Box } from '../report.geo.ts';
+import { parseBox } from '../../../platform/geo/geo.ts';
 import { listReports, STATUS_GROUPS } from '../report.repo.ts';
 import { Query, Text } from '../../../platform/http/input.ts';
 
@@ -32,15 +32,6 @@ const GeoJsonSchema = {
     },
   },
 };
-
-/** `west,south,east,north` in degrees, or undefined when absent or malformed. */
-function parseBox(raw: string | undefined): Box | undefined | null {
-  if (!raw) return undefined;
-  const n = raw.split(',').map(Number);
-  if (n.length !== 4 || n.some((x) => !Number.isFinite(x))) return null;
-  const [west, south, east, north] = n as [number, number, number, number];
-  return south < north && west < east && Math.abs(south) <= 90 && Math.abs(north) <= 90 ? { west, south, east, north } : null;
-}
 
 /** The placed reports of a municipality as a GeoJSON FeatureCollection (RFC 7946), for maps and GIS. */
 export function registerGeoJson(app: App, deps: Deps): void {

@@ -12,7 +12,8 @@ import { Content, contentText } from '../../../platform/views/content.tsx';
 import { listAllEvents, listTemplates, OPEN_STATUSES, type ReportRow } from '../report.repo.ts';
 import { reportSettings } from '../report.settings.ts';
 import { addStaffNote, closeReport, MOVES, moveByStaff, placeReport, reassignReport, type Move, type StaffOutcome } from '../report.workflow.ts';
-import { loadReport, MapView, reportPath, ReportStatusTag } from '../web/common.tsx';
+import { loadReport, reportPath, ReportStatusTag } from '../web/common.tsx';
+import { PlaceFields } from '../../../platform/views/map.tsx';
 import { StaffNav } from './nav.tsx';
 import { Query, Text } from '../../../platform/http/input.ts';
 
@@ -83,9 +84,7 @@ async function HandlePage({ deps, req, r, shown }: { deps: Deps; req: FastifyReq
       <Form action={`${path}/place`} aria-label={t('reports.staff.placeTitle')}>
         <h2>{t('reports.staff.placeTitle')}</h2>
         <p class="field__hint">{r.located ? t('reports.staff.placeHint') : t('reports.staff.notPlacedHint', { address: r.address ?? '' })}</p>
-        <MapView deps={deps} req={req} kind="picker" />
-        <Field name="lat" label={t('reports.web.field.lat')} inputMode="decimal" required errors={f('place').errors} values={placed} />
-        <Field name="lng" label={t('reports.web.field.lng')} inputMode="decimal" required errors={f('place').errors} values={placed} />
+        <PlaceFields deps={deps} req={req} errors={f('place').errors} values={placed} address={false} grouped={false} required />
         <Button variant="secondary">{t('reports.staff.place')}</Button>
       </Form>
       <Form action={`${path}/note`} aria-label={t('reports.staff.noteTitle')}>

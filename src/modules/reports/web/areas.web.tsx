@@ -7,13 +7,14 @@ import { formRoute } from '../../../platform/http/form-route.tsx';
 import { redirectToSignIn, signedIn } from '../../../platform/http/request-context.ts';
 import { localized } from '../../../platform/i18n/i18n.ts';
 import { contentPart, contentText } from '../../../platform/views/content.tsx';
-import { Button, ErrorSummary, Field, Form, Select, Table, type FormErrors } from '../../../platform/views/components.tsx';
+import { Button, ErrorSummary, Form, Select, Table, type FormErrors } from '../../../platform/views/components.tsx';
 import { findCategory, listCategories, listPublicEvents, listReports } from '../report.repo.ts';
 import { listSubscriptions, MAX_AREAS, subscribe, unsubscribe, type SubscribeOutcome } from '../report.subscriptions.ts';
 import { listDistricts } from '../../../platform/tenancy/districts.repo.ts';
 import { parseBody } from '../../../platform/http/forms.ts';
 import { notFound } from '../../../platform/http/errors.tsx';
-import { loadReport, MapView, reportPath, reportsBase } from './common.tsx';
+import { loadReport, reportPath, reportsBase } from './common.tsx';
+import { PlaceFields } from '../../../platform/views/map.tsx';
 import { Query, Text } from '../../../platform/http/input.ts';
 import { onceKey } from '../../../platform/idempotency/once.ts';
 
@@ -60,9 +61,7 @@ export function registerAreaPages(app: App, deps: Deps): void {
           <h2>{t('reports.areas.add')}</h2>
           <ErrorSummary errors={errors} />
           <Form action={`${base}/areas`} once>
-            <MapView deps={deps} req={req} kind="picker" />
-            <Field name="lat" label={t('reports.web.field.lat')} inputMode="decimal" required errors={errors} values={values} />
-            <Field name="lng" label={t('reports.web.field.lng')} inputMode="decimal" required errors={errors} values={values} />
+            <PlaceFields deps={deps} req={req} errors={errors} values={values} address={false} grouped={false} required />
             <Select name="radius" label={t('reports.areas.radius')} errors={errors} value={String(values.radius ?? 500)} options={RADII.map((r) => ({ value: String(r), label: t('reports.areas.meters', { meters: r }) }))} />
             <Select name="category" label={t('reports.web.category')} errors={errors} value={String(values.category ?? '')} options={categoryOptions} />
             <Button>{t('reports.areas.follow')}</Button>

@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ReportStatus } from '../../../db/schema.reports.ts';
 import type { Deps } from '../../../platform/http/deps.ts';
 import { notFound } from '../../../platform/http/errors.tsx';
-import { assetUrls } from '../../../platform/http/assets.ts';
 import { render } from '../../../platform/http/render.tsx';
 import { LevelExplanation } from '../../../platform/views/level.tsx';
 import { Tag } from '../../../platform/views/components.tsx';
@@ -37,22 +36,4 @@ export async function loadReport(deps: Deps, req: FastifyRequest, reply: Fastify
 export function levelPage(deps: Deps, req: FastifyRequest, reply: FastifyReply, required: string, back: string) {
   const lead = req.t('reports.web.levelNeeded', { level: req.t(`verification.level.${required}`) });
   return render(deps, req, reply, { title: req.t('platform.level.title'), status: 403, body: <LevelExplanation req={req} required={required} lead={lead} back={back} /> });
-}
-
-/**
- * A map container the script fills (hidden without it, so nothing empty is shown): the reports around the
- * municipality, or a picker for the place of a new report that writes into the latitude/longitude fields.
- */
-export function MapView({ deps, req, kind }: { deps: Deps; req: FastifyRequest; kind: 'reports' | 'picker' }) {
-  const m = req.municipality!;
-  const { mapCss, mapJs } = assetUrls();
-  const common = {
-    class: 'map', hidden: true, role: 'region' as const, 'aria-label': req.t(kind === 'reports' ? 'reports.map.label' : 'reports.map.pickerLabel'),
-    'data-bundle': mapJs, 'data-style': mapCss, 'data-tiles': deps.config.tileUrl, 'data-attribution': deps.config.tileAttribution,
-    'data-center': `${m.center_lat},${m.center_lng}`, 'data-zoom': String(kind === 'reports' ? m.zoom : Math.max(m.zoom, 15)),
-    'data-zoom-in': req.t('reports.map.zoomIn'), 'data-zoom-out': req.t('reports.map.zoomOut'),
-  };
-  return kind === 'reports'
-    ? <div {...common} data-module="report-map" data-geojson={`/api/v1/${m.slug}/reports.geojson?status=open`} />
-    : <div {...common} data-module="place-picker" data-lat="f-lat" data-lng="f-lng" data-use-centre={req.t('reports.map.useCentre')} />;
 }

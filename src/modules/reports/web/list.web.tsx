@@ -7,7 +7,8 @@ import { useView } from '../../../platform/views/context.ts';
 import { listDepartments } from '../../../platform/tenancy/municipality.repo.ts';
 import { listDistricts } from '../../../platform/tenancy/districts.repo.ts';
 import { countReports, listCategories, listReports, STATUS_GROUPS } from '../report.repo.ts';
-import { MapView, reportsBase, ReportStatusTag } from './common.tsx';
+import { reportsBase, ReportStatusTag } from './common.tsx';
+import { MapView } from '../../../platform/views/map.tsx';
 import { Query, Text, Page } from '../../../platform/http/input.ts';
 
 const PER_PAGE = 25;
@@ -87,7 +88,7 @@ export function registerReportListPage(app: App, deps: Deps): void {
             <div class="checkbox"><input type="checkbox" id="f-photos" name="photos" value="yes" checked={hasPhoto} /><label for="f-photos">{t('reports.web.hasPhoto')}</label></div>
             <button class="button button--secondary" type="submit">{t('reports.web.apply')}</button>
           </form>
-          <MapView deps={deps} req={req} kind="reports" />
+          <MapView deps={deps} req={req} kind="points" geojson={`/api/v1/${m.slug}/reports.geojson?status=open`} label={t('reports.map.label')} />
           <p role="status">{t('reports.web.found', { count: total })}</p>
           {rows.length === 0
             ? <EmptyState title={t('reports.web.empty')} />

@@ -14,7 +14,8 @@ import { Content } from '../../../platform/views/content.tsx';
 import { findCategory, listCategories, type ReportCategory } from '../report.repo.ts';
 import { askGuestConfirmation, guestsWelcome } from '../report.guests.ts';
 import { createReport, DESCRIPTION_MAX, type NearbyOutcome } from '../report.service.ts';
-import { levelPage, MapView, reportPath, reportsBase } from './common.tsx';
+import { levelPage, reportPath, reportsBase } from './common.tsx';
+import { PlaceFields, PlaceProperties, typedPlace } from '../../../platform/views/map.tsx';
 import { Query, Text } from '../../../platform/http/input.ts';
 
 /** What a resident types; the same limits as the database's CHECK constraints. Extra answers come as `q_<key>`. */
@@ -22,9 +23,7 @@ export const ReportSchema = Type.Object({
   category: Type.String({ minLength: 1, maxLength: 64 }),
   title: Type.String({ minLength: 5, maxLength: 120 }),
   description: Type.Optional(Type.String({ maxLength: DESCRIPTION_MAX })),
-  lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
-  lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
-  address: Type.Optional(Type.String({ maxLength: 300 })),
+  ...PlaceProperties,
   showName: Type.Optional(Type.Literal('yes')),
   confirmNew: Type.Optional(Type.Literal('yes')),
   // A guest's name and address, where the municipality takes reports from guests.
@@ -84,14 +83,7 @@ function ReportFields({ deps, req, category, errors, values }: { deps: Deps; req
       <input type="hidden" name="category" value={category.slug} />
       <Field name="title" label={t('reports.web.field.title')} hint={t('reports.web.field.titleHint')} required maxLength={120} errors={errors} values={values} />
       <Field name="description" label={t('reports.web.field.description')} multiline rows={6} maxLength={DESCRIPTION_MAX} errors={errors} values={values} />
-      <fieldset class="field-group">
-        <legend>{t('reports.web.place')}</legend>
-        <p class="field__hint">{t('reports.web.placeHint')}</p>
-        <MapView deps={deps} req={req} kind="picker" />
-        <Field name="address" label={t('reports.web.field.address')} maxLength={300} autocomplete="address-line1" errors={errors} values={values} />
-        <Field name="lat" label={t('reports.web.field.lat')} inputMode="decimal" errors={errors} values={values} />
-        <Field name="lng" label={t('reports.web.field.lng')} inputMode="decimal" errors={errors} values={values} />
-      </fieldset>
+      <PlaceFields deps={deps} req={req} errors={errors} values={values} />
       {category.questions.map((q) => <Question key={q.key} req={req} q={q} errors={errors} values={values} />)}
     </>
   );
@@ -153,13 +145,13 @@ export function registerNewReportPage(app: App, deps: Deps): void {
     },
     async handle(v, req, reply) {
       const m = req.municipality!;
-      if ((v.lat === undefined) !== (v.lng === undefined)) return { [v.lat === undefined ? 'lat' : 'lng']: req.t('reports.web.bothCoordinates') };
+      const place = typedPlace(v, req.t);
+      if ('errors' in place) return place.errors;
       if (!req.user && (!v.fullName || !v.email)) {
         return { ...(v.fullName ? {} : { fullName: req.t('reports.web.guest.fullNameMissing') }), ...(v.email ? {} : { email: req.t('reports.web.guest.emailMissing') }) };
       }
-      const at = v.lat !== undefined && v.lng !== undefined ? { lat: v.lat, lng: v.lng } : null;
       const input = {
-        category: v.category, title: v.title, description: v.description ?? '', at, address: v.address ?? null,
+        category: v.category, title: v.title, description: v.description ?? '', at: place.at, address: v.address ?? null,
         showName: v.showName === 'yes', answers: answersOf(req.body as Record<string, unknown>),
       };
       const [once, askNearby] = [onceKey(req), v.confirmNew !== 'yes'];

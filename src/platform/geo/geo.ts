@@ -1,4 +1,4 @@
-/** Places on the Earth for reports: distances and the boxes that let the GiST index narrow a search. */
+/** Places on the Earth: distances and the boxes that let a GiST index on a `point` narrow a search (reports, projects). */
 
 export const EARTH_RADIUS_M = 6_371_000;
 const METERS_PER_DEGREE_LAT = 111_320;
@@ -20,3 +20,11 @@ export function boxAround(p: LatLng, meters: number): Box {
   return { south: p.lat - dLat, west: p.lng - dLng, north: p.lat + dLat, east: p.lng + dLng };
 }
 
+/** `west,south,east,north` in degrees, from a query string: undefined when absent, null when malformed. */
+export function parseBox(raw: string | undefined): Box | undefined | null {
+  if (!raw) return undefined;
+  const n = raw.split(',').map(Number);
+  if (n.length !== 4 || n.some((x) => !Number.isFinite(x))) return null;
+  const [west, south, east, north] = n as [number, number, number, number];
+  return south < north && west < east && Math.abs(south) <= 90 && Math.abs(north) <= 90 ? { west, south, east, north } : null;
+}
