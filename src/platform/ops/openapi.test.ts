@@ -7,6 +7,7 @@ import { sealPending, signPetition } from '../../modules/petitions/signature.ser
 import { reportCategory, reportTown, ZHOVKVA } from '../../modules/reports/testing.ts';
 import { insertKey } from '../../modules/reports/open311/open311.repo.ts';
 import { witnessCases, witnessEnv } from '../ledger/witness/openapi.testing.ts';
+import { pbCases, seedPbApi } from '../../modules/participatory-budget/openapi.testing.ts';
 import { answerProblems, openApiProblems, operationFor, operations, type OpenApiDoc } from './openapi.testing.ts';
 
 // The OpenAPI document as a client generator reads it, and real answers, success and error, of every
@@ -15,6 +16,7 @@ let t: TestApp;
 let doc: OpenApiDoc;
 let petition = 0;
 let key = '';
+let pbCycle = 0;
 
 before(async () => {
   t = await startTestApp(witnessEnv);
@@ -32,6 +34,7 @@ before(async () => {
   await reportCategory(t.db, zhovkva, 'potholes');
   key = randomToken();
   await insertKey(t.db, zhovkva.id, 'Tests', tokenHash(key), author.id);
+  pbCycle = await seedPbApi(t.db, 'klodzko');
   doc = JSON.parse((await t.client('en').get('/api/openapi.json')).body) as OpenApiDoc;
 });
 after(() => t.close());
@@ -52,6 +55,7 @@ const cases = (): Case[] => [
   { url: `/api/v1/lviv/petitions/${petition}/ledger.csv`, status: 200 }, { url: `/api/v1/lviv/petitions/${petition}/ledger.csv?afterSeq=-1`, status: 400 }, { url: '/api/v1/lviv/petitions/9999/ledger.csv', status: 404 },
   ...ledgerCases(),
   ...witnessCases(t, `/api/v1/lviv/ledger/petition:${petition}`),
+  ...pbCases('klodzko', pbCycle, 'lviv'),
   { url: '/api/v1/zhovkva/reports.geojson', status: 200 }, { url: '/api/v1/zhovkva/reports.geojson?bbox=1,2', status: 400 }, { url: '/api/v1/lviv/reports.geojson', status: 404 },
   { url: `/open311/v2/discovery.json?${j}`, status: 200 }, { url: '/open311/v2/discovery.xml', status: 200 }, { url: '/open311/v2/discovery.json?jurisdiction_id=atlantis', status: 404 },
   { url: `/open311/v2/services.json?${j}`, status: 200 }, { url: `/open311/v2/services.xml?${j}`, status: 200 }, { url: '/open311/v2/services.json', status: 400 }, { url: `/open311/v2/services.html?${j}`, status: 404 },

@@ -54,7 +54,7 @@ describe('casting a ballot', () => {
     assert.ok(verifyChain(rows).ok);
     assert.deepEqual(rows.map((e) => e.kind), ['cycle', 'ballot']);
     assert.deepEqual(rows[0]!.payload, {
-      cycle: cycle.number, currency: 'UAH', rule: 'approval', maxChoices: 3, maxPerCategory: 2, minChoices: 2, minSharePct: null,
+      cycle: cycle.number, currency: 'UAH', rule: 'approval', maxChoices: 3, maxPerCategory: 2, minChoices: 2, minSharePct: null, ballotChanges: false,
       categories: [{ slug: 'small', amount: 100_000_000, district: null }, { slug: 'large', amount: 300_000_000, district: null }],
       projects: [...small.map((n) => ({ number: n, category: 'small', cost: 1_000_000 })), { number: large[0]!, category: 'large', cost: 50_000_000 }],
     });
