@@ -17,14 +17,14 @@ export interface ChartDatum {
   short?: string;
   /** Cells of the table's further columns (`extraHead`). */
   extra?: ComponentChildren[];
+  /** A `light` bar is drawn paler (never the only sign of a difference: say it in `text` too). */
+  tone?: 'light';
 }
 
-export interface ChartProps {
+interface ChartBase {
   /** Unique on the page: the title's id is made of it. */
   id: string;
   title: string;
-  /** Headings of the table's label and value columns. */
-  head: [string, string];
   data: ChartDatum[];
   extraHead?: string[];
   /** What a full bar stands for (100 for percentages); the largest value by default. */
@@ -32,6 +32,12 @@ export interface ChartProps {
   /** A sentence under the chart, e.g. what is left out and why. */
   note?: string;
 }
+
+/**
+ * A chart with its table (`head`: headings of its label and value columns), or, `tableElsewhere`, one whose numbers
+ * the page already shows in a table of its own (with more columns), so no second table is drawn.
+ */
+export type ChartProps = ChartBase & ({ head: [string, string]; tableElsewhere?: false } | { head?: undefined; tableElsewhere: true });
 
 const INK = '#1b1f24';
 const MUTED = '#4b5563';
@@ -53,8 +59,8 @@ function Figure({ p, height, children }: { p: ChartProps; height: number; childr
         {children}
       </svg>
       {p.note && <p class="field__hint">{p.note}</p>}
-      <Table caption={p.title} captionHidden head={[p.head[0], p.head[1], ...(p.extraHead ?? [])]}
-        rows={p.data.map((d) => [d.label, d.text, ...(d.extra ?? [])])} numeric={[1, ...(p.extraHead ?? []).map((_, i) => i + 2)]} />
+      {p.head && <Table caption={p.title} captionHidden head={[...p.head, ...(p.extraHead ?? [])]}
+        rows={p.data.map((d) => [d.label, d.text, ...(d.extra ?? [])])} numeric={[1, ...(p.extraHead ?? []).map((_, i) => i + 2)]} />}
     </div>
   );
 }
@@ -77,7 +83,7 @@ export function HorizontalBars(p: ChartProps) {
           <g key={i}>
             <text x="0" y={y + 16} font-size="14" fill={INK}>{clip(d.label)}</text>
             <rect x="0" y={y + 24} width={`${SPAN}%`} height="14" fill={TRACK} />
-            {w > 0 && <rect x="0" y={y + 24} width={`${w}%`} height="14" fill={BAR} />}
+            {w > 0 && <rect x="0" y={y + 24} width={`${w}%`} height="14" fill={BAR} fill-opacity={d.tone === 'light' ? '0.55' : undefined} />}
             <text x={`${SPAN}%`} dx="8" y={y + 36} font-size="13" fill={d.value === null ? MUTED : INK}>{d.text}</text>
           </g>
         );
@@ -117,46 +123,5 @@ export function Columns(p: ChartProps) {
         );
       })}
     </Figure>
-  );
-}
-
-export interface Bar {
-  label: string;
-  value: number;
-  /** Shown after the bar (e.g. the formatted number and a mark); default: the value. */
-  text?: string;
-  /** `strong` bars are drawn solid, the others lighter (never the only sign of a difference: say it in `text` too). */
-  tone?: 'strong' | 'light';
-}
-
-const ROW = 26;
-const LABEL = 230;
-const BARS = 300;
-const WIDTH = 640;
-
-/** A horizontal bar chart: one row per bar, longest bar = the largest value. `id` makes the title's id unique on the page. */
-export function BarChart(p: { id: string; title: string; description?: string; bars: Bar[] }) {
-  const max = Math.max(1, ...p.bars.map((b) => b.value));
-  const height = Math.max(1, p.bars.length) * ROW + 8;
-  const titleId = `${p.id}-title`;
-  const descId = `${p.id}-desc`;
-  return (
-    <div class="chart">
-      <svg role="img" aria-labelledby={p.description ? `${titleId} ${descId}` : titleId} viewBox={`0 0 ${WIDTH} ${height}`} width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">
-        <title id={titleId}>{p.title}</title>
-        {p.description && <desc id={descId}>{p.description}</desc>}
-        {p.bars.map((b, i) => {
-          const y = 4 + i * ROW;
-          const w = b.value > 0 ? Math.max(2, Math.round((b.value / max) * BARS)) : 0;
-          return (
-            <g key={i}>
-              <text x={LABEL - 8} y={y + ROW / 2 + 4} text-anchor="end" font-size="13" fill="currentColor">{clip(b.label, 34)}</text>
-              <rect x={LABEL} y={y + 3} width={w} height={ROW - 8} fill="currentColor" fill-opacity={b.tone === 'light' ? '0.55' : '1'} />
-              <text x={LABEL + w + 6} y={y + ROW / 2 + 4} font-size="13" fill="currentColor">{b.text ?? String(b.value)}</text>
-            </g>
-          );
-        })}
-      </svg>
-    </div>
   );
 }

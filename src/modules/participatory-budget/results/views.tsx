@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { localizedText } from '../../../platform/i18n/i18n.ts';
 import { formatMoney } from '../../../platform/i18n/money.ts';
-import { BarChart } from '../../../platform/views/charts.tsx';
+import { HorizontalBars } from '../../../platform/views/charts.tsx';
 import { SummaryList, Table } from '../../../platform/views/components.tsx';
 import { Content, contentText, Name } from '../../../platform/views/content.tsx';
 import type { Category } from '../pb.tables.ts';
@@ -51,9 +51,9 @@ export function CategoryResults({ req, view, currency }: { req: FastifyRequest; 
                 money(r.cost),
                 r.outcome === 'funded' ? <strong>{t('pb.results.outcome.funded')}</strong> : t(`pb.results.outcome.${r.outcome}`),
               ])} />
-            <BarChart id={`${id}-chart`} title={t('pb.results.chartTitle', { name })} description={t('pb.results.chartDescription')}
-              bars={view.rows.map((r) => ({
-                label: `${t('pb.results.number', { number: r.number })} ${contentText(req, r.title)}`, value: r.votes, tone: r.outcome === 'funded' ? 'strong' : 'light',
+            <HorizontalBars id={`${id}-chart`} title={t('pb.results.chartTitle', { name })} note={t('pb.results.chartDescription')} tableElsewhere
+              data={view.rows.map((r) => ({
+                label: `${t('pb.results.number', { number: r.number })} ${contentText(req, r.title)}`, value: r.votes, tone: r.outcome === 'funded' ? undefined : 'light',
                 text: r.outcome === 'funded' ? t('pb.results.chartFunded', { votes: r.votes }) : req.fmt.number(r.votes),
               }))} />
           </>
