@@ -1,25 +1,18 @@
 import type { Database } from '../../../db/database.ts';
-import { countedCost } from '../cost.ts';
+import { loadCycleBallot } from '../ballots/ballot.rules.ts';
+import { cyclePayload } from '../ballots/chain.ts';
 import type { Cycle } from '../pb.tables.ts';
 import type { CycleEntry } from './compute.ts';
-import { cycleEntryRows, firstEntry } from './results.repo.ts';
+import { firstEntry } from './results.repo.ts';
 import { cycleEntry as asCycleEntry } from './shape.ts';
 import { cycleChain } from '../paths.ts';
 
 /**
- * The cycle entry (seq 1 of `pb:<number>`, LEDGER-PB / docs/LEDGER.md) as the database holds it now: the rules,
- * the categories in position order with their district's slug, and the admitted projects with their counted
- * cost, ascending number. Whoever appends the cycle's first entry builds it with this.
+ * The cycle entry (seq 1 of `pb:<number>`, docs/LEDGER.md) as the database holds it now: the very payload the
+ * ballots' sealer appends before the first ballot (`cyclePayload`), so a preview and the chain cannot differ.
  */
 export async function buildCycleEntry(db: Database, cycle: Cycle): Promise<CycleEntry> {
-  const { categories, projects } = await cycleEntryRows(db, cycle.id);
-  return {
-    cycle: cycle.number, currency: cycle.currency, rule: cycle.rule,
-    maxChoices: cycle.max_choices, maxPerCategory: cycle.max_per_category, minChoices: cycle.min_choices, minSharePct: cycle.min_share_pct,
-    ballotChanges: cycle.ballot_changes,
-    categories: categories.map((c) => ({ slug: c.slug, amount: Number(c.amount), district: c.district ?? null })),
-    projects: projects.map((p) => ({ number: p.number, category: p.category, cost: countedCost(p) })),
-  };
+  return cyclePayload(cycle, await loadCycleBallot(db, cycle));
 }
 
 /**

@@ -5,18 +5,6 @@ import type { CountedBallot } from './compute.ts';
 
 type Db = Database | Transaction<DB>;
 
-/** What the cycle entry publishes, as stored: categories in position order (district slugs), admitted projects by number. */
-export async function cycleEntryRows(db: Db, cycleId: number) {
-  const [categories, projects] = await Promise.all([
-    db.selectFrom('pb_categories as c').leftJoin('districts as d', 'd.id', 'c.district_id')
-      .select(['c.slug', 'c.amount', 'd.slug as district']).where('c.cycle_id', '=', cycleId).orderBy('c.position').orderBy('c.id').execute(),
-    db.selectFrom('pb_projects as p').innerJoin('pb_categories as c', 'c.id', 'p.category_id')
-      .select(['p.number', 'c.slug as category', 'p.cost_total', 'p.department_cost'])
-      .where('p.cycle_id', '=', cycleId).where('p.status', '=', 'admitted').orderBy('p.number').execute(),
-  ]);
-  return { categories, projects };
-}
-
 /** Every voter's current ballot of a cycle (one row per voter holds the latest choices and version). */
 export async function countedBallots(db: Db, cycleId: number): Promise<CountedBallot[]> {
   return db.selectFrom('pb_ballots').select(['voter', 'version', 'choices']).where('cycle_id', '=', cycleId).execute();
