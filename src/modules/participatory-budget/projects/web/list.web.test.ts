@@ -77,6 +77,8 @@ describe('the list of a cycle’s projects', () => {
     const newest = numbers((await guest.get(list(cycle.number, '?sort=newest'))).body);
     assert.equal(newest.at(-1), p.benches!.number, 'submitted a day earlier');
     assert.deepEqual(numbers((await guest.get(list(cycle.number, `?q=${encodeURIComponent('фонтан')}`))).body), []);
+    // Search syntax is just text.
+    assert.equal((await guest.get(list(cycle.number, `?q=${encodeURIComponent('"лавки" OR -(:*&|!')}`))).statusCode, 200);
   });
 
   test('pages of twenty keep the seed and filters; together they hold every project once', async () => {
@@ -122,6 +124,8 @@ describe('the list of a cycle’s projects', () => {
       ['?q=%00bad', /control characters/],
       ['?sort=sideways&seed=1', /Choose one of the options for sort/i],
       ['?status=lost&seed=1', /Choose one of the options for status/i],
+      ['?page=1e309&seed=1', /page must be 100000 or less/],
+      ['?q=a&q=b', /&quot;q&quot; was given more than once/],
     ];
     for (const [query, message] of cases) {
       const res = await guest.get(list(cycle.number, query));
@@ -144,6 +148,14 @@ describe('the list of a cycle’s projects', () => {
     const admin = await t.signedIn(staff.email, 'en');
     assert.equal((await admin.get(list(draft.number, '?seed=1'))).statusCode, 200, 'staff see a draft cycle');
   });
+});
+
+test('the list renders in all five languages', async () => {
+  for (const locale of ['uk', 'sr-Cyrl', 'sr-Latn', 'pl', 'en']) {
+    const res = await t.client(locale).get(`/${locale}/zhovkva/participatory-budget/cycles/${cycle.number}/projects?seed=3`);
+    assert.equal(res.statusCode, 200, locale);
+    assert.doesNotMatch(res.body, /"pb\.projects\.|>pb\.projects\./, locale);
+  }
 });
 
 describe('the GeoJSON of a cycle’s projects', () => {
