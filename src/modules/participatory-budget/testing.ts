@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { LocalizedText, Municipality } from '../../db/schema.ts';
 import { createMunicipality } from '../../platform/testing/http.ts';
+import { searchVector } from '../../platform/search/search.ts';
 import { nextNumber } from '../../platform/tenancy/numbering.ts';
 import type { Phase } from './phase.ts';
 import type { Category, CostItem, Cycle, Project, ProjectStatus, VotingRule } from './pb.tables.ts';
@@ -89,9 +90,11 @@ export async function seedProject(db: Database, m: Pick<Municipality, 'id' | 'ce
     const items: CostItem[] = [{ item: 'Роботи', quantity: 1000, unit: 'посл.', unitPrice: cost }];
     const status = o.status ?? 'admitted';
     const submitted = status !== 'draft';
+    const title = o.title ?? `Проєкт номер ${number}`;
     return trx.insertInto('pb_projects').values({
       municipality_id: m.id, cycle_id: category.cycle_id, number, category_id: category.id, author_id: authorId, status,
-      title: o.title ?? `Проєкт номер ${number}`, summary: 'Коротко про проєкт.', description: 'Опис проєкту.', beneficiaries: 'Мешканці',
+      title, summary: 'Коротко про проєкт.', description: 'Опис проєкту.', beneficiaries: 'Мешканці',
+      search: searchVector(sql<string>`${title}`, sql<string>`${'Коротко про проєкт.'}`, sql<string>`${'Опис проєкту.'}`),
       lat: at?.lat ?? null, lng: at?.lng ?? null, location: at ? sql`point(${at.lng}, ${at.lat})` : null,
       district_id: o.districtId ?? null, cost_items: JSON.stringify(items), cost_total: cost, department_cost: o.departmentCost ?? null,
       submitted_at: submitted ? new Date() : null, decided_at: ['admitted', 'rejected'].includes(status) ? new Date() : null,

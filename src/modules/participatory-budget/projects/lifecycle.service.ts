@@ -5,7 +5,7 @@ import type { Deps } from '../../../platform/http/deps.ts';
 import { cycleCategories } from '../cycle.repo.ts';
 import type { Category, Cycle } from '../pb.tables.ts';
 import { addProjectEvent } from '../project-events.repo.ts';
-import { dueAt } from './due.ts';
+import { reviewDueAt } from '../review/review.deadline.ts';
 import { addFollowerRow, removeFollowerRow } from './people.repo.ts';
 import { moveProject, type ProjectRow } from './project.repo.ts';
 import { isPublic, submittableNow, WITHDRAWABLE_STATUSES, withdrawableNow } from './project.rules.ts';
@@ -31,7 +31,7 @@ export async function submitProject(deps: Deps, user: CurrentUser, m: Municipali
   if (!fitsCategory(category, p.cost_total)) return { kind: 'cost_range', category, total: p.cost_total };
   const resubmit = p.status === 'returned';
   return deps.db.transaction().execute(async (trx): Promise<SubmitOutcome> => {
-    const due = dueAt(cycle, now, m.time_zone);
+    const due = reviewDueAt(cycle, now, m.time_zone);
     const moved = resubmit
       ? await moveProject(trx, p.id, ['returned'], { status: 'submitted', review_due_at: due }, { resubmitAfter: now })
       : await moveProject(trx, p.id, ['draft'], { status: 'submitted', submitted_at: now, review_due_at: due }, { submissionOpenAt: now });

@@ -27,9 +27,13 @@ const PER_PAGE = 20;
  */
 export const SEED_MAX = 10_000;
 
-/** The list's query: unknown filter values are ignored (a filter that cannot be read), a seed must be one. */
+/**
+ * The list's query. A status or order that is none of the list's is a 400 naming it, as is a seed that is not
+ * one; a category or district the cycle does not have (any more), or a status or order it does not offer yet
+ * (funded, by votes before the results), is left out, so an old link still shows the list.
+ */
 export const ListQuery = Query({
-  q: SingleLine(200), category: Text(64), district: Text(64), status: Text(20), sort: Text(20),
+  q: SingleLine(200), category: Text(64), district: Text(64), status: Type.Enum([...STATUS_FILTERS]), sort: Type.Enum([...SORTS]),
   seed: Type.Integer({ minimum: 1, maximum: SEED_MAX }), page: Page,
 });
 
