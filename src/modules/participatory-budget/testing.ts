@@ -79,7 +79,11 @@ export async function seedCycle(db: Database, m: Pick<Municipality, 'id' | 'curr
   });
 }
 
-export interface SeedProject { status?: ProjectStatus; cost?: number; title?: string; at?: { lat: number; lng: number } | null; departmentCost?: number | null; districtId?: number | null }
+export interface SeedProject {
+  status?: ProjectStatus; cost?: number; title?: string; at?: { lat: number; lng: number } | null; departmentCost?: number | null; districtId?: number | null;
+  /** Accounts named co-authors of the project. */
+  coauthors?: number[];
+}
 
 /** A project in `category` by `authorId` (default: admitted, costing 10 000.00, at the municipality's centre). */
 export async function seedProject(db: Database, m: Pick<Municipality, 'id' | 'center_lat' | 'center_lng'>, category: Pick<Category, 'id' | 'cycle_id'>, authorId: number, o: SeedProject = {}): Promise<Project> {
@@ -91,7 +95,7 @@ export async function seedProject(db: Database, m: Pick<Municipality, 'id' | 'ce
     const status = o.status ?? 'admitted';
     const submitted = status !== 'draft';
     const title = o.title ?? `Проєкт номер ${number}`;
-    return trx.insertInto('pb_projects').values({
+    const project = await trx.insertInto('pb_projects').values({
       municipality_id: m.id, cycle_id: category.cycle_id, number, category_id: category.id, author_id: authorId, status,
       title, summary: 'Коротко про проєкт.', description: 'Опис проєкту.', beneficiaries: 'Мешканці',
       search: searchVector(sql<string>`${title}`, sql<string>`${'Коротко про проєкт.'}`, sql<string>`${'Опис проєкту.'}`),
@@ -101,5 +105,7 @@ export async function seedProject(db: Database, m: Pick<Municipality, 'id' | 'ce
     }).returning(['id', 'municipality_id', 'cycle_id', 'number', 'category_id', 'author_id', 'status', 'title', 'summary', 'description', 'beneficiaries',
       'lat', 'lng', 'address', 'district_id', 'cost_items', 'cost_total', 'department_cost', 'department_id', 'review_due_at', 'resubmit_by', 'decision_note',
       'submitted_at', 'decided_at', 'funded', 'impl_status', 'progress', 'contracted', 'spent', 'due_on', 'created_at', 'updated_at']).executeTakeFirstOrThrow();
+    if (o.coauthors?.length) await trx.insertInto('pb_project_authors').values(o.coauthors.map((userId) => ({ municipality_id: m.id, project_id: project.id, user_id: userId }))).execute();
+    return project;
   });
 }

@@ -26,8 +26,7 @@ const changes: FormFields = {
 
 /** A project of the author's, with the co-author named on it. */
 async function project(status: Project['status'], category = small, set: Record<string, unknown> = {}): Promise<Project> {
-  const p = await seedProject(t.db, town, category, authorId, { status, title: `Проєкт у статусі ${status}` });
-  await t.db.insertInto('pb_project_authors').values({ municipality_id: town.id, project_id: p.id, user_id: coauthorId }).execute();
+  const p = await seedProject(t.db, town, category, authorId, { status, title: `Проєкт у статусі ${status}`, coauthors: [coauthorId] });
   if (Object.keys(set).length > 0) await t.db.updateTable('pb_projects').set(set as never).where('id', '=', p.id).execute();
   return reload(p);
 }

@@ -30,8 +30,7 @@ async function atOnce(who: TestClient, url: string, times = 5) {
 }
 
 async function project(status: Project['status'], category = small, set: Record<string, unknown> = {}, author = authorId): Promise<Project> {
-  const p = await seedProject(t.db, town, category, author, { status, title: `Проєкт у статусі ${status}` });
-  await t.db.insertInto('pb_project_authors').values({ municipality_id: town.id, project_id: p.id, user_id: coauthorId }).execute();
+  const p = await seedProject(t.db, town, category, author, { status, title: `Проєкт у статусі ${status}`, coauthors: [coauthorId] });
   if (Object.keys(set).length > 0) await t.db.updateTable('pb_projects').set(set as never).where('id', '=', p.id).execute();
   return reload(p);
 }
