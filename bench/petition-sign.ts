@@ -9,21 +9,17 @@
 //        warm-up petition), BENCH_CONNECTIONS=64, BENCH_PAGE_CONNECTIONS=32 (anonymous readers of the page
 //        during the second rush, on the same lean generator, accepting brotli and gzip); BENCH_PROFILE=dir writes the
 //        server's CPU profile of the signing rush there). Targets only 127.0.0.1.
-import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
 import type { BuiltApp } from '../src/app.ts';
-import { randomToken, tokenHash } from '../src/platform/auth/tokens.ts';
-import { csrfTokenFrom } from '../src/platform/testing/http.ts';
 import { openPetition, petitionTown, resident } from '../src/modules/petitions/testing.ts';
 import { verifyLedger } from '../src/modules/petitions/data/verify-ledger.ts';
 import { freshDatabase, serveChild, startChild } from './lib/server.ts';
+import { baseline, createBaselineTable, csrfBodies, seedRushers, csrfCookieOf, postgresCpuMs, timingLine, type Timing } from './lib/rush-kit.ts';
 import { BROWSER_HEADERS, httpLoop, httpRush, percentile, requestBytes, type LoopResult } from './lib/http-rush.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const PAGE_CONNECTIONS = Number(process.env.BENCH_PAGE_CONNECTIONS ?? 32);
 interface Seed { slug: string; number: number; warmUp: number; tokens: string[] }
-interface Timing { rate: number; p50: number; p99: number }
 
 /** Seeds in the server process: a town, an open petition and `BENCH_USERS` verified residents with live sessions. */
 async function seed(built: BuiltApp): Promise<Seed> {
@@ -34,37 +30,9 @@ async function seed(built: BuiltApp): Promise<Seed> {
   const moderator = await resident(db, 'moderator@bench.example', town, { role: 'moderator' });
   const p = await openPetition(db, town, author.current, moderator.id, 'Bench petition');
   const warmUp = await openPetition(db, town, author.current, moderator.id, 'Warm-up petition');
-  const { rows } = await sql<{ id: number }>`INSERT INTO users (email, full_name, locale, email_verified_at)
-    SELECT 'signer' || g || '@bench' || (g % 50) || '.example', 'Signer ' || g, 'uk', now() FROM generate_series(1, ${users}) g RETURNING id`.execute(db);
-  await sql`INSERT INTO resident_verifications (municipality_id, user_id, method) SELECT ${town.id}, id, 'official' FROM users WHERE email LIKE 'signer%'`.execute(db);
-  const tokens = rows.map(() => randomToken());
-  const expires = new Date(Date.now() + 86_400_000);
-  for (let i = 0; i < rows.length; i += 2000) {
-    await db.insertInto('sessions').values(rows.slice(i, i + 2000).map((r, j) => ({
-      id: tokenHash(tokens[i + j]!), user_id: r.id, expires_at: expires, last_seen_at: new Date(), ip: '127.0.0.1', user_agent: 'bench',
-    }))).execute();
-  }
-  await sql`CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, petition_id bigint NOT NULL, user_id bigint NOT NULL, signed_at timestamptz NOT NULL DEFAULT now())`.execute(db);
+  const tokens = await seedRushers(db, town.id, 'signer', users);
+  await createBaselineTable(built);
   return { slug: town.slug, number: p.number, warmUp: warmUp.number, tokens };
-}
-
-/** Plain single-row INSERTs through the app's own Kysely and driver, `CONNECTIONS` at a time. */
-async function baseline(built: BuiltApp, n: unknown): Promise<Timing> {
-  const db = built.deps.db;
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-    while (next < (n as number)) {
-      const i = next++;
-      const t0 = performance.now();
-      await sql`INSERT INTO bench_baseline (petition_id, user_id) VALUES (${1}, ${i})`.execute(db);
-      latencies.push(performance.now() - t0);
-    }
-  }));
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { rate: latencies.length / seconds, p50: latencies[Math.floor(latencies.length * 0.5)]!, p99: latencies[Math.floor(latencies.length * 0.99)]! };
 }
 
 interface Wave { rate: number; p50: number; p99: number; errors: number; acknowledged: number; page?: LoopResult }
@@ -86,20 +54,6 @@ async function wave(base: string, path: string, tokens: string[], csrfCookie: st
     rate: acknowledged / seconds, p50: percentile(answers, 50), p99: percentile(answers, 99), errors, acknowledged,
     ...(pageResult ? { page: pageResult } : {}),
   };
-}
-
-/** Each signer's form body (its CSRF token), from the sign form loaded with that signer's session, 16 at a time. */
-async function signForms(base: string, path: string, tokens: string[], csrfCookie: string): Promise<Map<string, string>> {
-  const bodies = new Map<string, string>();
-  let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < tokens.length) {
-      const token = tokens[next++]!;
-      const form = await fetch(`${base}${path}/sign`, { headers: { cookie: `hromada_session=${token}; ${csrfCookie}` } });
-      bodies.set(token, `_csrf=${encodeURIComponent(csrfTokenFrom(await form.text())!)}`);
-    }
-  }));
-  return bodies;
 }
 
 /** Waits until the sealing task (every second, in the server's worker) has sealed every signature of a petition. */
@@ -130,9 +84,8 @@ async function rush(target: string, env: Record<string, string>, users: number) 
   try {
     // One CSRF secret cookie serves every signer; each token is bound to its session, so each signer loads the
     // sign form once first, as a browser does (not timed).
-    const form = await fetch(`${base}${path}/sign`, { headers: { cookie: `hromada_session=${tokens[0]}` } });
-    const csrfCookie = /(_csrf=[^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
-    const body = await signForms(base, path, tokens, csrfCookie);
+    const csrfCookie = await csrfCookieOf(`${base}${path}/sign`, tokens[0]!);
+    const body = await csrfBodies(`${base}${path}/sign`, tokens, csrfCookie);
     say(`loaded ${tokens.length} sign forms`);
     if (warm > 0) {
       await wave(base, `/uk/${slug}/petitions/${warmUp}`, tokens.slice(users + second), csrfCookie, body, 0);
@@ -156,8 +109,7 @@ async function rush(target: string, env: Record<string, string>, users: number) 
     const count = await sealed(base, slug, number);
     const ledger = await verifyLedger(`${base}/api/v1/${slug}/petitions/${number}/ledger.json`);
     const baseRate = (before.rate + after.rate) / 2;
-    const line = (t: Timing) => `${t.rate.toFixed(0)} rows/s  p50 ${t.p50.toFixed(1)} ms  p99 ${t.p99.toFixed(1)} ms`;
-    console.log(`[${target}] baseline  plain INSERT x${users} (${CONNECTIONS} at once)  before ${line(before)}; after ${line(after)}`);
+    console.log(`[${target}] baseline  plain INSERT x${users} (${CONNECTIONS} at once)  before ${timingLine(before)}; after ${timingLine(after)}`);
     console.log(`[${target}] signing   POST /sign x${users} (${CONNECTIONS} conns)  ${alone.rate.toFixed(0)} signatures/s  p50 ${alone.p50.toFixed(0)} ms  p99 ${alone.p99.toFixed(0)} ms  errors ${alone.errors}  non-303 ${users - alone.acknowledged}`);
     const serverUs = (cpu1.server.user + cpu1.server.system - cpu0.server.user - cpu0.server.system) / alone.acknowledged;
     const pgUs = target === 'postgres' && cpu0.postgres !== null ? `, PostgreSQL ${((cpu1.postgres! - cpu0.postgres) * 1000 / alone.acknowledged).toFixed(0)} µs` : '';
@@ -174,26 +126,8 @@ async function rush(target: string, env: Record<string, string>, users: number) 
   }
 }
 
-/** CPU milliseconds used so far by this machine's PostgreSQL processes (Linux /proc), or null where unreadable. */
-function postgresCpuMs(): number | null {
-  try {
-    let ticks = 0;
-    for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        if (!stat.includes('(postgres)')) continue;
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-      } catch { /* the process ended meanwhile */ }
-    }
-    return ticks * 10; // USER_HZ is 100 on Linux
-  } catch {
-    return null;
-  }
-}
-
 if (process.argv[2] === 'serve') {
-  await serveChild(seed, { baseline });
+  await serveChild(seed, { baseline: (built, n) => baseline(built, n as number, CONNECTIONS) });
 } else {
   const db = await freshDatabase('hromada_bench_sign');
   try {
