@@ -19,18 +19,24 @@ export const ballotPath = (req: FastifyRequest, number: number) => `${cyclePath(
 export const routeNumber = (req: FastifyRequest): number => (req.params as { number: number }).number;
 
 const RECENT_MS = 1000;
-const recent = new WeakMap<Database, Map<string, { at: number; cycle: Cycle | undefined }>>();
+const recent = new WeakMap<Database, Map<string, { at: number; cycle: Promise<Cycle | undefined> }>>();
 
-/** A cycle row up to a second old, for the cast of a rush: the writing statement checks the voting period itself. */
-async function recentCycle(db: Database, municipalityId: number, number: number): Promise<Cycle | undefined> {
+/**
+ * A cycle row up to a second old, for the cast of a rush: the writing statement checks the voting period itself.
+ * The read in flight is shared, so the casts arriving while it runs wait for it instead of each reading the row.
+ */
+function recentCycle(db: Database, municipalityId: number, number: number): Promise<Cycle | undefined> {
   let cache = recent.get(db);
   if (!cache) recent.set(db, (cache = new Map()));
   const key = `${municipalityId}:${number}`;
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < RECENT_MS) return hit.cycle;
-  const cycle = await findCycle(db, municipalityId, number);
+  const cycle = findCycle(db, municipalityId, number);
   if (cache.size > 1000) cache.clear();
-  cache.set(key, { at: Date.now(), cycle });
+  const entry = { at: Date.now(), cycle };
+  cache.set(key, entry);
+  // A failed read is not kept: the next cast reads again.
+  cycle.catch(() => cache.get(key) === entry && cache.delete(key));
   return cycle;
 }
 
