@@ -2,6 +2,9 @@
 // Progressive enhancement: every page works without this script. Elements opt in with
 // data-module="name" (several names may be given, separated by spaces).
 
+import { lineTotal, parseQuantity } from '../../src/modules/participatory-budget/cost.ts';
+import { MINOR_PER_MAJOR, parseMoney } from '../../src/platform/i18n/money.ts';
+
 type Behaviour = (el: HTMLElement) => void;
 
 const behaviours: Record<string, Behaviour> = {
@@ -76,6 +79,31 @@ const behaviours: Record<string, Behaviour> = {
       if (!form) return;
       if (typeof form.requestSubmit === 'function') form.requestSubmit();
       else form.submit();
+    });
+  },
+
+  /**
+   * A cost table's line totals and total, recomputed as quantities and unit prices are typed, with the server's
+   * own parsing and rounding (the server checks the total again on saving); `data-locale` and `data-currency`
+   * format them as the page does. The total is announced politely when it changes.
+   */
+  'cost-table'(el) {
+    const format = new Intl.NumberFormat(el.dataset.locale, { style: 'currency', currency: el.dataset.currency });
+    const show = (minor: number) => format.format(minor / MINOR_PER_MAJOR);
+    const totalCell = el.querySelector<HTMLElement>('[data-total]');
+    totalCell?.setAttribute('aria-live', 'polite');
+    const value = (row: Element, prefix: string) => row.querySelector<HTMLInputElement>(`input[name^="${prefix}_"]`)?.value ?? '';
+    el.addEventListener('input', () => {
+      let total = 0;
+      for (const row of el.querySelectorAll('tbody tr')) {
+        const quantity = parseQuantity(value(row, 'qty'));
+        const unitPrice = parseMoney(value(row, 'price'));
+        const line = quantity !== undefined && unitPrice !== undefined ? lineTotal({ quantity, unitPrice }) : null;
+        const cell = row.querySelector('[data-line-total]');
+        if (cell) cell.textContent = line === null ? '—' : show(line);
+        total += line ?? 0;
+      }
+      if (totalCell) totalCell.textContent = show(total);
     });
   },
 

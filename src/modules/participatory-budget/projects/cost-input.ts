@@ -1,5 +1,6 @@
 import { Type, type TSchema } from 'typebox';
 import { moneyInput, parseMoney } from '../../../platform/i18n/money.ts';
+import { parseQuantity } from '../cost.ts';
 import type { CostItem } from '../pb.tables.ts';
 
 /**
@@ -28,14 +29,6 @@ export const CostProperties: Record<string, TSchema> = {
     ];
   }).flat()),
 };
-
-/** A quantity as typed, in thousandths of a unit; undefined unless a positive number with at most three decimals. */
-export function parseQuantity(text: string): number | undefined {
-  const m = /^(\d{1,9})(?:[.,](\d{1,3}))?$/.exec(text.trim().replace(/[\s\u00a0\u202f'’]/g, ''));
-  if (!m) return undefined;
-  const q = Number(m[1]) * 1000 + Number((m[2] ?? '').padEnd(3, '0'));
-  return q > 0 ? q : undefined;
-}
 
 /** Thousandths as a form shows them again: "2.5", "12". */
 export function quantityInput(thousandths: number): string {

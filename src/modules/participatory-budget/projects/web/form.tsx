@@ -2,14 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { Deps } from '../../../../platform/http/deps.ts';
 import { Id } from '../../../../platform/http/input.ts';
-import { localized } from '../../../../platform/i18n/i18n.ts';
+import { INTL_TAG, localized } from '../../../../platform/i18n/i18n.ts';
 import { parseMoney } from '../../../../platform/i18n/money.ts';
 import { Button, Field, Select, type FormErrors, type FormValues } from '../../../../platform/views/components.tsx';
 import { useFieldLabel, useView } from '../../../../platform/views/context.ts';
 import { PlaceFields, PlaceProperties, typedPlace } from '../../../../platform/views/map.tsx';
-import { costTotal, lineTotal } from '../../cost.ts';
+import { costTotal, lineTotal, parseQuantity } from '../../cost.ts';
 import type { Category, Cycle } from '../../pb.tables.ts';
-import { CostProperties, lineFields, MAX_LINES, parseQuantity, readCostLines } from '../cost-input.ts';
+import { CostProperties, lineFields, MAX_LINES, readCostLines } from '../cost-input.ts';
 import type { InputProblem, ProjectInput } from '../project.service.ts';
 import { money } from './common.tsx';
 
@@ -70,7 +70,7 @@ export function CostTable({ req, cycle, errors, values, lines }: { req: FastifyR
       <p class="field__hint">{t('pb.projects.cost.hint', { currency: cycle.currency })}</p>
       {errors.cost && <p class="field__error"><span class="visually-hidden">{t('platform.form.errorPrefix')} </span>{errors.cost}</p>}
       <div class="table-wrap" role="region" aria-label={t('pb.projects.cost.legend')} tabIndex={0}>
-        <table class="table cost-table" data-module="cost-table" data-locale={req.locale} data-currency={cycle.currency}>
+        <table class="table cost-table" data-module="cost-table" data-locale={INTL_TAG[req.locale]} data-currency={cycle.currency}>
           <thead><tr>
             <th scope="col">{t('pb.projects.cost.item')}</th><th scope="col">{t('pb.projects.cost.quantity')}</th><th scope="col">{t('pb.projects.cost.unit')}</th>
             <th scope="col">{t('pb.projects.cost.unitPrice')}</th><th scope="col" class="num">{t('pb.projects.cost.lineTotal')}</th>
