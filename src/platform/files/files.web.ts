@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyCsrf } from '../http/csrf.ts';
+import { fieldsProblem, validationError } from '../http/input.ts';
 import type {} from '@fastify/multipart';
 import type { App, Deps } from '../http/deps.ts';
 import { downloadName, readUpload } from './uploads.ts';
@@ -15,7 +16,8 @@ export type MultipartRead =
  * Reads the first file of a multipart request into memory (the size limit is the one multipart
  * was registered with: UPLOAD_MAX_BYTES) and checks the form's CSRF token, which comes as one of
  * its fields (routes that read multipart opt out of the global check with `config: { csrf: false }`).
- * Null when no file was chosen; pass `data` and `filename` on to saveUpload, which checks the content.
+ * Null when no file was chosen; pass `data` and `filename` on to saveUpload, which checks the content. A plain
+ * field holding a control character is refused as any body's is (a 400 naming the field).
  */
 export async function readMultipartFile(app: App, req: FastifyRequest, reply: FastifyReply): Promise<MultipartRead> {
   return (await readMultipartForm(app, req, reply)).upload;
@@ -45,6 +47,9 @@ export async function readMultipartForm(app: App, req: FastifyRequest, reply: Fa
   };
   const upload = await read();
   await verifyCsrf(app, req, reply, fields);
+  // The same rule as for every other body (platform/http/input.ts): a field with a control character is a 400.
+  const problem = fieldsProblem(fields);
+  if (problem) throw validationError(problem);
   return { upload, fields };
 }
 

@@ -157,6 +157,11 @@ describe(`uploads (${process.env.TEST_DB ?? 'pglite'})`, () => {
     assert.equal(text.json().outcome, 'bad_type');
     const none = await app.inject({ method: 'POST', url: '/upload', ...multipartBody([{ name: 'photo', value: '', filename: '' }]) });
     assert.equal(none.statusCode, 400);
+    const control = await app.inject({ method: 'POST', url: '/upload', ...multipartBody([{ name: 'caption', value: 'a\u0000b' }, { name: 'photo', value: tinyPng(), filename: 'a.png' }]) });
+    assert.equal(control.statusCode, 400);
+    assert.match(control.body, /caption/);
+    const lines = await app.inject({ method: 'POST', url: '/upload', ...multipartBody([{ name: 'caption', value: 'two\r\nlines\tand a tab' }, { name: 'photo', value: 'hello', filename: 'x.png' }]) });
+    assert.equal(lines.json().outcome, 'bad_type');
     const notMultipart = await app.inject({ method: 'POST', url: '/upload', payload: { a: 1 } });
     assert.equal(notMultipart.statusCode, 400);
     assert.equal(await fileRows(), rows);

@@ -128,6 +128,15 @@ export function inputProblem(req: FastifyRequest): InputProblem | null {
   return null;
 }
 
+/**
+ * The control-character rule for fields a handler reads itself (a multipart form's, parsed after the hooks have
+ * run): the first field holding one, as a problem to throw with validationError; null when clean.
+ */
+export function fieldsProblem(fields: Record<string, string>): InputProblem | null {
+  const field = controlField(fields, MULTI_LINE);
+  return field ? { keyword: 'controlCharacters', field, context: 'body' } : null;
+}
+
 /** A Fastify validation error, so the route's error handler answers it like any schema error. */
 export function validationError(problem: InputProblem): Error {
   return Object.assign(new Error(`${problem.field}: ${problem.keyword}`), {

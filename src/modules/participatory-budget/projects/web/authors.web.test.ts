@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Municipality } from '../../../../db/schema.ts';
 import { startTestApp, type TestApp, type TestClient } from '../../../../platform/testing/http.ts';
-import type { Category, Project } from '../../pb.tables.ts';
+import type { Category, Cycle, Project } from '../../pb.tables.ts';
 import { pbTown, resident, seedCycle, seedProject } from '../../testing.ts';
 
 // Co-authors over HTTP: the author names and removes them on the edit page, a co-author steps down; nobody else
@@ -36,8 +36,8 @@ before(async () => {
   t = await startTestApp();
   town = await pbTown(t.db, 'zhovkva');
   const other = await pbTown(t.db, 'sombor');
-  ({ categories: [open] } = await seedCycle(t.db, town, { phase: 'submission' }) as { categories: [Category] });
-  ({ categories: [voting] } = await seedCycle(t.db, town, { phase: 'voting' }) as { categories: [Category] });
+  ({ categories: [open] } = await seedCycle(t.db, town, { phase: 'submission' }) as { cycle: Cycle; categories: [Category] });
+  ({ categories: [voting] } = await seedCycle(t.db, town, { phase: 'voting' }) as { cycle: Cycle; categories: [Category] });
   for (const who of ['author', 'coauthor', 'neighbour', 'admin']) ids[who] = (await resident(t.db, `${who}@example.org`, town, who === 'admin' ? { role: 'admin' } : {})).id;
   for (let i = 1; i <= 5; i++) ids[`friend${i}`] = (await resident(t.db, `friend${i}@example.org`, town)).id;
   ids.foreign = (await resident(t.db, 'foreign@example.org', other, { role: 'admin' })).id;
