@@ -132,11 +132,19 @@ describe('adding and removing without JavaScript', () => {
     assert.equal(off.headers.location, ballot(approval));
   });
 
-  test('there is no JSON variant of the selection: a JSON body is refused without a write', async () => {
+  test('a script’s fetch with a JSON body is the same route: the CSRF token is required, then the same checks and redirect', async () => {
     const { id, c } = await voter();
-    const res = await c.request('POST', `${ballot(approval)}/add`, { payload: { project: small[0]! }, headers: { 'content-type': 'application/json' } });
-    assert.ok(res.statusCode >= 400 && res.statusCode < 500, String(res.statusCode));
+    const json = async (body: Record<string, unknown>) => c.request('POST', `${ballot(approval)}/add`, { payload: body, headers: { 'content-type': 'application/json', accept: 'application/json' } });
+    assert.equal((await json({ project: small[0]! })).statusCode, 403);
     assert.equal(await selections(id), 0);
+    const bad = await json({ _csrf: await c.csrf(), project: 'abc' });
+    assert.equal(bad.statusCode, 303);
+    assert.match((await c.follow(bad)).body, /That project is not on this ballot\./);
+    assert.equal(await selections(id), 0);
+    const res = await json({ _csrf: await c.csrf(), project: small[0]! });
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, ballot(approval));
+    assert.deepEqual(await chosen(approval, id), [small[0]!]);
   });
 });
 

@@ -56,8 +56,8 @@ describe('a visitor who is not signed in', () => {
     for (const text of [/<h1>Your ballot<\/h1>/, /Choose up to 2 projects\./, /Chosen: no projects/, new RegExp(`projects/${numbers[0]![1]!}"`)]) assert.match(res.body, text);
     assert.match(res.body, new RegExp(`<a href="/en/account/sign-in\\?next=${encodeURIComponent(ballot(cycle))}">Sign in to vote</a>`));
     assert.doesNotMatch(res.body, /One step is missing|Add to my ballot/);
-    for (const [locale, words] of [['uk', 'Увійдіть, щоб проголосувати'], ['pl', 'Zaloguj się, aby głosować'], ['sr-Cyrl', 'Пријавите се да бисте гласали'], ['sr-Latn', 'Prijavite se da biste glasali']]) {
-      const page = await t.client(locale).get(ballot(cycle, locale!));
+    for (const [locale, words] of [['uk', 'Увійдіть, щоб проголосувати'], ['pl', 'Zaloguj się, aby głosować'], ['sr-Cyrl', 'Пријавите се да бисте гласали'], ['sr-Latn', 'Prijavite se da biste glasali']] as const) {
+      const page = await t.client(locale).get(ballot(cycle, locale));
       assert.equal(page.statusCode, 200, locale);
       assert.match(page.body, new RegExp(`>${words}</a>`), locale);
     }
@@ -111,9 +111,11 @@ describe('district categories', () => {
   before(async () => {
     northId = await seedDistrict(t.db, town, 'north');
     southId = await seedDistrict(t.db, town, 'south');
-    ({ cycle, numbers: [city, north, south] = [] } = await cycleOf({ maxChoices: 5, categories: [
+    const made = await cycleOf({ maxChoices: 5, categories: [
       { slug: 'city', amount: 10_000_000 }, { slug: 'north-parks', amount: 5_000_000, districtId: northId }, { slug: 'south-parks', amount: 5_000_000, districtId: southId },
-    ] }) as { cycle: Cycle; numbers: number[][] });
+    ] });
+    cycle = made.cycle;
+    [city, north, south] = made.numbers as [number[], number[], number[]];
   });
 
   test('a resident of one district sees its category only; another district’s project is refused', async () => {
@@ -121,14 +123,14 @@ describe('district categories', () => {
     const page = (await v.c.get(ballot(cycle))).body;
     assert.match(page, /north-parks \(District north\)/);
     assert.doesNotMatch(page, /south-parks|Your district/);
-    const res = await v.c.post(`${ballot(cycle)}/add`, { project: south![0]! });
-    assert.match((await v.c.follow(res)).body, new RegExp(`Project #${south![0]!} is for the residents of another district\\.`));
+    const res = await v.c.post(`${ballot(cycle)}/add`, { project: south[0]! });
+    assert.match((await v.c.follow(res)).body, new RegExp(`Project #${south[0]!} is for the residents of another district\\.`));
     assert.equal(await selections(v.id), 0);
     // Their district is their confirmed residence's: it cannot be declared otherwise.
     const moved = await v.c.post(`${ballot(cycle)}/district`, { district: southId });
     assert.match((await v.c.follow(moved)).body, /Your district can no longer be changed here/);
     assert.deepEqual(await declared(v.id), []);
-    await v.c.post(`${ballot(cycle)}/add`, { project: north![0]! });
+    await v.c.post(`${ballot(cycle)}/add`, { project: north[0]! });
     assert.equal(await selections(v.id), 1);
   });
 
@@ -137,8 +139,8 @@ describe('district categories', () => {
     const page = (await v.c.get(ballot(cycle))).body;
     assert.match(page, /<h2 id="pb-district">Your district<\/h2>/);
     assert.match(page, /The district categories are shown once you have chosen your district\./);
-    const first = await v.c.post(`${ballot(cycle)}/add`, { project: north![0]! });
-    assert.match((await v.c.follow(first)).body, new RegExp(`Choose your district first: project #${north![0]!} is in a district`));
+    const first = await v.c.post(`${ballot(cycle)}/add`, { project: north[0]! });
+    assert.match((await v.c.follow(first)).body, new RegExp(`Choose your district first: project #${north[0]!} is in a district`));
     assert.equal(await selections(v.id), 0);
     for (const district of ['abc', '999999', '']) {
       const bad = await v.c.post(`${ballot(cycle)}/district`, { district });
@@ -149,8 +151,8 @@ describe('district categories', () => {
     const saved = await v.c.post(`${ballot(cycle)}/district`, { district: northId });
     assert.match((await v.c.follow(saved)).body, /Your district is saved\./);
     assert.deepEqual(await declared(v.id), [northId]);
-    await v.c.post(`${ballot(cycle)}/add`, { project: north![0]! });
-    await v.c.post(`${ballot(cycle)}/add`, { project: city![0]! });
+    await v.c.post(`${ballot(cycle)}/add`, { project: north[0]! });
+    await v.c.post(`${ballot(cycle)}/add`, { project: city[0]! });
     assert.equal(await selections(v.id), 2);
     // Moving to the other district empties the first district's category only.
     await v.c.post(`${ballot(cycle)}/district`, { district: southId });
