@@ -177,9 +177,14 @@ describe('a cast ballot', () => {
 describe('the receipt and the public ledger', () => {
   test('the receipt shows the ballot and, once sealed, its ledger entry; the cycle’s ledger lists it', async () => {
     const { cycle, p } = await cycleOf();
+    const ledgerPage = `/en/zhovkva/participatory-budget/cycles/${cycle.number}/ledger`;
+    assert.equal((await t.client('en').get(ledgerPage)).statusCode, 404, 'no ballot yet, no chain to show');
     const v = await chooser(cycle, [p[2]!]);
     await v.c.post(`${ballot(cycle)}/cast`, (await confirm(v.c, cycle)).form);
     const { voter } = (await ballots(cycle))[0]!;
+    const waiting = await t.client('en').get(ledgerPage);
+    assert.equal(waiting.statusCode, 200);
+    assert.match(waiting.body, /Ballots waiting to be sealed<\/dt><dd>1<\/dd>/);
     const pending = await v.c.get(`${ballot(cycle)}/receipt?cast=new`);
     assert.equal(pending.statusCode, 200);
     for (const text of [/Your ballot is cast\./, new RegExp(`projects/${p[2]!}"`), new RegExp(voter), /will be sealed into the ledger within a few seconds/]) assert.match(pending.body, text);

@@ -56,6 +56,8 @@ describe('a visitor who is not signed in', () => {
     for (const text of [/<h1>Your ballot<\/h1>/, /Choose up to 2 projects\./, /Chosen: no projects/, new RegExp(`projects/${numbers[0]![1]!}"`)]) assert.match(res.body, text);
     assert.match(res.body, new RegExp(`<a href="/en/account/sign-in\\?next=${encodeURIComponent(ballot(cycle))}">Sign in to vote</a>`));
     assert.doesNotMatch(res.body, /One step is missing|Add to my ballot/);
+    const project = (await guest.get(`/en/zhovkva/participatory-budget/projects/${numbers[0]![0]!}`)).body;
+    assert.match(project, /Voting is open\. <a href="\/en\/account\/sign-in\?next=[^"]+">Sign in to vote<\/a>/);
     for (const [locale, words] of [['uk', 'Увійдіть, щоб проголосувати'], ['pl', 'Zaloguj się, aby głosować'], ['sr-Cyrl', 'Пријавите се да бисте гласали'], ['sr-Latn', 'Prijavite se da biste glasali']] as const) {
       const page = await t.client(locale).get(ballot(cycle, locale));
       assert.equal(page.statusCode, 200, locale);
@@ -95,6 +97,10 @@ describe('a voter who may not vote is told what is missing, and nothing is writt
       /You are younger than this cycle(’|'|&#39;)s minimum age\./);
     await refused(await voter(), cycle, numbers[0]![0]!, [/we do not know your date of birth yet/, /enter your date of birth/],
       /This cycle has a minimum age, and your date of birth is not known\./);
+    // A project's page sends them to the ballot to see why.
+    const project = (await young.c.get(`/en/zhovkva/participatory-budget/projects/${numbers[0]![0]!}`)).body;
+    assert.match(project, new RegExp(`You cannot vote in this cycle yet\\. <a href="${ballot(cycle)}">See what is missing</a>`));
+    assert.doesNotMatch(project, /Add to my ballot/);
     // Old enough: the ballot itself.
     const grown = await voter({ birthDate: '1990-05-05' });
     assert.match((await grown.c.get(ballot(cycle))).body, /Add to my ballot/);
