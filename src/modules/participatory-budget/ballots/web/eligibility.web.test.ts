@@ -65,14 +65,15 @@ describe('a visitor who is not signed in', () => {
     }
   });
 
-  test('is sent to sign in by the add and remove forms and the confirmation', async () => {
+  test('is sent to sign in by the add, remove and district forms and the confirmation; nothing is written', async () => {
     const { cycle, numbers } = await cycleOf();
     const guest = t.client('en');
     await guest.get(ballot(cycle));
-    for (const action of ['add', 'remove']) {
-      const res = await guest.post(`${ballot(cycle)}/${action}`, { project: numbers[0]![0]! });
+    for (const action of ['add', 'remove', 'district']) {
+      const res = await guest.post(`${ballot(cycle)}/${action}`, { project: numbers[0]![0]!, district: 1 });
       assert.match(String(res.headers.location), /^\/en\/account\/sign-in\?next=/, action);
     }
+    assert.equal(Number((await t.db.selectFrom('pb_selections').select((eb) => eb.fn.countAll<number>().as('n')).where('cycle_id', '=', cycle.id).executeTakeFirstOrThrow()).n), 0);
     assert.match(String((await guest.get(`${ballot(cycle)}/confirm`)).headers.location), /^\/en\/account\/sign-in\?next=/);
   });
 });
