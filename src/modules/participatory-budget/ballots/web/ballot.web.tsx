@@ -75,7 +75,8 @@ async function ballotPage(deps: Deps, req: FastifyRequest, reply: FastifyReply) 
     title,
     body: <><PhaseBanner req={req} cycle={cycle} now={now} /><CycleNav req={req} cycle={cycle} now={now} />{body}</>,
   });
-  if (s.open && s.refusal && !s.cast) return frame(<RefusalExplanation req={req} cycle={cycle} refusal={s.refusal} />, t('platform.level.title'));
+  // A visitor who is not signed in sees the ballot and its rules, with the link to sign in (below).
+  if (req.user && s.open && s.refusal && !s.cast) return frame(<RefusalExplanation req={req} cycle={cycle} refusal={s.refusal} />, t('platform.level.title'));
   const path = ballotPath(req, cycle.number);
   return frame(
     <>
