@@ -24,7 +24,9 @@ export async function resident(db: Database, email: string, m: Municipality | nu
 }
 
 /** A keyed hasher with a fixed test key, for services that hash identifiers. */
-export const TEST_IDENTIFIERS = await identifiers({ identifierKey: 'a test key that is long enough for the rule' } as Deps['config'], null as never);
+/** The key TEST_IDENTIFIERS hashes with: give it to startTestApp as IDENTIFIER_KEY where seeded hashes must match the app's. */
+export const TEST_IDENTIFIER_KEY = 'a test key that is long enough for the rule';
+export const TEST_IDENTIFIERS = await identifiers({ identifierKey: TEST_IDENTIFIER_KEY } as Deps['config'], null as never);
 
 /** The services only use `db`; the rest of Deps is not touched by them. */
 export const serviceDeps = (db: Database): Deps => ({ db, dialect: 'pglite', config: { baseUrl: 'http://localhost' } as Deps['config'], mailer: null as never, storage: null as never, identifiers: TEST_IDENTIFIERS });

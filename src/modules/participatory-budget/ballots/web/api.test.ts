@@ -2,14 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Municipality } from '../../../../db/schema.ts';
 import { startTestApp, type TestApp, type TestClient } from '../../../../platform/testing/http.ts';
-import { TEST_IDENTIFIERS } from '../../../../platform/testing/people.ts';
+import { TEST_IDENTIFIER_KEY, TEST_IDENTIFIERS } from '../../../../platform/testing/people.ts';
 import type { Cycle } from '../../pb.tables.ts';
 import { pbTown, seedCycle, type SeedCycle } from '../../testing.ts';
 import { recordPaper } from '../paper.service.ts';
 import { clientFor, seedDistrict, seedProjects, seedVoter, type SeedVoter } from '../testing.ts';
 
-/** The key TEST_IDENTIFIERS hashes with, so seedVoter's documents match the app's (see paper.web.test.ts). */
-const IDENTIFIER_KEY = 'a test key that is long enough for the rule';
 let t: TestApp;
 let town: Municipality;
 let author: number;
@@ -50,7 +48,7 @@ async function cycleOf(o: SeedCycle = {}) {
 }
 
 before(async () => {
-  t = await startTestApp({ IDENTIFIER_KEY });
+  t = await startTestApp({ IDENTIFIER_KEY: TEST_IDENTIFIER_KEY });
   assert.equal(t.built.deps.identifiers.hash('document', 'AB 1'), TEST_IDENTIFIERS.hash('document', 'AB 1'));
   town = await pbTown(t.db, 'zhovkva');
   author = (await seedVoter(t.db, town)).id;

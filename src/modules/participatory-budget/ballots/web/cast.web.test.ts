@@ -87,8 +87,9 @@ describe('the confirmation', () => {
       [{ choices: [p[1]!, p[1]!], version: 0 }, new RegExp(`Project #${p[1]!} is chosen twice\\.`)],
       [{ choices: 'abc', version: 0 }, /Choose at least one project\./],
       [{ version: 0 }, /Choose at least one project\./],
-      [{ choices: [p[1]!, p[2]!], version: -1 }, /Choose at least one project\./],
-      [{ choices: [p[1]!, p[2]!], version: 'x' }, /Choose at least one project\./],
+      [{ choices: [p[1]!, p[2]!], version: -1 }, /This confirmation form is out of date or incomplete/],
+      [{ choices: [p[1]!, p[2]!], version: 'x' }, /This confirmation form is out of date or incomplete/],
+      [{ choices: [p[1]!, p[2]!] }, /This confirmation form is out of date or incomplete/],
     ] as const) {
       const res = await few.c.post(`${ballot(cycle)}/cast`, fields as Record<string, string | number | number[]>);
       assert.equal(res.statusCode, 303, JSON.stringify(fields));

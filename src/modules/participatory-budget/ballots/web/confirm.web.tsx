@@ -92,7 +92,8 @@ export function registerConfirmPages(app: App, deps: Deps): void {
     const cycle = await loadCycle(deps, req, reply, { recent: true });
     if (!cycle) return reply;
     const parsed = parseBody(CastForm, req.body, req.t);
-    if (!parsed.ok) return redirectWithFlash(reply, ballotPath(req, cycle.number), { kind: 'error', message: req.t('pb.ballot.problem.empty') });
+    // The form's fields are hidden: no choices is the one a person can cause; anything else is a form tampered with or out of date.
+    if (!parsed.ok) return redirectWithFlash(reply, ballotPath(req, cycle.number), { kind: 'error', message: req.t(parsed.errors.choices ? 'pb.ballot.problem.empty' : 'pb.ballot.problem.badForm') });
     const r = await castOnline(deps, req.user, req.municipality!, cycle, parsed.value);
     return afterCast(deps, req, reply, cycle, r);
   });

@@ -2,13 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Municipality } from '../../../../db/schema.ts';
 import { startTestApp, type FormFields, type TestApp, type TestClient } from '../../../../platform/testing/http.ts';
-import { TEST_IDENTIFIERS } from '../../../../platform/testing/people.ts';
+import { TEST_IDENTIFIER_KEY, TEST_IDENTIFIERS } from '../../../../platform/testing/people.ts';
 import type { Cycle } from '../../pb.tables.ts';
 import { pbTown, resident, seedCycle, type SeedCycle } from '../../testing.ts';
 import { clientFor, seedDistrict, seedProjects, seedVoter } from '../testing.ts';
 
-/** The key TEST_IDENTIFIERS hashes with: seedVoter's document hashes then match the app's (checked in `before`). */
-const IDENTIFIER_KEY = 'a test key that is long enough for the rule';
 let t: TestApp;
 let town: Municipality;
 let author: number;
@@ -36,7 +34,7 @@ async function cycleOf(o: SeedCycle = {}): Promise<{ cycle: Cycle; p: number[] }
 }
 
 before(async () => {
-  t = await startTestApp({ IDENTIFIER_KEY });
+  t = await startTestApp({ IDENTIFIER_KEY: TEST_IDENTIFIER_KEY });
   assert.equal(t.built.deps.identifiers.hash('document', 'AB 1'), TEST_IDENTIFIERS.hash('document', 'AB 1'));
   town = await pbTown(t.db, 'zhovkva');
   const other = await pbTown(t.db, 'sombor');
