@@ -1,19 +1,15 @@
 /**
  * Participatory-budget journeys in Chromium: a resident without JavaScript proposes a project (place by latitude and
  * longitude, cost lines, a co-author), previews and submits it; an official returns it with a comment, the author
- * corrects and resubmits it, the official admits it; an administrator publishes a cycle's results (table and
- * chart); an official posts an implementation update that the public pages show; and the cycle's public pages in
- * all five locales. axe-core (WCAG 2.2 A/AA, desktop and 320 px) runs on every page reached, the Nu HTML Checker
- * over all of them at the end.
+ * corrects and resubmits it, the official admits it. (Voting is in participatory-budget-vote.test.ts; results,
+ * implementation and the locale sweep in participatory-budget-results.test.ts.) axe-core (WCAG 2.2 A/AA, desktop
+ * and 320 px) runs on every page reached, the Nu HTML Checker over all of them at the end.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Municipality } from '../../src/db/schema.ts';
-import { LOCALES } from '../../src/platform/i18n/i18n.ts';
-import { castForTest } from '../../src/modules/participatory-budget/results/testing.ts';
-import { seedProject } from '../../src/modules/participatory-budget/testing.ts';
-import { disableScripts, follow, htmlCheckTest, launchBrowser, newContext, signedIn, text, tr, visit, type SeededUser, type TestServer } from './helpers.ts';
+import { disableScripts, follow, htmlCheckTest, launchBrowser, signedIn, text, tr, visit, type SeededUser, type TestServer } from './helpers.ts';
 import { pbCycle, pbPaths, pbResident, pbStaff, startPbServer } from './pb-journeys.ts';
 
 let server: TestServer;
@@ -26,7 +22,6 @@ before(async () => {
   people.author = await pbResident(server.db, town, 'author', 'Олена Петренко');
   people.coauthor = await pbResident(server.db, town, 'coauthor', 'Іван Франко');
   people.official = await pbStaff(server.db, town, 'official', 'Ольга Посадовець', 'official');
-  people.admin = await pbStaff(server.db, town, 'admin', 'Ганна Адмін', 'admin');
   browser = await launchBrowser();
 });
 
