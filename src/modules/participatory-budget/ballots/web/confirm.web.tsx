@@ -44,7 +44,7 @@ async function confirmPage(deps: Deps, req: FastifyRequest, reply: FastifyReply)
         <PhaseBanner req={req} cycle={cycle} now={now} />
         <h1>{t('pb.ballot.confirm.title')}</h1>
         <p class="lead">{t('pb.ballot.confirm.lead', { count: s.selection.length, total: money(req, cycle, spent) })}</p>
-        <ChoiceList req={req} cycle={cycle} ballot={s.ballot} choices={s.selection} />
+        <ChoiceList req={req} cycle={cycle} ballot={s.ballot} choices={s.selection} level={2} />
         {problem
           ? <Banner kind="error" title={t('pb.ballot.confirm.notYet')}><p>{problemMessage(req, cycle, s.ballot, problem)}</p></Banner>
           : (

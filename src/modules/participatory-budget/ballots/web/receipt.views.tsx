@@ -15,7 +15,7 @@ export function CastSummary({ req, cycle, s }: { req: FastifyRequest; cycle: Cyc
         {t('pb.ballot.votedAt', { date: req.fmt.dateTime(b.cast_at) })}
         {b.version > 1 && <> {t('pb.ballot.changedAt', { date: req.fmt.dateTime(b.changed_at), version: b.version })}</>}
       </p>
-      <ChoiceList req={req} cycle={cycle} ballot={s.ballot} choices={b.choices} />
+      <ChoiceList req={req} cycle={cycle} ballot={s.ballot} choices={b.choices} level={2} />
       {s.canSelect && <p>{t('pb.ballot.changeable', { date: req.fmt.dateTime(cycle.voting_closes) })}</p>}
       {!s.canSelect && <p>{t('pb.ballot.final')}</p>}
       <p><a href={`${ballotPath(req, cycle.number)}/receipt`}>{t('pb.ballot.receiptLink')}</a></p>

@@ -54,14 +54,18 @@ export function SelectButton({ req, cycle, number, chosen, next, title }: { req:
   );
 }
 
-/** The chosen projects of a list of choices, by category, with their costs (the confirmation and the receipt). */
-export function ChoiceList({ req, cycle, ballot, choices }: { req: FastifyRequest; cycle: Cycle; ballot: CycleBallot; choices: readonly number[] }) {
+/**
+ * The chosen projects of a list of choices, by category, with their costs (the confirmation and the receipt). Each
+ * category is a heading one level below the page's part it is in: h2 under the page's h1, h3 under a section's h2.
+ */
+export function ChoiceList({ req, cycle, ballot, choices, level = 3 }: { req: FastifyRequest; cycle: Cycle; ballot: CycleBallot; choices: readonly number[]; level?: 2 | 3 }) {
+  const H = level === 2 ? 'h2' : 'h3';
   const chosen = ballot.projects.filter((p) => choices.includes(p.number));
   return (
     <>
       {ballot.categories.filter((c) => chosen.some((p) => p.category === c.slug)).map((c) => (
         <section key={c.slug} aria-label={categoryName(req, ballot, c.slug)}>
-          <h3>{categoryName(req, ballot, c.slug)}</h3>
+          <H>{categoryName(req, ballot, c.slug)}</H>
           <ul>
             {chosen.filter((p) => p.category === c.slug).map((p) => (
               <li key={p.number}><a href={projectPath(req, p.number)}><Content text={p.title} /></a> — {money(req, cycle, p.cost)} <span class="muted">(#{p.number})</span></li>
