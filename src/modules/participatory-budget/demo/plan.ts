@@ -88,6 +88,6 @@ export function planInput(plan: CyclePlan, m: Pick<Municipality, 'currency' | 't
     year, title: planTitle(plan, texts, year), description: plan.kind === 'youth' ? texts.youthDescription : texts.cycleDescription,
     total_amount: planCategories(plan, m).reduce((s, c) => s + c.values.amount, 0), currency: m.currency,
     rule: 'approval', max_choices: 3, max_per_category: null, min_choices: null, min_share_pct: null,
-    vote_level: 'resident', submit_level: 'email', min_age: null, age_source: 'identity', ballot_changes: plan.phase === 'voting', review_days: 10,
+    vote_level: 'resident', submit_level: 'email', min_age: null, age_source: 'identity', ballot_changes: plan.phase === 'voting', review_days: 20,
   };
 }
