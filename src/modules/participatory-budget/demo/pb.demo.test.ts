@@ -114,3 +114,11 @@ test('the public pages of every demo cycle answer', async () => {
     assert.equal((await c.get(`${base}/projects/${project.number}`)).statusCode, 200);
   }
 });
+
+test('the staff pages of every demo municipality answer with the demo data', async () => {
+  for (const { m } of towns) {
+    const c = await t.signedIn(`admin@${m.slug}.example`, m.default_locale);
+    const staff = `/${m.default_locale}/${m.slug}/participatory-budget/staff`;
+    for (const page of ['', '/review', '/implementation', '/paper']) assert.equal((await c.get(`${staff}${page}`)).statusCode, 200, `${staff}${page}`);
+  }
+});
