@@ -34,8 +34,11 @@ export interface DemoContext {
  * step's moment right after it, the only direct writes the demo makes.
  */
 export class DemoClock {
-  /** Rows stamped after this were written by this run and not moved back yet (every replayed moment is before it). */
-  private readonly mark = new Date(Date.now() - HOUR);
+  /**
+   * Rows stamped after this were written by this run and not moved back yet: every replayed moment is hours before
+   * it (notAfterNow), and a minute's margin allows for the database server's clock differing from ours.
+   */
+  private readonly mark = new Date(Date.now() - 60_000);
 
   constructor(private readonly db: Database, private readonly municipalityId: number) {}
 

@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from '../../../platform/testing/http.ts';
 import { cycleChain } from '../paths.ts';
 import { phaseAt } from '../phase.ts';
 import type { Cycle } from '../pb.tables.ts';
+import { computeResults, resultsPayload, type CountedBallot, type CycleEntry } from '../results/compute.ts';
 import { demoTowns, type DemoTown } from './demo.testing.ts';
 import { pbDemo } from './pb.demo.ts';
 
@@ -86,7 +87,13 @@ test('ballots are in each cycle’s ledger chain, which re-counts to the databas
       assert.equal(verifyChain(entries).ok, true);
       assert.equal(entries[0]!.kind, 'cycle');
       assert.equal(entries.filter((e) => e.kind === 'ballot').length, ballots, `${m.slug} ${c.number}: every ballot sealed`);
-      assert.equal(entries.filter((e) => e.kind === 'results').length, c.results_published_at ? 1 : 0);
+      const results = entries.filter((e) => e.kind === 'results');
+      assert.equal(results.length, c.results_published_at ? 1 : 0);
+      if (results[0]) {
+        // Anyone can re-count: the chain's own cycle entry and ballots give the published results.
+        const ballotsInChain = entries.filter((e) => e.kind === 'ballot').map((e) => e.payload as unknown as CountedBallot);
+        assert.deepEqual(resultsPayload(computeResults(entries[0]!.payload as unknown as CycleEntry, ballotsInChain)), results[0].payload);
+      }
       const times = entries.filter((e) => e.kind === 'ballot').map((e) => String(e.payload.at));
       assert.ok(times.every((at) => new Date(at) >= c.voting_opens && new Date(at) < c.voting_closes), 'cast while voting was open');
       assert.deepEqual(times, [...times].sort(), `${m.slug} ${c.number}: ballots in the order of their times`);
@@ -101,7 +108,8 @@ test('the public pages of every demo cycle answer', async () => {
     const base = `/${m.default_locale}/${m.slug}/participatory-budget`;
     assert.equal((await c.get(base)).statusCode, 200, base);
     for (const cycle of await cyclesOf(m)) {
-      for (const page of ['', '/projects', '/results', '/implementation']) {
+      const voted = cycle.voting_opens <= new Date();
+      for (const page of ['', '/projects', '/results', '/implementation', '/statistics', '/accountability', ...(voted ? ['/ledger'] : [])]) {
         const url = `${base}/cycles/${cycle.number}${page}`;
         let res = await c.get(url);
         // The list in random order first gives the visitor a seed for its address.
