@@ -84,6 +84,10 @@ test('ballots are in each cycle’s ledger chain, which re-counts to the databas
       }
       cycles += 1;
       assert.ok(ballots >= 10, `${m.slug} ${c.number}: tens of ballots`);
+      if (c.results_published_at) {
+        const paper = await t.db.selectFrom('pb_ballots').select('id').where('cycle_id', '=', c.id).where('channel', '=', 'paper').execute();
+        assert.ok(paper.length > 0 && entries.some((e) => e.kind === 'ballot' && e.payload.channel === 'paper'), `${m.slug} ${c.number}: paper ballots too, in the chain`);
+      }
       assert.equal(verifyChain(entries).ok, true);
       assert.equal(entries[0]!.kind, 'cycle');
       assert.equal(entries.filter((e) => e.kind === 'ballot').length, ballots, `${m.slug} ${c.number}: every ballot sealed`);

@@ -1,4 +1,6 @@
+import { AGE_BANDS } from '../ballots/age.ts';
 import { castOnline } from '../ballots/cast.service.ts';
+import { recordPaper } from '../ballots/paper.service.ts';
 import { sealBallots } from '../ballots/index.ts';
 import { findCycle } from '../cycle.repo.ts';
 import type { Cycle } from '../pb.tables.ts';
@@ -8,6 +10,8 @@ import type { DemoPhase } from './plan.ts';
 
 /** Ballots of each phase's cycle: all of them once voting is over, fewer while it runs. */
 const BALLOTS: Partial<Record<DemoPhase, number>> = { voting: 18, results: 26, implementation: 30 };
+/** Paper ballots an official recorded at the offline point (the library), in the last days of voting. */
+const PAPER: Partial<Record<DemoPhase, number>> = { results: 3, implementation: 4 };
 
 /** How much the voters like the admitted projects, in the order they were admitted (a share of voters choosing each). */
 const LIKING = [0.7, 0.5, 0.65, 0.4, 0.3, 0.55];
@@ -20,9 +24,9 @@ export function choicesOf(voter: number, projects: number[], max: number): numbe
 }
 
 /**
- * Demo residents vote online through the casting service, spread over the voting period until now, and the queue
- * is sealed into the cycle's chain as the worker does every second. The demo's own residents do not vote, so
- * whoever tries the demo can.
+ * Demo residents vote online through the casting service, spread over the voting period until now, a few more
+ * on paper at the end of it, and the queue is sealed into the cycle's chain as the worker does every second. The
+ * demo's own residents do not vote, so whoever tries the demo can.
  */
 export async function castBallots(ctx: DemoContext, cycle: Cycle, phase: DemoPhase, admitted: number[]): Promise<void> {
   const n = Math.min(BALLOTS[phase] ?? 0, ctx.voters.length);
@@ -34,6 +38,16 @@ export async function castBallots(ctx: DemoContext, cycle: Cycle, phase: DemoPha
     castOnline(ctx.deps, voter, ctx.m, cycle, { choices: choicesOf(k, admitted, max), version: 0 }, between(cycle.voting_opens, until, k, n))));
   const refused = outcomes.find((o) => o.kind !== 'cast');
   if (refused) throw new Error(`pb demo: ballot ${JSON.stringify(refused)}`);
+  const paper = PAPER[phase] ?? 0;
+  const lastOnline = between(cycle.voting_opens, until, n - 1, n);
+  for (let k = 0; k < paper; k++) {
+    // Invented document numbers, seen by the official and kept only as keyed hashes.
+    const r = await recordPaper(ctx.deps, ctx.official, ctx.m, cycle, {
+      documentType: 'id_card', documentNumber: `DEMO${cycle.number}${ctx.m.slug.toUpperCase()}${k + 1}`, districtId: null,
+      ageBand: AGE_BANDS[(k % 4) + 1]!, ageChecked: true, choices: choicesOf(n + k, admitted, max),
+    }, null, between(lastOnline, until, k, paper));
+    if (r.kind !== 'recorded') throw new Error(`pb demo: paper ballot ${r.kind}`);
+  }
   await sealBallots.run(ctx.deps);
 }
 
