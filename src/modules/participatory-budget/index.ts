@@ -4,6 +4,7 @@ import './pb.policy.ts';
 import { ballotChains, paperBallotSubject, registerBallotRoutes, sealBallots } from './ballots/index.ts';
 import { registerCyclePages } from './cycles/routes.ts';
 import { PB_EXPORTS } from './data/exports.ts';
+import { pbDemo } from './demo/pb.demo.ts';
 import { registerPbData } from './data/routes.ts';
 import { registerImplementation } from './implementation/routes.ts';
 import { projectPages, registerProjectPages } from './projects/routes.ts';
@@ -45,4 +46,5 @@ export const participatoryBudget: ModuleManifest = {
   ledger: { ...ballotChains, meaning: pbMeaning },
   exports: PB_EXPORTS,
   publicPages: projectPages,
+  demo: pbDemo,
 };
