@@ -34,8 +34,8 @@ export interface ModuleManifest {
   publicPages?(db: Database, municipality: Municipality): Promise<SitemapPage[]>;
   /** The ledger chains the module writes (`petition:12`), and which of them anyone may read. */
   ledger?: LedgerChains;
-  /** Fills a municipality with realistic demo content. */
-  demo?(db: Database, municipality: Municipality, people: DemoPeople): Promise<void>;
+  /** Fills a municipality with realistic demo content, through the platform's own dependencies (its keys among them). */
+  demo?(deps: Deps, municipality: Municipality, people: DemoPeople): Promise<void>;
   /** The public datasets the module publishes, for the open-data catalogue (src/platform/data-exports.ts). */
   exports?: DataExport[];
 }

@@ -6,7 +6,7 @@ import { addCalendarDays, addWorkingDays } from '../../platform/time/working-day
 import { petitionDemo } from './petition.demo.ts';
 import { petitionSettings } from './petition.settings.ts';
 import { chainName } from './signature.service.ts';
-import { petitionTown, resident } from './testing.ts';
+import { petitionTown, resident, serviceDeps } from './testing.ts';
 
 const ms = (d: Date | string | null) => (d === null ? null : new Date(d).getTime());
 /** The same moment as a page shows it: the database's clock and the server's may differ by a millisecond or so. */
@@ -30,7 +30,7 @@ test('demo petitions are consistent: summary, timeline, signatures and ledger ag
       admin: (await resident(db, 'a@example.org', m, { role: 'admin' })).id,
     };
     const started = Date.now();
-    await petitionDemo(db, m, people);
+    await petitionDemo(serviceDeps(db), m, people);
     const now = Date.now();
     const s = petitionSettings(m);
     const petitions = await db.selectFrom('petitions').selectAll().where('municipality_id', '=', m.id).orderBy('number').execute();

@@ -4,7 +4,7 @@ import { ledgerEntries, verifyChain } from '../../platform/ledger/ledger.ts';
 import { createTestDatabase } from '../../platform/testing/db.ts';
 import { petitionDemo } from './petition.demo.ts';
 import { chainName, countSignatures, tallyFromEntries } from './signature.service.ts';
-import { petitionTown, resident } from './testing.ts';
+import { petitionTown, resident, serviceDeps } from './testing.ts';
 
 test('the demo fills a municipality with petitions in every state, each chain re-counting to its count', async () => {
   const database = await createTestDatabase();
@@ -19,7 +19,7 @@ test('the demo fills a municipality with petitions in every state, each chain re
       moderators: [(await resident(db, 'm@example.org', town, { role: 'moderator' })).id],
       admin: (await resident(db, 'a@example.org', town, { role: 'admin' })).id,
     };
-    await petitionDemo(db, town, people);
+    await petitionDemo(serviceDeps(db), town, people);
     const petitions = await db.selectFrom('petitions').select(['id', 'number', 'status', 'title']).where('municipality_id', '=', m.id).execute();
     assert.deepEqual([...new Set(petitions.map((p) => p.status))].sort(), ['answered', 'awaiting_response', 'closed', 'draft', 'moderation', 'open', 'rejected']);
     assert.ok(petitions.every((p) => !/[\u0400-\u04FF]/.test(p.title)), 'Serbian Latin municipalities get Latin text');

@@ -93,8 +93,8 @@ async function demoSigners(db: Database, m: Municipality, count: number): Promis
 }
 
 /** Fills a municipality with categories and petitions in every state, signed, sealed and answered as they would be. */
-export async function petitionDemo(db: Database, m: Municipality, people: DemoPeople): Promise<void> {
-  const deps = { db } as Deps;
+export async function petitionDemo(deps: Deps, m: Municipality, people: DemoPeople): Promise<void> {
+  const db = deps.db;
   const { text } = demoText(m.default_locale);
   for (const [position, c] of DEMO_CATEGORIES.entries()) await insertCategory(db, { municipality_id: m.id, slug: c.slug, names: c.names, position });
   const categories = new Map((await listCategories(db, m.id)).map((c) => [c.slug, c.id]));

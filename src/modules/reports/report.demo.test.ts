@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { createTestDatabase } from '../../platform/testing/db.ts';
 import { listPublicEvents } from './report.repo.ts';
 import { reportDemo } from './report.demo.ts';
-import { reportTown, resident } from './testing.ts';
+import { reportTown, resident, serviceDeps } from './testing.ts';
 
 test('the demo fills a municipality with reports at every stage, in its language, with a believable timeline', async () => {
   const database = await createTestDatabase();
@@ -16,7 +16,7 @@ test('the demo fills a municipality with reports at every stage, in its language
       officials: [(await resident(db, 'o@example.org', m, { role: 'official' })).id], moderators: [],
       admin: (await resident(db, 'a@example.org', m, { role: 'admin' })).id,
     };
-    await reportDemo(db, m, people);
+    await reportDemo(serviceDeps(db), m, people);
     const reports = await db.selectFrom('reports').select(['id', 'number', 'status', 'title', 'created_at', 'department_id', 'close_reason', 'supporters']).where('municipality_id', '=', m.id).orderBy('number').execute();
     assert.deepEqual(reports.map((r) => r.status), ['in_progress', 'acknowledged', 'fixed', 'new', 'fixed', 'closed']);
     assert.equal(reports[5]!.close_reason, 'duplicate');

@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import type { Database } from '../../db/database.ts';
 import type { Municipality } from '../../db/schema.ts';
 import type { ReportQuestion } from '../../db/schema.reports.ts';
 import type { CurrentUser } from '../../platform/auth/current-user.ts';
@@ -33,8 +32,8 @@ const asResident = (id: number, m: Municipality): CurrentUser => ({
 });
 
 /** Demo reports: five categories routed to the communal department, reports at every stage of their life. */
-export async function reportDemo(db: Database, m: Municipality, people: DemoPeople): Promise<void> {
-  const deps = { db } as Deps;
+export async function reportDemo(deps: Deps, m: Municipality, people: DemoPeople): Promise<void> {
+  const db = deps.db;
   const text = (key: string) => REPORT_DEMO_TEXT[m.default_locale]?.[key] ?? REPORT_DEMO_TEXT.uk![key]!;
   const communal = await db.selectFrom('departments').select('id').where('municipality_id', '=', m.id).where('slug', '=', 'communal').executeTakeFirst();
   for (const slug of CATEGORIES) {

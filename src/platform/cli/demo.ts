@@ -77,7 +77,7 @@ export async function seedDemo(deps: Deps): Promise<DemoAccount[]> {
     // The last resident is confirmed by no one yet: their request waits in the registrars' queue.
     await residenceDemo(deps, adminId, m, people.residents[people.residents.length - 1]!);
     if (d === DEMO_MUNICIPALITIES[0] && people.residents[2]) await seedLettersDemo(deps, m, people.admin || adminId, { userId: people.residents[2], name: d.residents[2]! });
-    for (const mod of allModules()) await mod.demo?.(deps.db, m, people);
+    for (const mod of allModules()) await mod.demo?.(deps, m, people);
   }
   return accounts;
 }

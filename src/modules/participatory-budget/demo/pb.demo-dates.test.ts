@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../../../platform/testing/db.ts';
+import { serviceDeps } from '../../../platform/testing/people.ts';
 import { localDate } from '../../../platform/time/working-days.ts';
 import type { Cycle } from '../pb.tables.ts';
 import { reviewDueAt } from '../review/review.deadline.ts';
@@ -15,7 +16,7 @@ const ms = (d: Date | string | null) => (d === null ? null : new Date(d).getTime
 before(async () => {
   database = await createTestDatabase();
   towns = await demoTowns(database.db);
-  for (const { m, people } of towns) await pbDemo(database.db, m, people);
+  for (const { m, people } of towns) await pbDemo(serviceDeps(database.db), m, people);
   now = Date.now();
 });
 after(() => database.cleanup());

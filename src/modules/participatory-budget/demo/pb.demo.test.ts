@@ -25,9 +25,9 @@ after(() => t.close());
 
 test('the demo fills every demo municipality with cycles in every phase, and a second run adds nothing', async () => {
   const started = Date.now();
-  for (const { m, people } of towns) await pbDemo(t.db, m, people);
+  for (const { m, people } of towns) await pbDemo(t.built.deps, m, people);
   const first = await counts();
-  for (const { m, people } of towns) await pbDemo(t.db, m, people);
+  for (const { m, people } of towns) await pbDemo(t.built.deps, m, people);
   assert.deepEqual(await counts(), first, 'running the demo again duplicates nothing');
   const now = new Date();
   const phases = new Set<string>();

@@ -1,7 +1,4 @@
-import type { Config } from '../../../config.ts';
-import type { Database } from '../../../db/database.ts';
 import type { Municipality } from '../../../db/schema.ts';
-import { identifiers } from '../../../platform/auth/identifiers.ts';
 import type { Deps } from '../../../platform/http/deps.ts';
 import type { DemoPeople } from '../../../platform/module.ts';
 import { listDepartments } from '../../../platform/tenancy/municipality.repo.ts';
@@ -22,14 +19,13 @@ import { demoVoters } from './voters.ts';
  * them, residents vote, the results are published and the winners built. A cycle the municipality already has
  * (the same title) is left as it is, so running the demo again adds nothing.
  */
-export async function pbDemo(db: Database, m: Municipality, people: DemoPeople): Promise<void> {
+export async function pbDemo(deps: Deps, m: Municipality, people: DemoPeople): Promise<void> {
+  const db = deps.db;
   const texts = demoTexts(m.default_locale);
   const official = { id: people.officials[0] ?? people.admin, ip: null };
   const now = Date.now();
-  // The demo hook gets the database only: paper ballots hash their invented document numbers with the key kept
-  // there (the installation's own, unless IDENTIFIER_KEY names another).
   const ctx: DemoContext = {
-    db, deps: { db, identifiers: await identifiers({} as Config, db) } as Deps, m, texts, people, official, admin: { id: people.admin, ip: null }, now,
+    db, deps, m, texts, people, official, admin: { id: people.admin, ip: null }, now,
     departmentId: (await listDepartments(db, m.id)).find((d) => d.slug === 'communal')?.id ?? null,
     voters: await demoVoters(db, m, texts, official.id),
     clock: new DemoClock(db, m.id),
