@@ -100,9 +100,14 @@ export async function openPglite(dataDir: string | null, opts: { loadDataDir?: B
   return { db, dialect: 'pglite', close: () => db.destroy() };
 }
 
-/** Connects to a PostgreSQL server through a `pg` pool. */
+/**
+ * Connects to a PostgreSQL server through a `pg` pool. Its prepared statements (db/prepared.ts) use their generic
+ * plan from the first run: they are the hot batch statements over arrays (`unnest($1::int[])`), for which
+ * PostgreSQL would otherwise plan again at each run, the bind costing more than the work; other statements are
+ * unnamed and planned per run with their values, as before.
+ */
 export function openPostgres(url: string, max = 10): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max, Client: PreparingClient });
+  const pool = new pg.Pool({ connectionString: url, max, Client: PreparingClient, options: '-c plan_cache_mode=force_generic_plan' });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

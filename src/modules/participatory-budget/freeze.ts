@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import { prepared } from '../../db/prepared.ts';
 import type { DB } from '../../db/schema.ts';
 
 /**
@@ -12,7 +13,7 @@ const key = (cycleId: number) => sql`hashtext(${`pb-rules:${cycleId}`})`;
 
 /** Held by every transaction that casts or changes a ballot of the cycle. */
 export async function holdRulesShared(trx: Transaction<DB>, cycleId: number): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock_shared(${key(cycleId)})`.execute(trx);
+  await sql`SELECT pg_advisory_xact_lock_shared(${key(cycleId)}) ${prepared}`.execute(trx);
 }
 
 /** Takes the cycle's rules for a change and says whether they are frozen (a ballot exists): then change nothing. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 
 /** An entry to append, as stored: its payload already canonical JSON. */
 export interface QueueRow { municipalityId: number; chain: string; kind: string; payload: string; ref: string | null }
@@ -14,7 +15,7 @@ export async function insertQueued(db: Database, rows: QueueRow[]): Promise<void
     SELECT v.municipality_id, v.chain, v.kind, v.payload, v.ref
     FROM unnest(${column(rows, (r) => r.municipalityId)}::int[], ${column(rows, (r) => r.chain)}::text[], ${column(rows, (r) => r.kind)}::text[],
       ${column(rows, (r) => r.payload)}::text[], ${column(rows, (r) => r.ref)}::text[]) WITH ORDINALITY AS v(municipality_id, chain, kind, payload, ref, ord)
-    ORDER BY v.ord`.execute(db);
+    ORDER BY v.ord ${prepared}`.execute(db);
 }
 
 /** Chains (of names starting `<prefix>:`) with entries waiting, at most `limit`. */
