@@ -19,8 +19,8 @@ import { cycleChain } from '../src/modules/participatory-budget/paths.ts';
 import { pbMeaning } from '../src/modules/participatory-budget/results/meaning.ts';
 import { pbTown, resident, seedCycle } from '../src/modules/participatory-budget/testing.ts';
 import { httpRush, percentile, requestBytes } from './lib/http-rush.ts';
-import { baseline, createBaselineTable, csrfBodies, csrfCookieOf, postgresCpuMs, seedRushers, timingLine, type Timing } from './lib/rush-kit.ts';
-import { freshDatabase, serveChild, startChild } from './lib/server.ts';
+import { baseline, createBaselineTable, csrfBodies, csrfCookieOf, postgresCpuMs, rushTargets, seedRushers, timingLine, type Timing } from './lib/rush-kit.ts';
+import { serveChild, startChild } from './lib/server.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const CHOICES = 5;
@@ -131,12 +131,5 @@ async function rush(target: string, env: Record<string, string>, users: number) 
 if (process.argv[2] === 'serve') {
   await serveChild(seed, { baseline: (built, n) => baseline(built, n as number, CONNECTIONS), counts });
 } else {
-  const db = await freshDatabase('hromada_bench_vote');
-  try {
-    const targets = (process.env.BENCH_TARGETS ?? 'postgres,pglite').split(',');
-    if (targets.includes('postgres')) await rush('postgres', { DATABASE_URL: db.url }, Number(process.env.BENCH_USERS ?? 20_000));
-    if (targets.includes('pglite')) await rush('pglite', { DATABASE_URL: '' }, Number(process.env.BENCH_PGLITE_USERS ?? 5_000));
-  } finally {
-    await db.drop();
-  }
+  await rushTargets('hromada_bench_vote', rush);
 }

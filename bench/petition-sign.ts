@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import type { BuiltApp } from '../src/app.ts';
 import { openPetition, petitionTown, resident } from '../src/modules/petitions/testing.ts';
 import { verifyLedger } from '../src/modules/petitions/data/verify-ledger.ts';
-import { freshDatabase, serveChild, startChild } from './lib/server.ts';
-import { baseline, createBaselineTable, csrfBodies, seedRushers, csrfCookieOf, postgresCpuMs, timingLine, type Timing } from './lib/rush-kit.ts';
+import { serveChild, startChild } from './lib/server.ts';
+import { baseline, createBaselineTable, csrfBodies, csrfCookieOf, postgresCpuMs, rushTargets, seedRushers, timingLine, type Timing } from './lib/rush-kit.ts';
 import { BROWSER_HEADERS, httpLoop, httpRush, percentile, requestBytes, type LoopResult } from './lib/http-rush.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -129,12 +129,5 @@ async function rush(target: string, env: Record<string, string>, users: number) 
 if (process.argv[2] === 'serve') {
   await serveChild(seed, { baseline: (built, n) => baseline(built, n as number, CONNECTIONS) });
 } else {
-  const db = await freshDatabase('hromada_bench_sign');
-  try {
-    const targets = (process.env.BENCH_TARGETS ?? 'postgres,pglite').split(',');
-    if (targets.includes('postgres')) await rush('postgres', { DATABASE_URL: db.url }, Number(process.env.BENCH_USERS ?? 20_000));
-    if (targets.includes('pglite')) await rush('pglite', { DATABASE_URL: '' }, Number(process.env.BENCH_PGLITE_USERS ?? 5_000));
-  } finally {
-    await db.drop();
-  }
+  await rushTargets('hromada_bench_sign', rush);
 }

@@ -7,6 +7,7 @@ import type { BuiltApp } from '../../src/app.ts';
 import type { Database } from '../../src/db/database.ts';
 import { randomToken, tokenHash } from '../../src/platform/auth/tokens.ts';
 import { csrfTokenFrom } from '../../src/platform/testing/http.ts';
+import { freshDatabase } from './server.ts';
 
 /**
  * `n` residents of the municipality confirmed by an official, e-mail verified, each with a live session: their
@@ -89,5 +90,20 @@ export function postgresCpuMs(): number | null {
     return ticks * 10; // USER_HZ is 100 on Linux
   } catch {
     return null;
+  }
+}
+
+/**
+ * The parent's part of a rush benchmark: a throw-away database `name` on the PostgreSQL server, then the rush on
+ * it (`BENCH_USERS`, default 20 000) and on PGlite (`BENCH_PGLITE_USERS`, 5 000), as `BENCH_TARGETS` lists them.
+ */
+export async function rushTargets(name: string, rush: (target: string, env: Record<string, string>, users: number) => Promise<void>): Promise<void> {
+  const db = await freshDatabase(name);
+  try {
+    const targets = (process.env.BENCH_TARGETS ?? 'postgres,pglite').split(',');
+    if (targets.includes('postgres')) await rush('postgres', { DATABASE_URL: db.url }, Number(process.env.BENCH_USERS ?? 20_000));
+    if (targets.includes('pglite')) await rush('pglite', { DATABASE_URL: '' }, Number(process.env.BENCH_PGLITE_USERS ?? 5_000));
+  } finally {
+    await db.drop();
   }
 }
