@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Municipality } from '../../../../db/schema.ts';
-import { startTestApp, type TestApp, type TestClient } from '../../../../platform/testing/http.ts';
-import type { Category, Cycle, Project } from '../../pb.tables.ts';
-import { pbTown, resident, seedCycle, seedProject } from '../../testing.ts';
+import type { TestApp, TestClient } from '../../../../platform/testing/http.ts';
+import type { Category, Project } from '../../pb.tables.ts';
+import { seedProject } from '../../testing.ts';
+import { editorsApp } from './testing.ts';
 
 // Co-authors over HTTP: the author names and removes them on the edit page, a co-author steps down; nobody else
 // may, and nothing changes once the project may no longer be edited.
@@ -12,8 +13,8 @@ let t: TestApp;
 let town: Municipality;
 let open: Category;
 let voting: Category;
-const ids: Record<string, number> = {};
-const c: Record<string, TestClient> = {};
+let ids: Record<string, number>;
+let c: Record<string, TestClient>;
 const page = (p: Project) => `/en/zhovkva/participatory-budget/projects/${p.number}`;
 const coauthors = async (p: Project) =>
   (await t.db.selectFrom('pb_project_authors').select('user_id').where('project_id', '=', p.id).orderBy('user_id').execute()).map((r) => r.user_id);
@@ -33,16 +34,7 @@ async function post(who: string, url: string, fields: Record<string, string> = {
 }
 
 before(async () => {
-  t = await startTestApp();
-  town = await pbTown(t.db, 'zhovkva');
-  const other = await pbTown(t.db, 'sombor');
-  ({ categories: [open] } = await seedCycle(t.db, town, { phase: 'submission' }) as { cycle: Cycle; categories: [Category] });
-  ({ categories: [voting] } = await seedCycle(t.db, town, { phase: 'voting' }) as { cycle: Cycle; categories: [Category] });
-  for (const who of ['author', 'coauthor', 'neighbour', 'admin']) ids[who] = (await resident(t.db, `${who}@example.org`, town, who === 'admin' ? { role: 'admin' } : {})).id;
-  for (let i = 1; i <= 5; i++) ids[`friend${i}`] = (await resident(t.db, `friend${i}@example.org`, town)).id;
-  ids.foreign = (await resident(t.db, 'foreign@example.org', other, { role: 'admin' })).id;
-  for (const who of ['author', 'coauthor', 'neighbour', 'admin', 'foreign']) c[who] = await t.signedIn(`${who}@example.org`, 'en');
-  c.guest = t.client('en');
+  ({ t, town, open, voting, ids, c } = await editorsApp(['friend1', 'friend2', 'friend3', 'friend4', 'friend5']));
 });
 after(() => t.close());
 

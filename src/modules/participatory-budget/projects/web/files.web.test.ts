@@ -5,9 +5,10 @@ import type { Municipality } from '../../../../db/schema.ts';
 import { tinyPdf, tinyPng } from '../../../../platform/files/testing.ts';
 import { ONCE_FIELD } from '../../../../platform/idempotency/field.ts';
 import { onceFrom, postFileAtOnce } from '../../../../platform/idempotency/testing.ts';
-import { multipartForm, startTestApp, type TestApp, type TestClient } from '../../../../platform/testing/http.ts';
-import type { Category, Cycle, Project } from '../../pb.tables.ts';
-import { pbTown, resident, seedCycle, seedProject } from '../../testing.ts';
+import { multipartForm, type TestApp, type TestClient } from '../../../../platform/testing/http.ts';
+import type { Category, Project } from '../../pb.tables.ts';
+import { seedProject } from '../../testing.ts';
+import { editorsApp } from './testing.ts';
 
 // Photos and PDF documents of a proposal over HTTP: its authors upload and delete them on the edit page, once per
 // form; the content is checked, the limits hold, and nobody else may touch them.
@@ -16,8 +17,8 @@ let t: TestApp;
 let town: Municipality;
 let open: Category;
 let voting: Category;
-const ids: Record<string, number> = {};
-const c: Record<string, TestClient> = {};
+let ids: Record<string, number>;
+let c: Record<string, TestClient>;
 const page = (p: Project) => `/en/zhovkva/participatory-budget/projects/${p.number}`;
 const files = async (p: Project) =>
   t.db.selectFrom('pb_project_files').select(['id', 'kind', 'caption']).where('project_id', '=', p.id).orderBy('id').execute();
@@ -34,15 +35,7 @@ async function upload(who: string, p: Project, fields: Record<string, string>, n
 }
 
 before(async () => {
-  t = await startTestApp();
-  town = await pbTown(t.db, 'zhovkva');
-  const other = await pbTown(t.db, 'sombor');
-  ({ categories: [open] } = await seedCycle(t.db, town, { phase: 'submission' }) as { cycle: Cycle; categories: [Category] });
-  ({ categories: [voting] } = await seedCycle(t.db, town, { phase: 'voting' }) as { cycle: Cycle; categories: [Category] });
-  for (const who of ['author', 'coauthor', 'neighbour', 'admin']) ids[who] = (await resident(t.db, `${who}@example.org`, town, who === 'admin' ? { role: 'admin' } : {})).id;
-  ids.foreign = (await resident(t.db, 'foreign@example.org', other, { role: 'admin' })).id;
-  for (const who of ['author', 'coauthor', 'neighbour', 'admin', 'foreign']) c[who] = await t.signedIn(`${who}@example.org`, 'en');
-  c.guest = t.client('en');
+  ({ t, town, open, voting, ids, c } = await editorsApp());
 });
 after(() => t.close());
 
