@@ -101,7 +101,8 @@ const behaviours: Record<string, Behaviour> = {
         const line = quantity !== undefined && unitPrice !== undefined ? lineTotal({ quantity, unitPrice }) : null;
         const cell = row.querySelector('[data-line-total]');
         if (cell) cell.textContent = line === null ? '—' : show(line);
-        total += line ?? 0;
+        // The total counts the lines the server would save: those that name their item.
+        if (value(row, 'item').trim() !== '') total += line ?? 0;
       }
       if (totalCell) totalCell.textContent = show(total);
     });

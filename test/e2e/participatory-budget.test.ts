@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Municipality } from '../../src/db/schema.ts';
 import { disableScripts, follow, htmlCheckTest, launchBrowser, signedIn, text, tr, visit, type SeededUser, type TestServer } from './helpers.ts';
-import { pbCycle, pbPaths, pbResident, pbStaff, startPbServer } from './pb-journeys.ts';
+import { moneyText as money, pbCycle, pbPaths, pbResident, pbStaff, startPbServer } from './pb-journeys.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -124,6 +124,37 @@ test('a resident proposes a project without JavaScript; an official returns it, 
     assert.match(await text(page, 'main .timeline'), /вартість доставки лавок/);
     await visit(page, p.projects(cycle.number));
     assert.match(await text(page, 'main'), /Лавки вздовж алеї парку/);
+  });
+});
+
+test('with JavaScript the cost table\'s line totals and total follow what is typed, as the server counts them', async () => {
+  const { cycle } = await pbCycle(server.db, town, { phase: 'submission' });
+  const p = pbPaths('pl', town);
+  await signedIn(browser, server, people.author!, 'pl', async (page) => {
+    await visit(page, p.newProject(cycle.number));
+    // Spaces compared as spaces: the page's text and Intl's no-break spaces.
+    const cell = async (css: string) => (await text(page, `main .cost-table ${css}`)).replace(/\s/g, ' ');
+    const moneyText = (minor: number) => money('pl', minor).replace(/\s/g, ' ');
+    assert.equal(await cell('[data-total]'), moneyText(0));
+    await page.fill('#f-qty_0', '2,5');
+    await page.fill('#f-price_0', '1 000,10');
+    // A line counts towards the total once it names its item, as the server counts it.
+    assert.equal(await cell('tbody tr:nth-child(1) [data-line-total]'), moneyText(250_025));
+    assert.equal(await cell('[data-total]'), moneyText(0));
+    await page.fill('#f-item_0', 'Ławka');
+    assert.equal(await cell('[data-total]'), moneyText(250_025));
+    await follow(page, () => page.click('main form button[name=addLine]'), { status: 200 });
+    assert.equal(await cell('[data-total]'), moneyText(250_025));
+    await page.fill('#f-item_1', 'Montaż');
+    await page.fill('#f-qty_1', '3');
+    await page.fill('#f-price_1', '12');
+    assert.equal(await cell('tbody tr:nth-child(2) [data-line-total]'), moneyText(3_600));
+    assert.equal(await cell('[data-total]'), moneyText(253_625));
+    // What is not a quantity or a price yet has no line total and counts for nothing.
+    await page.fill('#f-qty_1', 'trzy');
+    assert.equal(await cell('tbody tr:nth-child(2) [data-line-total]'), '—');
+    assert.equal(await cell('[data-total]'), moneyText(250_025));
+    assert.equal(await page.getAttribute('main .cost-table [data-total]', 'aria-live'), 'polite');
   });
 });
 
