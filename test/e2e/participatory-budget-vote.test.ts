@@ -1,6 +1,6 @@
 /**
- * Voting in the participatory budget, in Chromium: a resident votes under the approval rule with JavaScript, another
- * under the knapsack rule without it (each adds projects from a project's page and from the ballot, reads what is
+ * Voting in the participatory budget, in Chromium: under the approval rule and under the knapsack rule, a resident
+ * with JavaScript and another without it (each adds projects from a project's page and from the ballot, reads what is
  * left, takes one off and puts it back, confirms, and reads the receipt with its ledger entry); an official records
  * a paper ballot for a resident identified by a document number, and that resident's ballot page says so. axe-core
  * (WCAG 2.2 A/AA, desktop and 320 px) runs on every page reached, the Nu HTML Checker over all of them at the end.
@@ -29,8 +29,11 @@ const PASSPORT = 'КС 123456';
 before(async () => {
   ({ server, town } = await startPbServer());
   people.author = await pbResident(server.db, town, 'author', 'Олена Петренко');
-  people.approver = await pbResident(server.db, town, 'approver', 'Jane Resident', { locale: 'en' });
+  // One voter per rule and way: with JavaScript and without.
+  people.approverJs = await pbResident(server.db, town, 'approver', 'Jane Resident', { locale: 'en' });
+  people.approver = await pbResident(server.db, town, 'approver2', 'John Resident', { locale: 'en' });
   people.knapsacker = await pbResident(server.db, town, 'knapsacker', 'Леся Українка');
+  people.knapsackerJs = await pbResident(server.db, town, 'knapsacker2', 'Іван Котляревський');
   people.paper = await pbResident(server.db, town, 'paper', 'Марко Паперовий', { document: PASSPORT });
   people.official = await pbStaff(server.db, town, 'official', 'Ольга Посадовець', 'official');
   let categories;
@@ -61,9 +64,9 @@ const selectButton = (cycle: Cycle, action: 'add' | 'remove', project: number, w
 /**
  * One voter's whole ballot: the first project added on its own page, the others on the ballot, the second taken
  * off and put back, `left` checked after each change; then the confirmation, the cast and the receipt, which once
- * the worker has sealed the ballot shows its entry in the cycle's chain.
+ * the worker has sealed the ballot shows its entry in the cycle's chain (`who`'s own: others vote in the cycle too).
  */
-async function vote(page: Page, locale: Locale, cycle: Cycle, projects: number[], left: (chosen: number[]) => Promise<void>) {
+async function vote(page: Page, who: SeededUser, locale: Locale, cycle: Cycle, projects: number[], left: (chosen: number[]) => Promise<void>) {
   const t = tr(locale);
   const p = pbPaths(locale, town);
   await visit(page, p.cycle(cycle.number));
@@ -98,7 +101,7 @@ async function vote(page: Page, locale: Locale, cycle: Cycle, projects: number[]
   assert.equal(new URL(page.url()).pathname, `${p.ballot(cycle.number)}/receipt`);
   assert.equal(await text(page, 'main .banner--success'), t('pb.ballot.receipt.just.new', { version: 1 }));
 
-  const ballots = await server.db.selectFrom('pb_ballots').select(['voter', 'choices', 'channel']).where('cycle_id', '=', cycle.id).execute();
+  const ballots = await server.db.selectFrom('pb_ballots').select(['voter', 'choices', 'channel']).where('cycle_id', '=', cycle.id).where('user_id', '=', who.id).execute();
   assert.equal(ballots.length, 1);
   assert.deepEqual([...ballots[0]!.choices].sort((a, b) => a - b), [...projects].sort((a, b) => a - b));
   const entry = await eventually('the ballot to be sealed', async () => (await sealedBallots(server.db, town, cycle.number)).find((e) => JSON.stringify(e.payload).includes(ballots[0]!.voter)));
@@ -108,36 +111,43 @@ async function vote(page: Page, locale: Locale, cycle: Cycle, projects: number[]
   assert.match(await text(page, 'main dl'), new RegExp(ballots[0]!.voter));
 }
 
-test('approval rule, with JavaScript: a resident chooses three projects, changes their mind about one, confirms and reads the receipt', async () => {
-  const en = tr('en');
-  await signedIn(browser, server, people.approver!, 'en', async (page) => {
-    const chosen = [approvalProjects[0]!, approvalProjects[1]!, approvalProjects[3]!];
-    await vote(page, 'en', approval, chosen, async (now) => {
-      assert.equal(await text(page, 'main .ballot__left strong'), en('pb.ballot.left.overall', { count: 3 - now.length, chosen: now.length }));
-      // Project i of the small category costs (i + 1) × 10 000.00.
-      const small = now.filter((n) => n !== approvalProjects[3]);
-      const spent = small.reduce((sum, n) => sum + 1_000_000 * (approvalProjects.indexOf(n) + 1), 0);
-      assert.equal(await text(page, '#category-small .ballot__left'), en('pb.ballot.chosen', { count: small.length, spent: moneyText('en', spent), amount: moneyText('en', 100_000_000) }).replace(/\s+/g, ' '));
+for (const scripts of [true, false]) {
+  test(`approval rule, ${scripts ? 'with' : 'without'} JavaScript: a resident chooses three projects, changes their mind about one, confirms and reads the receipt`, async () => {
+    const en = tr('en');
+    const who = people[scripts ? 'approverJs' : 'approver']!;
+    await signedIn(browser, server, who, 'en', async (page) => {
+      if (!scripts) await disableScripts(page);
+      const chosen = [approvalProjects[0]!, approvalProjects[1]!, approvalProjects[3]!];
+      await vote(page, who, 'en', approval, chosen, async (now) => {
+        assert.equal(await text(page, 'main .ballot__left strong'), en('pb.ballot.left.overall', { count: 3 - now.length, chosen: now.length }));
+        // Project i of the small category costs (i + 1) × 10 000.00.
+        const small = now.filter((n) => n !== approvalProjects[3]);
+        const spent = small.reduce((sum, n) => sum + 1_000_000 * (approvalProjects.indexOf(n) + 1), 0);
+        assert.equal(await text(page, '#category-small .ballot__left'), en('pb.ballot.chosen', { count: small.length, spent: moneyText('en', spent), amount: moneyText('en', 100_000_000) }).replace(/\s+/g, ' '));
+      });
+      // The ballot is final: the ballot page shows it cast, with no buttons left.
+      await visit(page, pbPaths('en', town).ballot(approval.number));
+      assert.match(await text(page, 'main'), new RegExp(en('pb.ballot.voted.online')));
+      assert.equal(await page.locator('main form[action$="/ballot/add"]').count(), 0);
     });
-    // The ballot is final: the ballot page shows it cast, with no buttons left.
-    await visit(page, pbPaths('en', town).ballot(approval.number));
-    assert.match(await text(page, 'main'), new RegExp(en('pb.ballot.voted.online')));
-    assert.equal(await page.locator('main form[action$="/ballot/add"]').count(), 0);
   });
-});
+}
 
-test('knapsack rule, without JavaScript: a resident spends the category’s money, reads what is left, confirms and reads the receipt', async () => {
-  const uk = tr('uk');
-  const amount = moneyText('uk', 100_000_000);
-  await signedIn(browser, server, people.knapsacker!, 'uk', async (page) => {
-    await disableScripts(page);
-    await vote(page, 'uk', knapsack, knapsackProjects.slice(0, 2), async (now) => {
-      const spent = now.length * 30_000_000;
-      const expected = `${uk('pb.ballot.chosen', { count: now.length, spent: moneyText('uk', spent), amount })} ${uk('pb.ballot.left.money', { amount: moneyText('uk', 100_000_000 - spent) })}`;
-      assert.equal(await text(page, '#category-small .ballot__left'), expected.replace(/\s+/g, ' '));
+for (const scripts of [false, true]) {
+  test(`knapsack rule, ${scripts ? 'with' : 'without'} JavaScript: a resident spends the category’s money, reads what is left, confirms and reads the receipt`, async () => {
+    const uk = tr('uk');
+    const amount = moneyText('uk', 100_000_000);
+    const who = people[scripts ? 'knapsackerJs' : 'knapsacker']!;
+    await signedIn(browser, server, who, 'uk', async (page) => {
+      if (!scripts) await disableScripts(page);
+      await vote(page, who, 'uk', knapsack, knapsackProjects.slice(0, 2), async (now) => {
+        const spent = now.length * 30_000_000;
+        const expected = `${uk('pb.ballot.chosen', { count: now.length, spent: moneyText('uk', spent), amount })} ${uk('pb.ballot.left.money', { amount: moneyText('uk', 100_000_000 - spent) })}`;
+        assert.equal(await text(page, '#category-small .ballot__left'), expected.replace(/\s+/g, ' '));
+      });
     });
   });
-});
+}
 
 test('an official records a paper ballot for a resident identified by a passport number; the resident’s ballot page says so', async () => {
   const uk = tr('uk');
