@@ -12,7 +12,6 @@ export const HOUR = 3_600_000;
 
 /** What every step of the demo of one municipality works with. */
 export interface DemoContext {
-  db: Database;
   deps: Deps;
   m: Municipality;
   texts: DemoTexts;

@@ -37,14 +37,14 @@ export async function implement(ctx: DemoContext, cycle: Cycle, funded: number[]
   const at = (days: number) => notAfterNow(new Date(opened + days * DAY), now);
   for (const [f, number] of funded.entries()) {
     const stage = STAGES[f] ?? PLANNED;
-    const load = async () => (await projectByNumber(ctx.db, m.id, number))!;
+    const load = async () => (await projectByNumber(ctx.deps.db, m.id, number))!;
     const cost = countedCost(await load());
     const contracted = stage.status === 'planned' || stage.status === 'procurement' ? null : Math.round(cost * 0.96);
     const values = (status: ImplementationStatus, progress: number, spent: number): ImplementationValues =>
       ({ impl_status: status, progress, due_on: day(stage.dueInDays), contracted, spent });
     const set = async (v: ImplementationValues, days: number) => {
       const p = await load();
-      check('status', await setProjectImplementation(ctx.deps, ctx.official, m, p, await implementationVersion(ctx.db, p.id), v));
+      check('status', await setProjectImplementation(ctx.deps, ctx.official, m, p, await implementationVersion(ctx.deps.db, p.id), v));
       await ctx.clock.stamp(at(days));
     };
     // Each step on its day, in the order of the days, so the timeline reads in time order.

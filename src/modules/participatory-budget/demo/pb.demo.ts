@@ -25,7 +25,7 @@ export async function pbDemo(deps: Deps, m: Municipality, people: DemoPeople): P
   const official = { id: people.officials[0] ?? people.admin, ip: null };
   const now = Date.now();
   const ctx: DemoContext = {
-    db, deps, m, texts, people, official, admin: { id: people.admin, ip: null }, now,
+    deps, m, texts, people, official, admin: { id: people.admin, ip: null }, now,
     departmentId: (await listDepartments(db, m.id)).find((d) => d.slug === 'communal')?.id ?? null,
     voters: await demoVoters(db, m, texts, official.id),
     clock: new DemoClock(db, m.id),
@@ -50,7 +50,7 @@ async function runCycle(ctx: DemoContext, plan: CyclePlan, input: ReturnType<typ
   }
   const published = await publishCycle(deps, admin, m, number, publishedAt);
   if (published !== 'published') throw new Error(`pb demo: publish ${published}`);
-  const load = async () => (await findCycle(ctx.db, m.id, number))!;
+  const load = async () => (await findCycle(ctx.deps.db, m.id, number))!;
   if (plan.phase === 'information') return;
   const admitted = await submitAndReview(ctx, await load(), plan);
   if (plan.phase === 'submission' || plan.phase === 'review') return;

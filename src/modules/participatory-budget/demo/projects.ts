@@ -23,7 +23,7 @@ function authorOf(ctx: DemoContext, i: number): CurrentUser {
 }
 
 async function load(ctx: DemoContext, number: number) {
-  return (await findProject(ctx.db, ctx.m.id, number))!;
+  return (await findProject(ctx.deps.db, ctx.m.id, number))!;
 }
 
 /** A project the phase has not decided yet: in submission everything waits; a project still waiting stays a draft then. */
@@ -77,7 +77,7 @@ export async function submitAndReview(ctx: DemoContext, cycle: Cycle, plan: Cycl
       if (inReview) continue;
       // The authors added what the review asked for and sent the project back.
       const back = new Date(at.getTime() + 2 * DAY);
-      const fresh = (await findCycle(ctx.db, m.id, cycle.number))!;
+      const fresh = (await findCycle(ctx.deps.db, m.id, cycle.number))!;
       const again = await submitProject(ctx.deps, p.author, m, fresh, await load(ctx, p.number), back);
       if (again.kind !== 'resubmitted') throw new Error(`pb demo: resubmit ${again.kind}`);
       await ctx.clock.stamp(back);

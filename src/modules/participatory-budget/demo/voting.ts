@@ -53,7 +53,7 @@ export async function castBallots(ctx: DemoContext, cycle: Cycle, phase: DemoPha
 
 /** The administrator publishes the results the day after voting closed; returns the funded projects' numbers. */
 export async function publish(ctx: DemoContext, number: number): Promise<number[]> {
-  const cycle = (await findCycle(ctx.db, ctx.m.id, number))!;
+  const cycle = (await findCycle(ctx.deps.db, ctx.m.id, number))!;
   const at = notAfterNow(new Date(cycle.voting_closes.getTime() + DAY), ctx.now);
   const r = await publishResults(ctx.deps, ctx.admin, ctx.m, cycle, at);
   if (r.kind !== 'published') throw new Error(`pb demo: results ${r.kind}`);
